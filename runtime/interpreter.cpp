@@ -1,0 +1,161 @@
+// The Tier-1 interpreter: the bodies in interp_body.inc, dispatched either
+// by computed goto (a jump table indexed by opcode at the end of every
+// handler) or by one switch statement.
+#include <cstdlib>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "runtime/semantics.h"
+#include "runtime/vm.h"
+
+namespace cpjit {
+
+namespace {
+constexpr size_t kInitialStack = 1 << 16;  // values
+constexpr size_t kInitialFrames = 256;
+}  // namespace
+
+VM::VM(Program& prog, const RunOptions& opts)
+    : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
+    heap_.add_roots(this);
+    heap_.add_roots(&prog_);
+    stack_cap_ = kInitialStack;
+    stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
+    sp_ = stack_;
+    frames_.resize(kInitialFrames);
+}
+
+VM::~VM() { std::free(stack_); }
+
+void VM::trace(Heap& heap) {
+    heap.mark_range(stack_, sp_);
+    heap.mark_range(globals_.data(), globals_.data() + globals_.size());
+}
+
+bool VM::grow_stack(size_t need) {
+    size_t cap = stack_cap_;
+    while (cap < need) cap *= 2;
+    if (cap * sizeof(Value) > opts_.max_heap) return false;
+    auto* fresh = static_cast<Value*>(std::realloc(stack_, cap * sizeof(Value)));
+    if (!fresh) return false;
+    for (uint32_t d = 0; d < depth_; ++d) frames_[d].base = fresh + (frames_[d].base - stack_);
+    sp_ = fresh + (sp_ - stack_);
+    stack_ = fresh;
+    stack_cap_ = cap;
+    return true;
+}
+
+bool VM::grow_frames() {
+    frames_.resize(std::min<size_t>(frames_.size() * 2, size_t(opts_.max_depth) + 1));
+    return depth_ < frames_.size();
+}
+
+void VM::report_error(const Instr* at) {
+    std::fflush(stdout);
+    std::string text = fmt::format("error: {}\n", err_.message());
+    auto line_of = [&](uint32_t d) {
+        const Function* fn = frames_[d].fn;
+        const Instr* i = d + 1 == depth_ ? at : frames_[d + 1].ret_ip - 1;
+        return fn->pos[size_t(i - fn->code.data())].line;
+    };
+    auto frame_line = [&](uint32_t d) { text += fmt::format("  at {} (line {})\n", frames_[d].fn->name, line_of(d)); };
+    // innermost first: frames_[depth_-1] down to frames_[0]
+    if (depth_ <= 20) {
+        for (uint32_t d = depth_; d-- > 0;) frame_line(d);
+    } else {
+        for (uint32_t d = depth_; d-- > depth_ - 10;) frame_line(d);
+        text += fmt::format("  ... {} more frames\n", depth_ - 20);
+        for (uint32_t d = 10; d-- > 0;) frame_line(d);
+    }
+    std::fwrite(text.data(), 1, text.size(), stderr);
+    std::fflush(stderr);
+}
+
+#define INTERPRETER_PROLOGUE                                   \
+    const Function* fns = prog_.functions.data();              \
+    const Value* K = prog_.constants.data();                   \
+    Value* G = globals_.data();                                \
+    Frame& top = frames_[depth_ - 1];                          \
+    const Instr* code = top.fn->code.data();                   \
+    const Instr* ip = code;                                    \
+    const Instr* ins = ip;                                     \
+    Value* base = top.base;                                    \
+    Value* sp = base + top.fn->num_locals();                   \
+    uint64_t count = 0;
+
+template <bool kCount>
+bool VM::interpret_threaded() {
+    INTERPRETER_PROLOGUE
+    static void* const kLabels[] = {
+#define OP(name, mnemonic, operand, pops, pushes) &&L_##name,
+#include "runtime/opcodes.def"
+#undef OP
+    };
+#define CASE(name) L_##name:
+#define NEXT()                                \
+    do {                                      \
+        ins = ip++;                           \
+        if constexpr (kCount) ++count;        \
+        goto* kLabels[int(ins->op)];          \
+    } while (0)
+    NEXT();
+#include "runtime/interp_body.inc"
+#undef CASE
+#undef NEXT
+error:
+    stats_.instructions_executed += count;
+    report_error(ins);
+    return false;
+done:
+    stats_.instructions_executed += count;
+    return true;
+}
+
+template <bool kCount>
+bool VM::interpret_switch() {
+    INTERPRETER_PROLOGUE
+#define CASE(name) case Op::name:
+#define NEXT() goto dispatch
+dispatch:
+    ins = ip++;
+    if constexpr (kCount) ++count;
+    switch (ins->op) {
+#include "runtime/interp_body.inc"
+    }
+#undef CASE
+#undef NEXT
+error:
+    stats_.instructions_executed += count;
+    report_error(ins);
+    return false;
+done:
+    stats_.instructions_executed += count;
+    return true;
+}
+
+int VM::run() {
+    const Function& main = prog_.functions[size_t(prog_.main_index)];
+    bool ok = prog_.materialize(heap_);
+    if (ok) {
+        for (uint32_t i = 0; i < main.num_locals(); ++i) stack_[i] = Value::nil();
+        frames_[0] = Frame{&main, nullptr, stack_};
+        depth_ = 1;
+        if (main.num_locals() + main.max_stack > stack_cap_ && !grow_stack(main.num_locals() + main.max_stack)) ok = false;
+    }
+    if (!ok) {  // not even the constants fit in the heap limit
+        std::fflush(stdout);
+        std::fputs("error: out of memory\n", stderr);
+        return 1;
+    }
+    sp_ = stack_ + main.num_locals();
+    bool threaded = opts_.dispatch == Dispatch::Threaded;
+    if (opts_.count_instructions)
+        ok = threaded ? interpret_threaded<true>() : interpret_switch<true>();
+    else
+        ok = threaded ? interpret_threaded<false>() : interpret_switch<false>();
+    std::fflush(stdout);
+    return ok ? 0 : 1;
+}
+
+}  // namespace cpjit

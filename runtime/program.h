@@ -1,0 +1,87 @@
+// A loaded program: functions of instructions, globals and a constant pool.
+// The assembler and the binary loader both produce it; the verifier checks
+// it; the interpreter runs it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/heap.h"
+#include "runtime/value.h"
+
+namespace cpjit {
+
+enum class Op : uint8_t {
+#define OP(name, mnemonic, operand, pops, pushes) name,
+#include "runtime/opcodes.def"
+#undef OP
+};
+
+enum class OperandKind : uint8_t { None, Literal, Local, Global, Label, Func };
+
+struct OpInfo {
+    const char* mnemonic;
+    OperandKind operand;
+    int8_t pops, pushes;  // -1: depends on the operand (call)
+};
+
+inline constexpr OpInfo kOpInfo[] = {
+#define OP(name, mnemonic, operand, pops, pushes) {mnemonic, OperandKind::operand, pops, pushes},
+#include "runtime/opcodes.def"
+#undef OP
+};
+inline constexpr int kNumOps = sizeof(kOpInfo) / sizeof(kOpInfo[0]);
+
+inline const OpInfo& op_info(Op op) { return kOpInfo[int(op)]; }
+
+struct Instr {
+    Op op;
+    uint8_t spare = 0;
+    uint16_t counter = 0;  // for later tiers (hotness, quickening backoff)
+    int32_t arg = 0;       // constant, local, global, target or function index
+};
+static_assert(sizeof(Instr) == 8);
+
+// Where an instruction came from: its line (for tracebacks) and where a
+// load error should point (column in text, byte offset in a binary).
+struct SourcePos {
+    uint32_t line = 0;
+    uint32_t col = 0;  // text: 1-based column; binary: byte offset in the file
+};
+
+struct Function {
+    std::string name;
+    uint32_t num_params = 0;
+    std::vector<std::string> local_names;  // params first
+    std::vector<Instr> code;
+    std::vector<SourcePos> pos;  // one per instruction
+    SourcePos decl;              // the .func line (for errors about the function)
+    uint32_t max_stack = 0;      // operand stack depth bound (set by the verifier)
+
+    uint32_t num_locals() const { return uint32_t(local_names.size()); }
+};
+
+// One constant literal as written (the pool holds the runtime value).
+struct Literal {
+    enum class Kind : uint8_t { Nil, False, True, Int, Float, String } kind;
+    int64_t i = 0;
+    double f = 0;
+    std::string s;
+};
+
+struct Program : RootSet {
+    std::string file;     // for messages
+    bool binary = false;  // positions are byte offsets, not columns
+    std::vector<std::string> globals;
+    std::vector<Function> functions;
+    std::vector<Literal> literals;  // index = const operand
+    std::vector<Value> constants;   // runtime values of literals (after materialize)
+    int main_index = -1;
+
+    // Turns literals into heap values. False if the heap refused.
+    bool materialize(Heap& heap);
+    void trace(Heap& heap) override { heap.mark_range(constants.data(), constants.data() + constants.size()); }
+};
+
+}  // namespace cpjit

@@ -1,0 +1,49 @@
+// The meaning of each operation on values (SPEC §1, §3), written once and
+// shared by every tier: the interpreter inlines the fast paths (small ints,
+// floats) and calls these for everything else.
+#pragma once
+
+#include <string>
+
+#include "runtime/errors.h"
+#include "runtime/heap.h"
+#include "runtime/program.h"
+
+namespace cpjit {
+
+inline bool truthy(Value v) {
+    if (v.is_small_int()) return v.bits != Value::small_int(0).bits;
+    if (v.is_float()) return v.as_float() != 0.0;  // NaN is truthy
+    switch (v.top()) {
+    case tag::kSpecial: return v.is_true();
+    case tag::kString: return v.as_string()->len != 0;
+    case tag::kArray: return v.as_array()->len != 0;
+    default: return true;  // boxed ints are never 0
+    }
+}
+
+bool values_equal(Value a, Value b);
+
+// Three-way numeric comparison, exact across int and float.
+// Returns -1, 0, 1, or 2 when unordered (NaN).
+int compare_numbers(Value a, Value b);
+
+// Binary arithmetic and bitwise ops (add .. shr) on any operands.
+bool binary_op(Op op, Value a, Value b, Value* out, Heap& heap, RtError& err);
+// neg, bnot, toint, tofloat, sqrt on any operand.
+bool unary_op(Op op, Value a, Value* out, Heap& heap, RtError& err);
+// lt, le, gt, ge on any operands.
+bool compare_op(Op op, Value a, Value b, bool* out, RtError& err);
+
+// Pieces of binary_op that fast paths reuse.
+bool int_floordiv(int64_t a, int64_t b, int64_t* out, RtError& err);
+bool int_floormod(int64_t a, int64_t b, int64_t* out, RtError& err);
+double float_floordiv(double a, double b);  // b != 0
+double float_floormod(double a, double b);  // b != 0
+
+// Text of a value as `print` writes it (tostr); false when the text would
+// exceed `limit` bytes (an `out of memory` error).
+bool append_text(std::string& out, Value v, size_t limit);
+void append_float(std::string& out, double d);
+
+}  // namespace cpjit

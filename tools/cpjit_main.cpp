@@ -1,0 +1,204 @@
+// The `cpjit` command line (SPEC §7).
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "runtime/loader.h"
+#include "runtime/vm.h"
+
+#ifndef CPJIT_VERSION
+#define CPJIT_VERSION "0.0.0"
+#endif
+
+namespace {
+
+using namespace cpjit;
+
+constexpr const char* kUsage = R"(usage:
+  cpjit run [OPTIONS] FILE(.cpasm|.cpbc)    run a program
+  cpjit asm FILE.cpasm -o FILE.cpbc          assemble (verifies)
+  cpjit dis FILE(.cpbc|.cpasm)               disassemble to text
+  cpjit --help | --version
+
+run options:
+  --jit=on|uops|off        tier for hot code (default on). Tier 2 (uops) and
+                           the copy-and-patch JIT (on) are not built yet:
+                           every value runs the Tier-1 interpreter for now.
+  --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
+  --jit-threshold=N        hotness before Tier 2 takes code (accepted; no
+                           effect until Tier 2 exists)
+  --max-depth=N            call depth limit (default 10000)
+  --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
+                           a program gets the `out of memory` error
+  --stats=FILE             write run statistics as JSON to FILE
+
+exit codes: 0 success, 1 runtime error, 2 usage, load or verification error
+)";
+
+int usage_error(const std::string& msg) {
+    std::fprintf(stderr, "error: %s\n(see cpjit --help)\n", msg.c_str());
+    return 2;
+}
+
+bool parse_uint(std::string_view s, uint64_t& out) {
+    if (s.empty() || s.size() > 19) return false;
+    out = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9') return false;
+        out = out * 10 + uint64_t(c - '0');
+    }
+    return true;
+}
+
+bool parse_size(std::string_view s, uint64_t& out) {
+    uint64_t mult = 1;
+    if (!s.empty()) {
+        switch (s.back()) {
+        case 'K': case 'k': mult = uint64_t(1) << 10; break;
+        case 'M': case 'm': mult = uint64_t(1) << 20; break;
+        case 'G': case 'g': mult = uint64_t(1) << 30; break;
+        default: break;
+        }
+        if (mult != 1) s.remove_suffix(1);
+    }
+    if (!parse_uint(s, out) || out > (uint64_t(1) << 44) / mult) return false;
+    out *= mult;
+    return true;
+}
+
+bool load_or_report(const std::string& path, Program& prog) {
+    LoadError err;
+    if (load_program(path, prog, err)) return true;
+    std::fprintf(stderr, "%s\n", err.format().c_str());
+    return false;
+}
+
+bool write_file(const std::string& path, const std::string& data) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(data.data(), std::streamsize(data.size()));
+    out.close();
+    return bool(out);
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    RunOptions opts;
+    std::optional<std::string> file, stats_file;
+    std::string jit = "on";
+    for (const std::string& a : args) {
+        auto value = [&](const char* prefix) -> std::optional<std::string_view> {
+            size_t n = std::strlen(prefix);
+            if (a.compare(0, n, prefix) == 0) return std::string_view(a).substr(n);
+            return std::nullopt;
+        };
+        uint64_t n;
+        if (auto v = value("--jit=")) {
+            if (*v != "on" && *v != "uops" && *v != "off") return usage_error(fmt::format("--jit takes on, uops or off, not '{}'", *v));
+            jit = std::string(*v);
+        } else if (auto v = value("--interp=")) {
+            if (*v == "threaded") opts.dispatch = Dispatch::Threaded;
+            else if (*v == "switch") opts.dispatch = Dispatch::Switch;
+            else return usage_error(fmt::format("--interp takes threaded or switch, not '{}'", *v));
+        } else if (auto v = value("--jit-threshold=")) {
+            if (!parse_uint(*v, n) || n < 1 || n > 1000000000) return usage_error("--jit-threshold takes a whole number from 1 to 1000000000");
+        } else if (auto v = value("--max-depth=")) {
+            if (!parse_uint(*v, n) || n < 1 || n > 10000000) return usage_error("--max-depth takes a whole number from 1 to 10000000");
+            opts.max_depth = uint32_t(n);
+        } else if (auto v = value("--max-heap=")) {
+            if (!parse_size(*v, n) || n < (uint64_t(1) << 20)) return usage_error("--max-heap takes a size of at least 1M, e.g. 64M or 2G");
+            opts.max_heap = size_t(n);
+        } else if (auto v = value("--stats=")) {
+            if (v->empty()) return usage_error("--stats needs a file name");
+            stats_file = std::string(*v);
+        } else if (a.size() > 1 && a[0] == '-') {
+            return usage_error(fmt::format("unknown option '{}'", a));
+        } else if (file) {
+            return usage_error("run takes one program file");
+        } else {
+            file = a;
+        }
+    }
+    if (!file) return usage_error("run needs a program file");
+    opts.count_instructions = stats_file.has_value();
+    Program prog;
+    if (!load_or_report(*file, prog)) return 2;
+    auto start = std::chrono::steady_clock::now();
+    VM vm(prog, opts);
+    int code = vm.run();
+    auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    if (stats_file) {
+        std::string json = fmt::format(
+            "{{\n  \"tier\": \"{}\",\n  \"tier_used\": \"interpreter\",\n  \"interp\": \"{}\",\n  \"exit_code\": {},\n"
+            "  \"instructions_executed\": {},\n  \"gc_collections\": {},\n  \"heap_bytes_allocated\": {},\n"
+            "  \"run_ns\": {}\n}}\n",
+            jit, opts.dispatch == Dispatch::Threaded ? "threaded" : "switch", code, vm.stats().instructions_executed,
+            vm.heap().collections(), vm.heap().total_allocated(), ns);
+        if (!write_file(*stats_file, json)) {
+            std::fprintf(stderr, "error: cannot write stats file '%s'\n", stats_file->c_str());
+            return code ? code : 2;
+        }
+    }
+    return code;
+}
+
+int cmd_asm(const std::vector<std::string>& args) {
+    std::optional<std::string> in, out;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-o") {
+            if (i + 1 >= args.size()) return usage_error("-o needs a file name");
+            out = args[++i];
+        } else if (args[i].size() > 1 && args[i][0] == '-') {
+            return usage_error(fmt::format("unknown option '{}'", args[i]));
+        } else if (in) {
+            return usage_error("asm takes one input file");
+        } else {
+            in = args[i];
+        }
+    }
+    if (!in || !out) return usage_error("usage: cpjit asm FILE.cpasm -o FILE.cpbc");
+    Program prog;
+    if (!load_or_report(*in, prog)) return 2;
+    if (!write_file(*out, write_bytecode(prog))) {
+        std::fprintf(stderr, "error: cannot write '%s'\n", out->c_str());
+        return 2;
+    }
+    return 0;
+}
+
+int cmd_dis(const std::vector<std::string>& args) {
+    if (args.size() != 1 || (args[0].size() > 1 && args[0][0] == '-')) return usage_error("usage: cpjit dis FILE.cpbc");
+    Program prog;
+    if (!load_or_report(args[0], prog)) return 2;
+    std::string text = disassemble(prog);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        std::fputs(kUsage, stderr);
+        return 2;
+    }
+    std::string cmd = argv[1];
+    std::vector<std::string> args(argv + 2, argv + argc);
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        std::fputs(kUsage, stdout);
+        return 0;
+    }
+    if (cmd == "--version") {
+        std::printf("cpjit %s\n", CPJIT_VERSION);
+        return 0;
+    }
+    if (cmd == "run") return cmd_run(args);
+    if (cmd == "asm") return cmd_asm(args);
+    if (cmd == "dis") return cmd_dis(args);
+    return usage_error(fmt::format("unknown command '{}'", cmd));
+}
