@@ -52,10 +52,31 @@ bool type_error(RtError& err, Op op, Value a, Value b) {
     return false;
 }
 
+namespace {
+// Load errors quote pieces of untrusted input: keep the line one clear line
+// of printable text, and not too long.
+std::string printable(const std::string& s) {
+    constexpr size_t kMaxShown = 200;
+    std::string out;
+    for (unsigned char c : s) {
+        if (out.size() >= kMaxShown) {
+            out += "...";
+            break;
+        }
+        if (c < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", c);
+        else
+            out += char(c);
+    }
+    return out;
+}
+}  // namespace
+
 std::string LoadError::format() const {
-    if (!has_pos) return fmt::format("error: {}: {}", file, message);
-    if (binary) return fmt::format("error: {}: offset {}: {}", file, pos.col, message);
-    return fmt::format("error: {}:{}:{}: {}", file, pos.line, pos.col, message);
+    std::string msg = printable(message);
+    if (!has_pos) return fmt::format("error: {}: {}", file, msg);
+    if (binary) return fmt::format("error: {}: offset {}: {}", file, pos.col, msg);
+    return fmt::format("error: {}:{}:{}: {}", file, pos.line, pos.col, msg);
 }
 
 }  // namespace cpjit
