@@ -164,7 +164,7 @@ std::string write_bytecode(const Program& prog) {
         w.u32(uint32_t(f.code.size()));
         for (size_t i = 0; i < f.code.size(); ++i) {
             const Instr& ins = f.code[i];
-            w.u8(uint8_t(ins.op));
+            w.u8(uint8_t(base_op(ins.op)));
             switch (op_info(ins.op).operand) {
             case OperandKind::None: break;
             case OperandKind::Literal: write_literal(w, prog.literals[size_t(ins.arg)]); break;

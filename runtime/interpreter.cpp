@@ -14,6 +14,8 @@ namespace cpjit {
 namespace {
 constexpr size_t kInitialStack = 1 << 16;  // values
 constexpr size_t kInitialFrames = 256;
+// Runs a deoptimized instruction waits before it may specialize again.
+constexpr uint16_t kDeoptBackoff = 64;
 }  // namespace
 
 VM::VM(Program& prog, const RunOptions& opts)
@@ -73,24 +75,27 @@ void VM::report_error(const Instr* at) {
 }
 
 #define INTERPRETER_PROLOGUE                                   \
-    const Function* fns = prog_.functions.data();              \
+    Function* fns = prog_.functions.data();                    \
     const Value* K = prog_.constants.data();                   \
     Value* G = globals_.data();                                \
     Frame& top = frames_[depth_ - 1];                          \
-    const Instr* code = top.fn->code.data();                   \
-    const Instr* ip = code;                                    \
-    const Instr* ins = ip;                                     \
+    Instr* code = top.fn->code.data();                         \
+    Instr* ip = code;                                          \
+    Instr* ins = ip;                                           \
     Value* base = top.base;                                    \
     Value* sp = base + top.fn->num_locals();                   \
     uint64_t count = 0;
 
-template <bool kCount>
+template <bool kCount, bool kSpecialize>
 bool VM::interpret_threaded() {
     INTERPRETER_PROLOGUE
     static void* const kLabels[] = {
 #define OP(name, mnemonic, operand, pops, pushes) &&L_##name,
 #include "runtime/opcodes.def"
 #undef OP
+#define SPEC(name, mnemonic, base) &&L_##name,
+#include "runtime/specialized.def"
+#undef SPEC
     };
 #define CASE(name) L_##name:
 #define NEXT()                                \
@@ -99,10 +104,12 @@ bool VM::interpret_threaded() {
         if constexpr (kCount) ++count;        \
         goto* kLabels[int(ins->op)];          \
     } while (0)
+#define REDISPATCH() goto* kLabels[int(ins->op)]
     NEXT();
 #include "runtime/interp_body.inc"
 #undef CASE
 #undef NEXT
+#undef REDISPATCH
 error:
     stats_.instructions_executed += count;
     report_error(ins);
@@ -112,19 +119,23 @@ done:
     return true;
 }
 
-template <bool kCount>
+template <bool kCount, bool kSpecialize>
 bool VM::interpret_switch() {
     INTERPRETER_PROLOGUE
 #define CASE(name) case Op::name:
 #define NEXT() goto dispatch
+#define REDISPATCH() goto redispatch
 dispatch:
     ins = ip++;
     if constexpr (kCount) ++count;
+redispatch:
     switch (ins->op) {
 #include "runtime/interp_body.inc"
     }
+    __builtin_unreachable();
 #undef CASE
 #undef NEXT
+#undef REDISPATCH
 error:
     stats_.instructions_executed += count;
     report_error(ins);
@@ -134,8 +145,21 @@ done:
     return true;
 }
 
+bool VM::interpret() {
+    // One instantiation per combination, so what is off costs nothing.
+    using Fn = bool (VM::*)();
+    static constexpr Fn kVariants[2][2][2] = {
+        {{&VM::interpret_switch<false, false>, &VM::interpret_switch<false, true>},
+         {&VM::interpret_switch<true, false>, &VM::interpret_switch<true, true>}},
+        {{&VM::interpret_threaded<false, false>, &VM::interpret_threaded<false, true>},
+         {&VM::interpret_threaded<true, false>, &VM::interpret_threaded<true, true>}},
+    };
+    bool threaded = opts_.dispatch == Dispatch::Threaded;
+    return (this->*kVariants[threaded][opts_.count_instructions][opts_.specialize])();
+}
+
 int VM::run() {
-    const Function& main = prog_.functions[size_t(prog_.main_index)];
+    Function& main = prog_.functions[size_t(prog_.main_index)];
     bool ok = prog_.materialize(heap_);
     if (ok) {
         for (uint32_t i = 0; i < main.num_locals(); ++i) stack_[i] = Value::nil();
@@ -149,11 +173,7 @@ int VM::run() {
         return 1;
     }
     sp_ = stack_ + main.num_locals();
-    bool threaded = opts_.dispatch == Dispatch::Threaded;
-    if (opts_.count_instructions)
-        ok = threaded ? interpret_threaded<true>() : interpret_switch<true>();
-    else
-        ok = threaded ? interpret_threaded<false>() : interpret_switch<false>();
+    ok = interpret();
     std::fflush(stdout);
     return ok ? 0 : 1;
 }

@@ -12,10 +12,17 @@
 
 namespace cpjit {
 
+// Base instructions (opcodes.def, the file format) then their specialized
+// forms (specialized.def, in memory only).
 enum class Op : uint8_t {
 #define OP(name, mnemonic, operand, pops, pushes) name,
 #include "runtime/opcodes.def"
 #undef OP
+    kNumBase_,  // not an instruction: the first specialized form takes its value
+    kBeforeSpecialized_ = kNumBase_ - 1,
+#define SPEC(name, mnemonic, base) name,
+#include "runtime/specialized.def"
+#undef SPEC
 };
 
 enum class OperandKind : uint8_t { None, Literal, Local, Global, Label, Func };
@@ -24,16 +31,36 @@ struct OpInfo {
     const char* mnemonic;
     OperandKind operand;
     int8_t pops, pushes;  // -1: depends on the operand (call)
+    Op base;              // itself for base instructions
 };
 
 inline constexpr OpInfo kOpInfo[] = {
-#define OP(name, mnemonic, operand, pops, pushes) {mnemonic, OperandKind::operand, pops, pushes},
+#define OP(name, mnemonic, operand, pops, pushes) {mnemonic, OperandKind::operand, pops, pushes, Op::name},
 #include "runtime/opcodes.def"
 #undef OP
 };
+// Number of base instructions: valid opcodes in a .cpbc file.
 inline constexpr int kNumOps = sizeof(kOpInfo) / sizeof(kOpInfo[0]);
+static_assert(kNumOps == int(Op::kNumBase_));
 
-inline const OpInfo& op_info(Op op) { return kOpInfo[int(op)]; }
+inline constexpr const char* kSpecializedMnemonic[] = {
+#define SPEC(name, mnemonic, base) mnemonic,
+#include "runtime/specialized.def"
+#undef SPEC
+};
+inline constexpr Op kSpecializedBase[] = {
+#define SPEC(name, mnemonic, base) Op::base,
+#include "runtime/specialized.def"
+#undef SPEC
+};
+inline constexpr int kNumAllOps = kNumOps + int(sizeof(kSpecializedBase) / sizeof(kSpecializedBase[0]));
+
+inline constexpr Op base_op(Op op) { return int(op) < kNumOps ? op : kSpecializedBase[int(op) - kNumOps]; }
+// Operand kind and stack effect are those of the base instruction.
+inline const OpInfo& op_info(Op op) { return kOpInfo[int(base_op(op))]; }
+// The name shown in traces: the specialized name where there is one.
+inline const char* op_name(Op op) { return int(op) < kNumOps ? kOpInfo[int(op)].mnemonic : kSpecializedMnemonic[int(op) - kNumOps]; }
+
 
 struct Instr {
     Op op;

@@ -21,6 +21,7 @@ struct RunOptions {
     uint32_t max_depth = 10000;
     size_t max_heap = Heap::kDefaultMaxBytes;
     bool count_instructions = false;  // only --stats pays for counting
+    bool specialize = true;           // Tier-1 quickening (specialized.def)
 };
 
 struct RunStats {
@@ -28,8 +29,8 @@ struct RunStats {
 };
 
 struct Frame {
-    const Function* fn;
-    const Instr* ret_ip;  // where the caller resumes (just after its call)
+    Function* fn;
+    Instr* ret_ip;  // where the caller resumes (just after its call)
     Value* base;          // locals, then the operand stack
 };
 
@@ -49,8 +50,9 @@ public:
     void trace(Heap& heap) override;
 
 private:
-    template <bool kCount> bool interpret_threaded();
-    template <bool kCount> bool interpret_switch();
+    bool interpret();
+    template <bool kCount, bool kSpecialize> bool interpret_threaded();
+    template <bool kCount, bool kSpecialize> bool interpret_switch();
 
     bool grow_stack(size_t need);
     bool grow_frames();

@@ -27,6 +27,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODES = {
     "off-threaded": ["--jit=off", "--interp=threaded"],
     "off-switch": ["--jit=off", "--interp=switch"],
+    "off-nospec": ["--jit=off", "--specialize=off"],
     "uops": ["--jit=uops"],
     "on": ["--jit=on"],
 }

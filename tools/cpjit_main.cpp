@@ -32,6 +32,8 @@ run options:
                            the copy-and-patch JIT (on) are not built yet:
                            every value runs the Tier-1 interpreter for now.
   --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
+  --specialize=on|off      Tier-1 quickening into type-specialized
+                           instructions (default on)
   --jit-threshold=N        hotness before Tier 2 takes code (accepted; no
                            effect until Tier 2 exists)
   --max-depth=N            call depth limit (default 10000)
@@ -105,6 +107,9 @@ int cmd_run(const std::vector<std::string>& args) {
             if (*v == "threaded") opts.dispatch = Dispatch::Threaded;
             else if (*v == "switch") opts.dispatch = Dispatch::Switch;
             else return usage_error(fmt::format("--interp takes threaded or switch, not '{}'", *v));
+        } else if (auto v = value("--specialize=")) {
+            if (*v != "on" && *v != "off") return usage_error(fmt::format("--specialize takes on or off, not '{}'", *v));
+            opts.specialize = *v == "on";
         } else if (auto v = value("--jit-threshold=")) {
             if (!parse_uint(*v, n) || n < 1 || n > 1000000000) return usage_error("--jit-threshold takes a whole number from 1 to 1000000000");
         } else if (auto v = value("--max-depth=")) {
