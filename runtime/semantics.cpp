@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <vector>
@@ -358,6 +359,82 @@ bool append_text(std::string& out, Value v, size_t limit) {
         if (out.size() > limit) ok = false;
     }
     return ok;
+}
+
+bool array_new(Value n, Value* out, Heap& heap, RtError& err) {
+    if (!n.is_int()) return type_error(err, Op::NewArray, n);
+    if (n.as_int() < 0) return fail(err, ErrKind::NegativeArraySize);
+    ArrayObj* a = heap.new_array(n.as_int());
+    if (!a) return fail(err, ErrKind::OutOfMemory);
+    *out = Value::array(a);
+    return true;
+}
+
+bool array_get(Value a, Value i, Value* out, RtError& err) {
+    if (!a.is_array() || !i.is_int()) return type_error(err, Op::AGet, a, i);
+    ArrayObj* arr = a.as_array();
+    // A boxed int is never a valid index.
+    if (!i.is_small_int() || uint64_t(i.as_small_int()) >= uint64_t(arr->len)) return fail(err, ErrKind::IndexOutOfRange);
+    *out = arr->items[i.as_small_int()];
+    return true;
+}
+
+bool array_set(Value a, Value i, Value v, RtError& err) {
+    if (!a.is_array() || !i.is_int()) return type_error(err, Op::ASet, a, i);
+    ArrayObj* arr = a.as_array();
+    if (!i.is_small_int() || uint64_t(i.as_small_int()) >= uint64_t(arr->len)) return fail(err, ErrKind::IndexOutOfRange);
+    arr->items[i.as_small_int()] = v;
+    return true;
+}
+
+bool array_push(Value a, Value v, Heap& heap, RtError& err) {
+    if (!a.is_array()) return type_error(err, Op::APush, a, v);
+    return heap.array_push(a.as_array(), v) || fail(err, ErrKind::OutOfMemory);
+}
+
+bool length_of(Value a, Value* out, RtError& err) {
+    if (a.is_array()) *out = Value::small_int(a.as_array()->len);
+    else if (a.is_string()) *out = Value::small_int(a.as_string()->len);
+    else return type_error(err, Op::Len, a);
+    return true;
+}
+
+bool string_concat(Value a, Value b, Value* out, Heap& heap, RtError& err) {
+    if (!a.is_string() || !b.is_string()) return type_error(err, Op::Concat, a, b);
+    StringObj* s = a.as_string();
+    StringObj* t = b.as_string();
+    StringObj* r = heap.new_string_uninit(size_t(s->len) + size_t(t->len));
+    if (!r) return fail(err, ErrKind::OutOfMemory);
+    std::memcpy(r->data, s->data, size_t(s->len));
+    std::memcpy(r->data + s->len, t->data, size_t(t->len));
+    *out = Value::string(r);
+    return true;
+}
+
+bool to_string(Value v, Value* out, Heap& heap, RtError& err, std::string& scratch) {
+    if (v.is_string()) {
+        *out = v;
+        return true;
+    }
+    scratch.clear();
+    if (!append_text(scratch, v, heap.max_bytes())) return fail(err, ErrKind::OutOfMemory);
+    StringObj* s = heap.new_string(scratch.data(), scratch.size());
+    if (!s) return fail(err, ErrKind::OutOfMemory);
+    *out = Value::string(s);
+    return true;
+}
+
+bool print_value(Value v, RtError& err, std::string& scratch, size_t limit) {
+    if (v.is_string()) {
+        std::fwrite(v.as_string()->data, 1, size_t(v.as_string()->len), stdout);
+        std::putc('\n', stdout);
+        return true;
+    }
+    scratch.clear();
+    if (!append_text(scratch, v, limit)) return fail(err, ErrKind::OutOfMemory);
+    scratch += '\n';
+    std::fwrite(scratch.data(), 1, scratch.size(), stdout);
+    return true;
 }
 
 }  // namespace cpjit

@@ -35,6 +35,17 @@ bool unary_op(Op op, Value a, Value* out, Heap& heap, RtError& err);
 // lt, le, gt, ge on any operands.
 bool compare_op(Op op, Value a, Value b, bool* out, RtError& err);
 
+// Arrays, strings and output (newarray, aget, aset, apush, len, concat,
+// tostr, print) for any operands. `scratch` is reused text storage.
+bool array_new(Value n, Value* out, Heap& heap, RtError& err);
+bool array_get(Value a, Value i, Value* out, RtError& err);
+bool array_set(Value a, Value i, Value v, RtError& err);
+bool array_push(Value a, Value v, Heap& heap, RtError& err);
+bool length_of(Value a, Value* out, RtError& err);
+bool string_concat(Value a, Value b, Value* out, Heap& heap, RtError& err);
+bool to_string(Value v, Value* out, Heap& heap, RtError& err, std::string& scratch);
+bool print_value(Value v, RtError& err, std::string& scratch, size_t limit);
+
 // Pieces of binary_op that fast paths reuse.
 bool int_floordiv(int64_t a, int64_t b, int64_t* out, RtError& err);
 bool int_floormod(int64_t a, int64_t b, int64_t* out, RtError& err);

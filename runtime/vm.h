@@ -57,7 +57,6 @@ private:
     bool grow_stack(size_t need);
     bool grow_frames();
     void report_error(const Instr* at);
-    void write_out(const char* data, size_t len) { std::fwrite(data, 1, len, stdout); }
 
     Program& prog_;
     RunOptions opts_;
