@@ -21,6 +21,7 @@ constexpr uint16_t kDeoptBackoff = 64;
 VM::VM(Program& prog, const RunOptions& opts)
     : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
     heap_.add_roots(this);
+    if (opts.tier != Tier::Interp) traces_ = std::make_unique<TraceCache>(prog, opts.tier2);
     heap_.add_roots(&prog_);
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
@@ -86,8 +87,18 @@ void VM::report_error(const Instr* at) {
     Value* sp = base + top.fn->num_locals();                   \
     uint64_t count = 0;
 
-template <bool kCount, bool kSpecialize>
+namespace {
+constexpr unsigned kFlagCount = 1, kFlagSpecialize = 2, kFlagTier2 = 4;
+}
+
+#define INTERPRETER_FLAGS                                        \
+    constexpr bool kCount = (kFlags & kFlagCount) != 0;          \
+    constexpr bool kSpecialize = (kFlags & kFlagSpecialize) != 0; \
+    constexpr bool kTier2 = (kFlags & kFlagTier2) != 0;
+
+template <unsigned kFlags>
 bool VM::interpret_threaded() {
+    INTERPRETER_FLAGS
     INTERPRETER_PROLOGUE
     static void* const kLabels[] = {
 #define OP(name, mnemonic, operand, pops, pushes) &&L_##name,
@@ -119,8 +130,9 @@ done:
     return true;
 }
 
-template <bool kCount, bool kSpecialize>
+template <unsigned kFlags>
 bool VM::interpret_switch() {
+    INTERPRETER_FLAGS
     INTERPRETER_PROLOGUE
 #define CASE(name) case Op::name:
 #define NEXT() goto dispatch
@@ -146,16 +158,19 @@ done:
 }
 
 bool VM::interpret() {
-    // One instantiation per combination, so what is off costs nothing.
+    // One instantiation per combination of flags, so what is off costs nothing.
     using Fn = bool (VM::*)();
-    static constexpr Fn kVariants[2][2][2] = {
-        {{&VM::interpret_switch<false, false>, &VM::interpret_switch<false, true>},
-         {&VM::interpret_switch<true, false>, &VM::interpret_switch<true, true>}},
-        {{&VM::interpret_threaded<false, false>, &VM::interpret_threaded<false, true>},
-         {&VM::interpret_threaded<true, false>, &VM::interpret_threaded<true, true>}},
+    static constexpr Fn kThreaded[] = {
+        &VM::interpret_threaded<0>, &VM::interpret_threaded<1>, &VM::interpret_threaded<2>, &VM::interpret_threaded<3>,
+        &VM::interpret_threaded<4>, &VM::interpret_threaded<5>, &VM::interpret_threaded<6>, &VM::interpret_threaded<7>,
     };
-    bool threaded = opts_.dispatch == Dispatch::Threaded;
-    return (this->*kVariants[threaded][opts_.count_instructions][opts_.specialize])();
+    static constexpr Fn kSwitch[] = {
+        &VM::interpret_switch<0>, &VM::interpret_switch<1>, &VM::interpret_switch<2>, &VM::interpret_switch<3>,
+        &VM::interpret_switch<4>, &VM::interpret_switch<5>, &VM::interpret_switch<6>, &VM::interpret_switch<7>,
+    };
+    unsigned flags = (opts_.count_instructions ? kFlagCount : 0u) | (opts_.specialize ? kFlagSpecialize : 0u) |
+                     (traces_ ? kFlagTier2 : 0u);
+    return (this->*(opts_.dispatch == Dispatch::Threaded ? kThreaded : kSwitch)[flags])();
 }
 
 int VM::run() {

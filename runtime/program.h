@@ -64,8 +64,8 @@ inline const char* op_name(Op op) { return int(op) < kNumOps ? kOpInfo[int(op)].
 
 struct Instr {
     Op op;
-    uint8_t spare = 0;
-    uint16_t counter = 0;  // for later tiers (hotness, quickening backoff)
+    uint8_t history = 0;   // jt/jf: the last 8 outcomes, 1 = taken (Tier 2 only)
+    uint16_t counter = 0;  // quickening backoff; backward jumps: hotness
     int32_t arg = 0;       // constant, local, global, target or function index
 };
 static_assert(sizeof(Instr) == 8);
@@ -77,6 +77,8 @@ struct SourcePos {
     uint32_t col = 0;  // text: 1-based column; binary: byte offset in the file
 };
 
+struct Trace;  // jit/trace.h
+
 struct Function {
     std::string name;
     uint32_t num_params = 0;
@@ -85,6 +87,10 @@ struct Function {
     std::vector<SourcePos> pos;  // one per instruction
     SourcePos decl;              // the .func line (for errors about the function)
     uint32_t max_stack = 0;      // operand stack depth bound (set by the verifier)
+    // Tier 2: traces starting at an instruction (sized when the first one is
+    // installed) and the hotness of the function's entry.
+    std::vector<Trace*> trace_at;
+    uint32_t entry_count = 0;
 
     uint32_t num_locals() const { return uint32_t(local_names.size()); }
 };

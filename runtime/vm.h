@@ -5,16 +5,19 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "runtime/errors.h"
 #include "runtime/heap.h"
 #include "runtime/program.h"
+#include "jit/trace.h"
 
 namespace cpjit {
 
 enum class Dispatch : uint8_t { Threaded, Switch };
+enum class Tier : uint8_t { Interp, Uops, Jit };
 
 struct RunOptions {
     Dispatch dispatch = Dispatch::Threaded;
@@ -22,6 +25,8 @@ struct RunOptions {
     size_t max_heap = Heap::kDefaultMaxBytes;
     bool count_instructions = false;  // only --stats pays for counting
     bool specialize = true;           // Tier-1 quickening (specialized.def)
+    Tier tier = Tier::Interp;
+    Tier2Options tier2;
 };
 
 struct RunStats {
@@ -47,12 +52,22 @@ public:
 
     const RunStats& stats() const { return stats_; }
     const Heap& heap() const { return heap_; }
+    // Tier 2's traces and statistics (nullptr when Tier 2 is off).
+    const TraceCache* traces() const { return traces_.get(); }
     void trace(Heap& heap) override;
 
 private:
     bool interpret();
-    template <bool kCount, bool kSpecialize> bool interpret_threaded();
-    template <bool kCount, bool kSpecialize> bool interpret_switch();
+    template <unsigned kFlags> bool interpret_threaded();
+    template <unsigned kFlags> bool interpret_switch();
+
+    // Tier 2 (jit/uop_interp.cpp): runs traces from `t` until one leaves to
+    // Tier 1; returns the instruction to resume at, with sp_ and the frames
+    // describing the state there.
+    Instr* run_trace(Trace* t, Value* sp);
+    bool trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base);
+    bool trace_generic(Op op, Value*& sp);
+    Trace* grow_side_trace(Trace* t, uint16_t exit_index);
 
     bool grow_stack(size_t need);
     bool grow_frames();
@@ -70,6 +85,7 @@ private:
     RtError err_;
     std::string scratch_;  // text of print/tostr
     RunStats stats_;
+    std::unique_ptr<TraceCache> traces_;
 };
 
 }  // namespace cpjit

@@ -12,6 +12,7 @@
 
 #include "runtime/loader.h"
 #include "runtime/vm.h"
+#include "jit/trace.h"
 
 #ifndef CPJIT_VERSION
 #define CPJIT_VERSION "0.0.0"
@@ -25,17 +26,23 @@ constexpr const char* kUsage = R"(usage:
   cpjit run [OPTIONS] FILE(.cpasm|.cpbc)    run a program
   cpjit asm FILE.cpasm -o FILE.cpbc          assemble (verifies)
   cpjit dis FILE(.cpbc|.cpasm)               disassemble to text
+  cpjit trace [OPTIONS] FILE                 run with Tier 2, then print every
+                                             trace: bytecode, uops before and
+                                             after the optimizer, exits
   cpjit --help | --version
 
 run options:
-  --jit=on|uops|off        tier for hot code (default on). Tier 2 (uops) and
-                           the copy-and-patch JIT (on) are not built yet:
-                           every value runs the Tier-1 interpreter for now.
+  --jit=on|uops|off        tier for hot code (default on): off = Tier-1
+                           interpreter only; uops = hot code becomes traces of
+                           micro-ops run by the uop interpreter; on = those
+                           traces compiled by copy-and-patch (not built yet:
+                           `on` runs the uop interpreter for now)
   --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
   --specialize=on|off      Tier-1 quickening into type-specialized
                            instructions (default on)
-  --jit-threshold=N        hotness before Tier 2 takes code (accepted; no
-                           effect until Tier 2 exists)
+  --jit-threshold=N        backward jumps, calls or exits before Tier 2
+                           builds a trace there (1-65535, default 64)
+  --opt=0|1                Tier-2 optimizer off or on (default 1)
   --max-depth=N            call depth limit (default 10000)
   --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
                            a program gets the `out of memory` error
@@ -89,10 +96,11 @@ bool write_file(const std::string& path, const std::string& data) {
     return bool(out);
 }
 
-int cmd_run(const std::vector<std::string>& args) {
+// `run`, and `trace` (a run with Tier 2 that prints every trace at the end).
+int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     RunOptions opts;
     std::optional<std::string> file, stats_file;
-    std::string jit = "on";
+    std::string jit = trace_mode ? "uops" : "on";
     for (const std::string& a : args) {
         auto value = [&](const char* prefix) -> std::optional<std::string_view> {
             size_t n = std::strlen(prefix);
@@ -103,6 +111,9 @@ int cmd_run(const std::vector<std::string>& args) {
         if (auto v = value("--jit=")) {
             if (*v != "on" && *v != "uops" && *v != "off") return usage_error(fmt::format("--jit takes on, uops or off, not '{}'", *v));
             jit = std::string(*v);
+        } else if (auto v = value("--opt=")) {
+            if (*v != "0" && *v != "1") return usage_error(fmt::format("--opt takes 0 or 1, not '{}'", *v));
+            opts.tier2.opt_level = *v == "1";
         } else if (auto v = value("--interp=")) {
             if (*v == "threaded") opts.dispatch = Dispatch::Threaded;
             else if (*v == "switch") opts.dispatch = Dispatch::Switch;
@@ -111,7 +122,8 @@ int cmd_run(const std::vector<std::string>& args) {
             if (*v != "on" && *v != "off") return usage_error(fmt::format("--specialize takes on or off, not '{}'", *v));
             opts.specialize = *v == "on";
         } else if (auto v = value("--jit-threshold=")) {
-            if (!parse_uint(*v, n) || n < 1 || n > 1000000000) return usage_error("--jit-threshold takes a whole number from 1 to 1000000000");
+            if (!parse_uint(*v, n) || n < 1 || n > 65535) return usage_error("--jit-threshold takes a whole number from 1 to 65535");
+            opts.tier2.threshold = uint32_t(n);
         } else if (auto v = value("--max-depth=")) {
             if (!parse_uint(*v, n) || n < 1 || n > 10000000) return usage_error("--max-depth takes a whole number from 1 to 10000000");
             opts.max_depth = uint32_t(n);
@@ -131,19 +143,50 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     if (!file) return usage_error("run needs a program file");
     opts.count_instructions = stats_file.has_value();
+    // Until the copy-and-patch backend exists, --jit=on runs Tier 2 in the
+    // uop interpreter.
+    opts.tier = jit == "off" ? Tier::Interp : Tier::Uops;
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
     VM vm(prog, opts);
     int code = vm.run();
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+    if (trace_mode && vm.traces()) {
+        std::string text = fmt::format("=== {} traces ===\n", vm.traces()->traces().size());
+        for (auto& t : vm.traces()->traces()) text += print_trace(prog, *t);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        std::fflush(stdout);
+    }
     if (stats_file) {
-        std::string json = fmt::format(
-            "{{\n  \"tier\": \"{}\",\n  \"tier_used\": \"interpreter\",\n  \"interp\": \"{}\",\n  \"exit_code\": {},\n"
-            "  \"instructions_executed\": {},\n  \"gc_collections\": {},\n  \"heap_bytes_allocated\": {},\n"
-            "  \"run_ns\": {}\n}}\n",
-            jit, opts.dispatch == Dispatch::Threaded ? "threaded" : "switch", code, vm.stats().instructions_executed,
-            vm.heap().collections(), vm.heap().total_allocated(), ns);
+        std::vector<std::pair<const char*, std::string>> f = {
+            {"tier", fmt::format("\"{}\"", jit)},
+            {"tier_used", opts.tier == Tier::Interp ? "\"interpreter\"" : "\"uops\""},
+            {"interp", opts.dispatch == Dispatch::Threaded ? "\"threaded\"" : "\"switch\""},
+            {"specialize", opts.specialize ? "true" : "false"},
+            {"exit_code", std::to_string(code)},
+            {"instructions_executed", std::to_string(vm.stats().instructions_executed)},
+            {"gc_collections", std::to_string(vm.heap().collections())},
+            {"heap_bytes_allocated", std::to_string(vm.heap().total_allocated())},
+            {"run_ns", std::to_string(ns)},
+        };
+        if (const TraceCache* tc = vm.traces()) {
+            const Tier2Stats& t = tc->stats;
+            f.insert(f.end(), {{"jit_threshold", std::to_string(opts.tier2.threshold)},
+                               {"opt", std::to_string(opts.tier2.opt_level)},
+                               {"traces", std::to_string(t.traces)},
+                               {"uops_in_traces", std::to_string(t.uops_in_traces)},
+                               {"uops_executed", std::to_string(t.uops_executed)},
+                               {"side_exits_taken", std::to_string(t.side_exits_taken)},
+                               {"side_traces", std::to_string(t.side_traces)},
+                               {"invalidations", std::to_string(t.invalidations)},
+                               {"guards_removed", std::to_string(t.guards_removed)},
+                               {"uops_removed", std::to_string(t.uops_removed)},
+                               {"projections_failed", std::to_string(t.projections_failed)}});
+        }
+        std::string json = "{\n";
+        for (size_t i = 0; i < f.size(); ++i) json += fmt::format("  \"{}\": {}{}\n", f[i].first, f[i].second, i + 1 < f.size() ? "," : "");
+        json += "}\n";
         if (!write_file(*stats_file, json)) {
             std::fprintf(stderr, "error: cannot write stats file '%s'\n", stats_file->c_str());
             return code ? code : 2;
@@ -202,7 +245,8 @@ int main(int argc, char** argv) {
         std::printf("cpjit %s\n", CPJIT_VERSION);
         return 0;
     }
-    if (cmd == "run") return cmd_run(args);
+    if (cmd == "run") return cmd_run(args, false);
+    if (cmd == "trace") return cmd_run(args, true);
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
     return usage_error(fmt::format("unknown command '{}'", cmd));

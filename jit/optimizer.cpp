@@ -1,0 +1,248 @@
+// The Tier-2 optimizer (--opt=1): one forward pass of abstract
+// interpretation over a trace's uops. It tracks what is known of every stack
+// slot and local (type, and the value for constants) and
+//   - drops guards whose type is already proven,
+//   - folds typed arithmetic and comparisons of two constants,
+//   - removes push/pop pairs (a pure push immediately popped).
+// Facts come only from uops earlier in the same pass, and a loop trace starts
+// each iteration knowing nothing, so they hold at every point they are used.
+// Nothing here may change the state an exit resumes Tier 1 with: only uops
+// without exits are folded away, and only when nothing between a push and
+// its pop could have left the trace.
+#include <cmath>
+
+#include "jit/trace.h"
+#include "runtime/semantics.h"
+
+namespace cpjit {
+
+namespace {
+
+enum class Kind : uint8_t { Unknown, Int, Float, Bool, Nil, String, Array };
+
+struct Fact {
+    Kind kind = Kind::Unknown;
+    bool is_const = false;
+    uint64_t bits = 0;
+};
+
+Fact fact_of(Value v) {
+    Fact f;
+    f.is_const = true;
+    f.bits = v.bits;
+    if (v.is_small_int()) f.kind = Kind::Int;
+    else if (v.is_float()) f.kind = Kind::Float;
+    else if (v.is_bool()) f.kind = Kind::Bool;
+    else if (v.is_nil()) f.kind = Kind::Nil;
+    else if (v.is_string()) f.kind = Kind::String;
+    else if (v.is_array()) f.kind = Kind::Array;
+    else f.is_const = false;  // boxed ints: leave alone
+    return f;
+}
+
+Fact of_kind(Kind k) { return Fact{k, false, 0}; }
+
+class Optimizer {
+public:
+    Optimizer(Trace& t, Tier2Stats& stats) : t_(t), stats_(stats) {}
+
+    void run() {
+        locals_.assign(t_.fn->num_locals(), Fact{});
+        for (const Uop& u : t_.projected) step(u);
+        stats_.uops_removed += t_.projected.size() - out_.size();
+        t_.uops = std::move(out_);
+    }
+
+private:
+    struct Saved {
+        std::vector<Fact> stack, locals;
+    };
+
+    Fact pop() {
+        if (stack_.empty()) return Fact{};  // a value from before the trace
+        Fact f = stack_.back();
+        stack_.pop_back();
+        return f;
+    }
+    void push(Fact f) { stack_.push_back(f); }
+    Fact& at(int depth) {  // 1 = top of stack
+        static Fact unknown;
+        unknown = Fact{};
+        return int(stack_.size()) >= depth ? stack_[stack_.size() - size_t(depth)] : unknown;
+    }
+    bool last_is(UopOp op, int back = 1) const {
+        return int(out_.size()) >= back && out_[out_.size() - size_t(back)].op == op;
+    }
+
+    void guard(const Uop& u, int depth, Kind k) {
+        Fact& f = at(depth);
+        if (f.kind == k) {
+            ++stats_.guards_removed;
+            return;
+        }
+        f = of_kind(k);
+        out_.push_back(u);
+    }
+
+    // Replaces the two CONSTs that produced the operands by one with `r`.
+    bool fold(Value r) {
+        if (!(last_is(UopOp::CONST, 1) && last_is(UopOp::CONST, 2))) return false;
+        Uop c = out_[out_.size() - 2];
+        out_.resize(out_.size() - 2);
+        c.operand = r.bits;
+        out_.push_back(c);
+        pop();
+        pop();
+        push(fact_of(r));
+        return true;
+    }
+
+    void binary(const Uop& u, Kind result) {
+        Fact b = at(1), a = at(2);
+        if (a.is_const && b.is_const) {
+            Value x = Value::from_bits(a.bits), y = Value::from_bits(b.bits);
+            if (try_fold(u.op, x, y)) return;
+        }
+        pop();
+        pop();
+        push(of_kind(result));
+        out_.push_back(u);
+    }
+
+    bool try_fold(UopOp op, Value x, Value y) {
+        int64_t i = 0;
+        switch (op) {
+        case UopOp::ADD_INT: i = x.as_small_int() + y.as_small_int(); break;
+        case UopOp::SUB_INT: i = x.as_small_int() - y.as_small_int(); break;
+        case UopOp::MUL_INT:
+            if (__builtin_mul_overflow(x.as_small_int(), y.as_small_int(), &i)) return false;
+            break;
+        case UopOp::ADD_FLOAT: return fold(Value::number(x.as_float() + y.as_float()));
+        case UopOp::SUB_FLOAT: return fold(Value::number(x.as_float() - y.as_float()));
+        case UopOp::MUL_FLOAT: return fold(Value::number(x.as_float() * y.as_float()));
+        case UopOp::LT_INT: return fold(Value::boolean(x.as_small_int() < y.as_small_int()));
+        case UopOp::LE_INT: return fold(Value::boolean(x.as_small_int() <= y.as_small_int()));
+        case UopOp::GT_INT: return fold(Value::boolean(x.as_small_int() > y.as_small_int()));
+        case UopOp::GE_INT: return fold(Value::boolean(x.as_small_int() >= y.as_small_int()));
+        case UopOp::LT_FLOAT: return fold(Value::boolean(x.as_float() < y.as_float()));
+        case UopOp::LE_FLOAT: return fold(Value::boolean(x.as_float() <= y.as_float()));
+        case UopOp::GT_FLOAT: return fold(Value::boolean(x.as_float() > y.as_float()));
+        case UopOp::GE_FLOAT: return fold(Value::boolean(x.as_float() >= y.as_float()));
+        default: return false;
+        }
+        return Value::fits_small(i) && fold(Value::small_int(i));
+    }
+
+    // A pop: cancels a pure push just before it, else is emitted.
+    void drop_top(const Uop& u) {
+        pop();
+        if (!out_.empty()) {
+            UopOp last = out_.back().op;
+            if (last == UopOp::CONST || last == UopOp::LOAD_LOCAL || last == UopOp::LOAD_GLOBAL || last == UopOp::DUP ||
+                last == UopOp::OVER) {
+                out_.pop_back();
+                return;
+            }
+        }
+        out_.push_back(u);
+    }
+
+    static Kind generic_result(Op op) {
+        switch (op) {
+        case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Kind::Bool;
+        case Op::Len: return Kind::Int;
+        case Op::ToStr: case Op::Concat: return Kind::String;
+        case Op::NewArray: return Kind::Array;
+        case Op::Div: case Op::ToFloat: case Op::Sqrt: return Kind::Float;
+        default: return Kind::Unknown;
+        }
+    }
+
+    void step(const Uop& u) {
+        switch (u.op) {
+        case UopOp::CONST: push(fact_of(Value::from_bits(u.operand))); break;
+        case UopOp::POP: drop_top(u); return;
+        case UopOp::DUP: push(at(1)); break;
+        case UopOp::SWAP: {
+            Fact b = pop(), a = pop();
+            push(b);
+            push(a);
+            break;
+        }
+        case UopOp::OVER: push(at(2)); break;
+        case UopOp::LOAD_LOCAL: push(locals_[size_t(u.arg)]); break;
+        case UopOp::STORE_LOCAL: locals_[size_t(u.arg)] = pop(); break;
+        case UopOp::LOAD_GLOBAL: push(Fact{}); break;
+        case UopOp::STORE_GLOBAL: pop(); break;
+        case UopOp::GUARD_INT_TOS: return guard(u, 1, Kind::Int);
+        case UopOp::GUARD_INT_NOS: return guard(u, 2, Kind::Int);
+        case UopOp::GUARD_FLOAT_TOS: return guard(u, 1, Kind::Float);
+        case UopOp::GUARD_FLOAT_NOS: return guard(u, 2, Kind::Float);
+        case UopOp::GUARD_ARRAY_NOS: return guard(u, 2, Kind::Array);
+        case UopOp::GUARD_ARRAY_3OS: return guard(u, 3, Kind::Array);
+        case UopOp::ADD_INT: case UopOp::SUB_INT: case UopOp::MUL_INT: return binary(u, Kind::Int);
+        case UopOp::ADD_FLOAT: case UopOp::SUB_FLOAT: case UopOp::MUL_FLOAT: case UopOp::DIV_FLOAT:
+            return binary(u, Kind::Float);
+        case UopOp::LT_INT: case UopOp::LE_INT: case UopOp::GT_INT: case UopOp::GE_INT:
+        case UopOp::LT_FLOAT: case UopOp::LE_FLOAT: case UopOp::GT_FLOAT: case UopOp::GE_FLOAT:
+            return binary(u, Kind::Bool);
+        case UopOp::EQ: case UopOp::NE:
+            pop();
+            pop();
+            push(of_kind(Kind::Bool));
+            break;
+        case UopOp::NOT:
+            pop();
+            push(of_kind(Kind::Bool));
+            break;
+        case UopOp::AGET_ARRAY:
+            pop();
+            pop();
+            push(Fact{});
+            break;
+        case UopOp::ASET_ARRAY:
+            pop();
+            pop();
+            pop();
+            break;
+        case UopOp::GENERIC: {
+            const OpInfo& info = op_info(Op(u.arg));
+            for (int i = 0; i < info.pops; ++i) pop();
+            for (int i = 0; i < info.pushes; ++i) push(of_kind(generic_result(Op(u.arg))));
+            break;
+        }
+        case UopOp::GUARD_TRUE: case UopOp::GUARD_FALSE: pop(); break;
+        case UopOp::PUSH_FRAME: {
+            auto* callee = reinterpret_cast<const Function*>(u.operand);
+            std::vector<Fact> args(callee->num_locals(), of_kind(Kind::Nil));
+            for (uint32_t i = callee->num_params; i-- > 0;) args[i] = pop();
+            saved_.push_back({std::move(stack_), std::move(locals_)});
+            stack_.clear();
+            locals_ = std::move(args);
+            break;
+        }
+        case UopOp::POP_FRAME: {
+            Fact r = pop();
+            stack_ = std::move(saved_.back().stack);
+            locals_ = std::move(saved_.back().locals);
+            saved_.pop_back();
+            push(r);
+            break;
+        }
+        case UopOp::JUMP_TO_TOP: case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: break;
+        }
+        out_.push_back(u);
+    }
+
+    Trace& t_;
+    Tier2Stats& stats_;
+    std::vector<Uop> out_;
+    std::vector<Fact> stack_, locals_;
+    std::vector<Saved> saved_;
+};
+
+}  // namespace
+
+void optimize_trace(Trace& t, Tier2Stats& stats) { Optimizer(t, stats).run(); }
+
+}  // namespace cpjit

@@ -1,0 +1,218 @@
+// Trace projection: walk the specialized Tier-1 bytecode from a hot start
+// along the most likely path and write uops. Specialized instructions give
+// the types to guard; jt/jf history bits give the likely direction; calls of
+// known, non-recursive functions are inlined with a real frame push so that
+// tracebacks and exits see ordinary frames.
+#include <bit>
+
+#include <fmt/format.h>
+
+#include "jit/trace.h"
+
+namespace cpjit {
+
+namespace {
+
+struct UopForm {  // a specialized instruction as guards + typed uop
+    Op op;
+    UopOp guards[2];
+    int num_guards;
+    UopOp body;
+};
+
+constexpr UopForm kForms[] = {
+    {Op::AddInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::ADD_INT},
+    {Op::SubInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::SUB_INT},
+    {Op::MulInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::MUL_INT},
+    {Op::AddFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::ADD_FLOAT},
+    {Op::SubFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::SUB_FLOAT},
+    {Op::MulFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::MUL_FLOAT},
+    {Op::LtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LT_INT},
+    {Op::LeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LE_INT},
+    {Op::GtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GT_INT},
+    {Op::GeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GE_INT},
+    {Op::LtFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::LT_FLOAT},
+    {Op::LeFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::LE_FLOAT},
+    {Op::GtFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::GT_FLOAT},
+    {Op::GeFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::GE_FLOAT},
+    {Op::AGetArray, {UopOp::GUARD_INT_TOS, UopOp::GUARD_ARRAY_NOS}, 2, UopOp::AGET_ARRAY},
+    {Op::ASetArray, {UopOp::GUARD_INT_NOS, UopOp::GUARD_ARRAY_3OS}, 2, UopOp::ASET_ARRAY},
+    {Op::Const, {}, 0, UopOp::CONST},
+    {Op::Pop, {}, 0, UopOp::POP},
+    {Op::Dup, {}, 0, UopOp::DUP},
+    {Op::Swap, {}, 0, UopOp::SWAP},
+    {Op::Over, {}, 0, UopOp::OVER},
+    {Op::Load, {}, 0, UopOp::LOAD_LOCAL},
+    {Op::Store, {}, 0, UopOp::STORE_LOCAL},
+    {Op::GLoad, {}, 0, UopOp::LOAD_GLOBAL},
+    {Op::GStore, {}, 0, UopOp::STORE_GLOBAL},
+    {Op::Eq, {}, 0, UopOp::EQ},
+    {Op::Ne, {}, 0, UopOp::NE},
+    {Op::Not, {}, 0, UopOp::NOT},
+};
+
+const UopForm* form_of(Op op) {
+    for (const UopForm& f : kForms)
+        if (f.op == op) return &f;
+    return nullptr;
+}
+
+class Projector {
+public:
+    Projector(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts)
+        : prog_(prog), cache_(cache), t_(t), opts_(opts) {}
+
+    bool run() {
+        Function* fn = t_.fn;
+        uint32_t i = t_.start;
+        bool first = true;
+        for (;;) {
+            Instr* ins = &fn->code[i];
+            if (t_.projected.size() + 4 >= opts_.max_trace_uops) return stop(ins, "length limit");
+            if (!first && inline_.empty()) {
+                if (fn == t_.fn && i == t_.start) return end(UopOp::JUMP_TO_TOP, ins, &t_, "loop closed");
+                if (Trace* other = cache_.at(fn, i)) return end(UopOp::LINK_TRACE, ins, other, fmt::format("linked to trace {}", other->id));
+            }
+            first = false;
+            if (const UopForm* f = form_of(ins->op)) {
+                for (int g = 0; g < f->num_guards; ++g) emit(f->guards[g], ins, 0, 0, ins);
+                uint64_t operand = f->body == UopOp::CONST ? prog_.constants[size_t(ins->arg)].bits : 0;
+                emit(f->body, ins, ins->arg, operand, ins);
+                ++i;
+                continue;
+            }
+            switch (ins->op) {
+            case Op::Jmp:
+                if (!follow(fn, i, uint32_t(ins->arg))) return stop(&fn->code[size_t(ins->arg)], "inner loop");
+                break;
+            case Op::Jt:
+            case Op::Jf: {
+                bool taken = std::popcount(unsigned(ins->history)) >= 4;
+                bool truthy_path = (ins->op == Op::Jt) == taken;
+                uint32_t next = taken ? uint32_t(ins->arg) : i + 1;
+                uint32_t other = taken ? i + 1 : uint32_t(ins->arg);
+                emit(truthy_path ? UopOp::GUARD_TRUE : UopOp::GUARD_FALSE, ins, 0, 0, &fn->code[other]);
+                if (!follow(fn, i, next)) return stop(&fn->code[next], "inner loop");
+                break;
+            }
+            case Op::Call: {
+                Function* callee = &prog_.functions[size_t(ins->arg)];
+                Trace* entry = cache_.at(callee, 0);
+                bool self = callee == t_.fn && t_.start == 0 && t_.from_entry;
+                if (self || (entry && entry->from_entry)) {
+                    emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
+                    return end(UopOp::LINK_TRACE, ins, self ? &t_ : entry, self ? "recursive call: linked to itself" : fmt::format("call linked to trace {}", entry->id));
+                }
+                if (inline_.size() >= opts_.max_inline_depth || callee == fn || on_inline_stack(callee))
+                    return stop(ins, "recursive or deep call");
+                emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
+                inline_.push_back({fn, i + 1});
+                fn = callee;
+                i = 0;
+                break;
+            }
+            case Op::Ret:
+                if (inline_.empty()) return stop(ins, "return");
+                emit(UopOp::POP_FRAME, ins, 0, 0, nullptr);
+                fn = inline_.back().fn;
+                i = inline_.back().resume;
+                inline_.pop_back();
+                break;
+            default:  // everything else runs through the shared semantics
+                emit(UopOp::GENERIC, ins, int32_t(base_op(ins->op)), 0, ins);
+                ++i;
+                break;
+            }
+        }
+    }
+
+private:
+    struct InlineFrame {
+        Function* fn;
+        uint32_t resume;  // instruction index in fn after the call
+    };
+
+    // Moves projection to `to`; false for a backward jump that neither
+    // closes this trace's loop nor reaches another trace (an inner loop: it
+    // gets a trace of its own).
+    bool follow(Function* fn, uint32_t& i, uint32_t to) {
+        bool backward = to <= i;
+        bool closes = inline_.empty() && ((fn == t_.fn && to == t_.start) || cache_.at(fn, to));
+        if (backward && !closes) return false;
+        i = to;
+        return true;
+    }
+
+    bool on_inline_stack(Function* f) const {
+        for (auto& fr : inline_)
+            if (fr.fn == f) return true;
+        return false;
+    }
+
+    void emit(UopOp op, Instr* origin, int32_t arg, uint64_t operand, Instr* resume) {
+        Uop u{op};
+        u.arg = arg;
+        u.operand = operand;
+        u.origin = origin;
+        if (uop_info(op).flags & uop_flag::EXIT) {
+            u.exit = uint16_t(t_.exits.size());
+            t_.exits.push_back(Exit{resume});
+        }
+        t_.projected.push_back(u);
+    }
+
+    bool stop(Instr* resume, const std::string& why) {
+        Uop u{UopOp::EXIT_TRACE};
+        u.origin = resume;
+        u.exit = uint16_t(t_.exits.size());
+        t_.exits.push_back(Exit{resume});
+        t_.projected.push_back(u);
+        t_.stop_reason = why;
+        return t_.projected.size() > 1;  // a trace that only exits is useless
+    }
+
+    bool end(UopOp op, Instr* origin, Trace* to, const std::string& why) {
+        emit(op, origin, 0, uint64_t(uintptr_t(to)), nullptr);
+        t_.stop_reason = why;
+        return true;
+    }
+
+    Program& prog_;
+    const TraceCache& cache_;
+    Trace& t_;
+    const Tier2Options& opts_;
+    std::vector<InlineFrame> inline_;
+};
+
+}  // namespace
+
+bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts) {
+    return Projector(prog, cache, t, opts).run();
+}
+
+Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit) {
+    auto t = std::make_unique<Trace>();
+    t->id = uint32_t(traces_.size());
+    t->fn = fn;
+    t->start = start;
+    t->from_entry = from_entry;
+    t->parent = parent;
+    t->parent_exit = parent_exit;
+    if (!project_trace(prog_, *this, *t, opts_)) {
+        ++stats.projections_failed;
+        return nullptr;
+    }
+    t->uops = t->projected;
+    if (opts_.opt_level > 0) optimize_trace(*t, stats);
+    ++stats.traces;
+    if (parent) ++stats.side_traces;
+    stats.uops_in_traces += t->uops.size();
+    if (!parent) {  // side traces are reached through their exit only
+        if (fn->trace_at.size() < fn->code.size()) fn->trace_at.resize(fn->code.size(), nullptr);
+        fn->trace_at[start] = t.get();
+    }
+    traces_.push_back(std::move(t));
+    return traces_.back().get();
+}
+
+}  // namespace cpjit

@@ -1,0 +1,118 @@
+// Tier 2: traces of micro-ops (uops) projected from specialized Tier-1
+// bytecode, with guards and side exits.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/program.h"
+
+namespace cpjit {
+
+enum class UopOp : uint16_t {
+#define UOP(name, pops, pushes, flags) name,
+#include "jit/uops.def"
+#undef UOP
+};
+
+namespace uop_flag {
+inline constexpr uint8_t EXIT = 1, PURE = 2, GUARD = 4, END = 8;
+}
+
+struct UopInfo {
+    const char* name;
+    int8_t pops, pushes;
+    uint8_t flags;
+};
+
+inline constexpr UopInfo kUopInfo[] = {
+#define UOP(name, pops, pushes, flags) {#name, pops, pushes, [] { using namespace uop_flag; return uint8_t(flags); }()},
+#include "jit/uops.def"
+#undef UOP
+};
+inline constexpr int kNumUops = sizeof(kUopInfo) / sizeof(kUopInfo[0]);
+inline const UopInfo& uop_info(UopOp op) { return kUopInfo[int(op)]; }
+
+struct Trace;
+
+struct Uop {
+    UopOp op;
+    uint16_t exit = 0;      // index into Trace::exits (EXIT uops)
+    int32_t arg = 0;
+    uint64_t operand = 0;
+    Instr* origin = nullptr;  // the bytecode instruction this uop came from
+};
+
+// Where a side exit resumes Tier 1 and what became of it.
+struct Exit {
+    Instr* resume;           // the instruction Tier 1 runs next
+    uint32_t taken = 0;
+    Trace* side = nullptr;   // a side trace grown from this exit, once hot
+};
+
+struct Trace {
+    uint32_t id = 0;
+    Function* fn = nullptr;   // where the trace starts
+    uint32_t start = 0;       // instruction index in fn
+    bool from_entry = false;  // started at a hot function entry
+    Trace* parent = nullptr;  // for side traces
+    int parent_exit = -1;
+    std::string stop_reason;  // why projection ended
+    std::vector<Uop> projected;  // before the optimizer (for the printer)
+    std::vector<Uop> uops;       // what runs
+    std::vector<Exit> exits;
+};
+
+struct Tier2Options {
+    uint32_t threshold = 64;     // backward jumps / calls / exits before a trace
+    int opt_level = 1;           // 0: run the projected uops as they are
+    uint32_t max_trace_uops = 400;
+    uint32_t max_inline_depth = 8;
+};
+
+struct Tier2Stats {
+    uint64_t traces = 0;
+    uint64_t uops_in_traces = 0;
+    uint64_t uops_executed = 0;
+    uint64_t side_exits_taken = 0;
+    uint64_t side_traces = 0;
+    uint64_t invalidations = 0;
+    uint64_t guards_removed = 0;
+    uint64_t uops_removed = 0;
+    uint64_t projections_failed = 0;
+};
+
+// Owns every trace of a run.
+class TraceCache {
+public:
+    explicit TraceCache(Program& prog, const Tier2Options& opts) : prog_(prog), opts_(opts) {}
+
+    // The trace starting at fn's instruction `start`, if any.
+    Trace* at(Function* fn, uint32_t start) const {
+        return start < fn->trace_at.size() ? static_cast<Trace*>(fn->trace_at[start]) : nullptr;
+    }
+    // Projects, optimizes and installs a trace starting at fn[start].
+    // nullptr when nothing worth running came out.
+    Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit);
+
+    const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
+    const Tier2Options& options() const { return opts_; }
+    Tier2Stats stats;
+
+private:
+    Program& prog_;
+    Tier2Options opts_;
+    std::vector<std::unique_ptr<Trace>> traces_;
+};
+
+// Passes (projector.cpp, optimizer.cpp).
+bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts);
+void optimize_trace(Trace& t, Tier2Stats& stats);
+
+// The trace printer (trace_printer.cpp).
+std::string print_uop(const Program& prog, const Trace& t, const Uop& u);
+std::string print_trace(const Program& prog, const Trace& t);
+
+}  // namespace cpjit
