@@ -76,7 +76,10 @@ public:
             first = false;
             if (const UopForm* f = form_of(ins->op)) {
                 for (int g = 0; g < f->num_guards; ++g) emit(f->guards[g], ins, 0, 0, ins);
-                uint64_t operand = f->body == UopOp::CONST ? prog_.constants[size_t(ins->arg)].bits : 0;
+                uint64_t operand = 0;
+                if (f->body == UopOp::CONST) operand = prog_.constants[size_t(ins->arg)].bits;
+                if (f->body == UopOp::LOAD_GLOBAL || f->body == UopOp::STORE_GLOBAL)
+                    operand = uint64_t(uintptr_t(cache_.global_slot(ins->arg)));
                 emit(f->body, ins, ins->arg, operand, ins);
                 ++i;
                 continue;

@@ -87,7 +87,9 @@ struct Tier2Stats {
 // Owns every trace of a run.
 class TraceCache {
 public:
-    explicit TraceCache(Program& prog, const Tier2Options& opts) : prog_(prog), opts_(opts) {}
+    TraceCache(Program& prog, Value* globals, const Tier2Options& opts) : prog_(prog), globals_(globals), opts_(opts) {}
+
+    Value* global_slot(int32_t index) const { return globals_ + index; }
 
     // The trace starting at fn's instruction `start`, if any.
     Trace* at(Function* fn, uint32_t start) const {
@@ -103,6 +105,7 @@ public:
 
 private:
     Program& prog_;
+    Value* globals_;
     Tier2Options opts_;
     std::vector<std::unique_ptr<Trace>> traces_;
 };

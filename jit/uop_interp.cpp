@@ -1,25 +1,48 @@
 // The micro-op interpreter (--jit=uops): the debug tier that runs traces
-// exactly as the copy-and-patch backend will compile them. A uop never
-// raises an error itself: where Tier 1 would fail or take a slow path, the
-// uop exits before any effect and Tier 1 runs that instruction again.
-#include <cstdlib>
-#include <utility>
-
+// exactly as the copy-and-patch backend will compile them: the bodies come
+// from the same file (uop_bodies.inc). A uop never raises an error itself:
+// where Tier 1 would fail or take a slow path, the uop exits before any
+// effect and Tier 1 runs that instruction again.
+#include "jit/uop_helpers.h"
 #include "runtime/semantics.h"
 #include "runtime/vm.h"
 
+using namespace cpjit;
+
+extern "C" {
+
+bool cpjit_uop_generic(VM* vm, int32_t op, Value** sp) { return vm->trace_generic(Op(op), *sp); }
+
+Value* cpjit_uop_push_frame(VM* vm, Function* callee, Instr* ret_ip, Value* sp, Value** base) {
+    return vm->trace_push_frame(callee, ret_ip, sp, *base);
+}
+
+Value* cpjit_uop_pop_frame(VM* vm, Value* sp, Value** base) { return vm->trace_pop_frame(sp, *base); }
+
+bool cpjit_uop_values_equal(uint64_t a, uint64_t b) { return values_equal(Value::from_bits(a), Value::from_bits(b)); }
+
+}  // extern "C"
+
 namespace cpjit {
 
-bool VM::trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base) {
+Value* VM::trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base) {
     // Anything unusual (depth limit, growing the stack or the frame table)
     // is left to Tier 1's call.
-    if (depth_ >= opts_.max_depth || depth_ >= frames_.size()) return false;
+    if (depth_ >= opts_.max_depth || depth_ >= frames_.size()) return nullptr;
     Value* callee_base = sp - callee->num_params;
-    if (size_t(callee_base - stack_) + callee->num_locals() + callee->max_stack > stack_cap_) return false;
+    if (size_t(callee_base - stack_) + callee->num_locals() + callee->max_stack > stack_cap_) return nullptr;
     for (uint32_t i = callee->num_params; i < callee->num_locals(); ++i) callee_base[i] = Value::nil();
     frames_[depth_++] = Frame{callee, ret_ip, callee_base};
     base = callee_base;
-    return true;
+    return callee_base + callee->num_locals();
+}
+
+Value* VM::trace_pop_frame(Value* sp, Value*& base) {
+    Value r = sp[-1];
+    sp = frames_[--depth_].base;
+    *sp++ = r;
+    base = frames_[depth_ - 1].base;
+    return sp;
 }
 
 bool VM::trace_generic(Op op, Value*& sp) {
@@ -81,121 +104,45 @@ Trace* VM::grow_side_trace(Trace* t, uint16_t exit_index) {
 
 Instr* VM::run_trace(Trace* t, Value* sp) {
     Value* base = frames_[depth_ - 1].base;
-    Value* G = globals_.data();
     const Uop* u = t->uops.data();
     Tier2Stats& stats = traces_->stats;
     uint64_t executed = 0;
     for (;;) {
         ++executed;
         switch (u->op) {
-#define BINARY_INT(name, OPER)                                    \
-    case UopOp::name: {                                           \
-        int64_t r = sp[-2].as_small_int() OPER sp[-1].as_small_int(); \
-        if (!Value::fits_small(r)) goto side_exit;                \
-        sp[-2] = Value::small_int(r);                             \
-        --sp;                                                     \
-        break;                                                    \
+#define UOP(name) case UopOp::name:
+#define END_UOP break;
+#define SP sp
+#define BASE base
+#define VMP this
+#define ARG (u->arg)
+#define OPERAND (u->operand)
+#define ORIGIN (u->origin)
+#define EXIT() goto side_exit
+// (plain blocks, not do-while: `continue` must reach the loop over uops)
+#define GOTO_TOP()          \
+    {                       \
+        u = t->uops.data(); \
+        continue;           \
     }
-#define BINARY_FLOAT(name, OPER)                                           \
-    case UopOp::name:                                                      \
-        sp[-2] = Value::number(sp[-2].as_float() OPER sp[-1].as_float());  \
-        --sp;                                                              \
-        break;
-#define COMPARE(name, as, OPER)                                      \
-    case UopOp::name:                                                \
-        sp[-2] = Value::boolean(sp[-2].as() OPER sp[-1].as());       \
-        --sp;                                                        \
-        break;
-        case UopOp::CONST: *sp++ = Value::from_bits(u->operand); break;
-        case UopOp::POP: --sp; break;
-        case UopOp::DUP: sp[0] = sp[-1]; ++sp; break;
-        case UopOp::SWAP: std::swap(sp[-1], sp[-2]); break;
-        case UopOp::OVER: sp[0] = sp[-2]; ++sp; break;
-        case UopOp::LOAD_LOCAL: *sp++ = base[u->arg]; break;
-        case UopOp::STORE_LOCAL: base[u->arg] = *--sp; break;
-        case UopOp::LOAD_GLOBAL: *sp++ = G[u->arg]; break;
-        case UopOp::STORE_GLOBAL: G[u->arg] = *--sp; break;
-        case UopOp::GUARD_INT_TOS: if (!sp[-1].is_small_int()) goto side_exit; break;
-        case UopOp::GUARD_INT_NOS: if (!sp[-2].is_small_int()) goto side_exit; break;
-        case UopOp::GUARD_FLOAT_TOS: if (!sp[-1].is_float()) goto side_exit; break;
-        case UopOp::GUARD_FLOAT_NOS: if (!sp[-2].is_float()) goto side_exit; break;
-        case UopOp::GUARD_ARRAY_NOS: if (!sp[-2].is_array()) goto side_exit; break;
-        case UopOp::GUARD_ARRAY_3OS: if (!sp[-3].is_array()) goto side_exit; break;
-        BINARY_INT(ADD_INT, +)
-        BINARY_INT(SUB_INT, -)
-        case UopOp::MUL_INT: {
-            int64_t r;
-            if (__builtin_mul_overflow(sp[-2].as_small_int(), sp[-1].as_small_int(), &r) || !Value::fits_small(r)) goto side_exit;
-            sp[-2] = Value::small_int(r);
-            --sp;
-            break;
-        }
-        BINARY_FLOAT(ADD_FLOAT, +)
-        BINARY_FLOAT(SUB_FLOAT, -)
-        BINARY_FLOAT(MUL_FLOAT, *)
-        case UopOp::DIV_FLOAT:
-            if (sp[-1].as_float() == 0.0) goto side_exit;
-            sp[-2] = Value::number(sp[-2].as_float() / sp[-1].as_float());
-            --sp;
-            break;
-        COMPARE(LT_INT, as_small_int, <)
-        COMPARE(LE_INT, as_small_int, <=)
-        COMPARE(GT_INT, as_small_int, >)
-        COMPARE(GE_INT, as_small_int, >=)
-        COMPARE(LT_FLOAT, as_float, <)
-        COMPARE(LE_FLOAT, as_float, <=)
-        COMPARE(GT_FLOAT, as_float, >)
-        COMPARE(GE_FLOAT, as_float, >=)
-        case UopOp::EQ: sp[-2] = Value::boolean(values_equal(sp[-2], sp[-1])); --sp; break;
-        case UopOp::NE: sp[-2] = Value::boolean(!values_equal(sp[-2], sp[-1])); --sp; break;
-        case UopOp::NOT: sp[-1] = Value::boolean(!truthy(sp[-1])); break;
-        case UopOp::AGET_ARRAY: {
-            ArrayObj* a = sp[-2].as_array();
-            int64_t i = sp[-1].as_small_int();
-            if (uint64_t(i) >= uint64_t(a->len)) goto side_exit;
-            sp[-2] = a->items[i];
-            --sp;
-            break;
-        }
-        case UopOp::ASET_ARRAY: {
-            ArrayObj* a = sp[-3].as_array();
-            int64_t i = sp[-2].as_small_int();
-            if (uint64_t(i) >= uint64_t(a->len)) goto side_exit;
-            a->items[i] = sp[-1];
-            sp -= 3;
-            break;
-        }
-        case UopOp::GENERIC:
-            if (!trace_generic(Op(u->arg), sp)) goto side_exit;
-            break;
-        case UopOp::GUARD_TRUE:
-            if (!truthy(*--sp)) goto side_exit;
-            break;
-        case UopOp::GUARD_FALSE:
-            if (truthy(*--sp)) goto side_exit;
-            break;
-        case UopOp::PUSH_FRAME:
-            if (!trace_push_frame(reinterpret_cast<Function*>(u->operand), u->origin + 1, sp, base)) goto side_exit;
-            sp = base + reinterpret_cast<Function*>(u->operand)->num_locals();
-            break;
-        case UopOp::POP_FRAME: {
-            Value r = sp[-1];
-            sp = frames_[--depth_].base;
-            *sp++ = r;
-            base = frames_[depth_ - 1].base;
-            break;
-        }
-        case UopOp::JUMP_TO_TOP:
-            u = t->uops.data();
-            continue;
-        case UopOp::LINK_TRACE:
-            t = reinterpret_cast<Trace*>(u->operand);
-            u = t->uops.data();
-            continue;
-        case UopOp::EXIT_TRACE: goto side_exit;
-#undef BINARY_INT
-#undef BINARY_FLOAT
-#undef COMPARE
+#define GOTO_TRACE()                              \
+    {                                             \
+        t = reinterpret_cast<Trace*>(u->operand); \
+        u = t->uops.data();                       \
+        continue;                                 \
+    }
+#include "jit/uop_bodies.inc"
+#undef UOP
+#undef END_UOP
+#undef SP
+#undef BASE
+#undef VMP
+#undef ARG
+#undef OPERAND
+#undef ORIGIN
+#undef EXIT
+#undef GOTO_TOP
+#undef GOTO_TRACE
         }
         ++u;
         continue;

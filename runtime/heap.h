@@ -11,40 +11,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "runtime/value.h"
+#include "runtime/object.h"
 
 namespace cpjit {
-
-enum class ObjKind : uint8_t { String, Array, BoxedInt };
-
-struct ObjHeader {
-    ObjHeader* next;  // all objects, for sweeping
-    ObjKind kind;
-    bool marked;
-    bool in_repr;     // set while tostr/print is inside this array ([...])
-};
-
-struct StringObj {
-    ObjHeader h;
-    int64_t len;
-    char data[1];  // len bytes follow (and a NUL for convenience)
-};
-
-struct ArrayObj {
-    ObjHeader h;
-    int64_t len;
-    int64_t cap;
-    Value* items;
-};
-
-struct BoxedInt {
-    ObjHeader h;
-    int64_t value;
-};
-
-inline int64_t Value::as_int() const {
-    return is_small_int() ? as_small_int() : as_boxed_int()->value;
-}
 
 class Heap;
 

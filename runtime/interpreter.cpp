@@ -21,7 +21,7 @@ constexpr uint16_t kDeoptBackoff = 64;
 VM::VM(Program& prog, const RunOptions& opts)
     : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
     heap_.add_roots(this);
-    if (opts.tier != Tier::Interp) traces_ = std::make_unique<TraceCache>(prog, opts.tier2);
+    if (opts.tier != Tier::Interp) traces_ = std::make_unique<TraceCache>(prog, globals_.data(), opts.tier2);
     heap_.add_roots(&prog_);
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));

@@ -11,17 +11,6 @@
 
 namespace cpjit {
 
-inline bool truthy(Value v) {
-    if (v.is_small_int()) return v.bits != Value::small_int(0).bits;
-    if (v.is_float()) return v.as_float() != 0.0;  // NaN is truthy
-    switch (v.top()) {
-    case tag::kSpecial: return v.is_true();
-    case tag::kString: return v.as_string()->len != 0;
-    case tag::kArray: return v.as_array()->len != 0;
-    default: return true;  // boxed ints are never 0
-    }
-}
-
 bool values_equal(Value a, Value b);
 
 // Three-way numeric comparison, exact across int and float.

@@ -19,8 +19,8 @@
 // the same int64.
 #pragma once
 
-#include <cstdint>
-#include <cstring>
+// Freestanding on purpose (stdint.h only): the stencils include it too.
+#include <stdint.h>
 
 namespace cpjit {
 
@@ -54,7 +54,7 @@ struct Value {
     static constexpr Value boolean(bool b) { return Value{(tag::kSpecial << tag::kShift) | (b ? 3u : 2u)}; }
     static Value number(double d) {
         Value v;
-        std::memcpy(&v.bits, &d, 8);
+        __builtin_memcpy(&v.bits, &d, 8);
         return v;
     }
     // Only for ints known to fit in 48 bits (see fits_small).
@@ -81,7 +81,7 @@ struct Value {
 
     double as_float() const {
         double d;
-        std::memcpy(&d, &bits, 8);
+        __builtin_memcpy(&d, &bits, 8);
         return d;
     }
     constexpr int64_t as_small_int() const { return int64_t(bits << 16) >> 16; }

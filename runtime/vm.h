@@ -56,6 +56,12 @@ public:
     const TraceCache* traces() const { return traces_.get(); }
     void trace(Heap& heap) override;
 
+    // Tier 2's helpers (jit/uop_interp.cpp; called from uop bodies through
+    // the C functions of jit/uop_helpers.h).
+    Value* trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base);
+    Value* trace_pop_frame(Value* sp, Value*& base);
+    bool trace_generic(Op op, Value*& sp);
+
 private:
     bool interpret();
     template <unsigned kFlags> bool interpret_threaded();
@@ -65,8 +71,6 @@ private:
     // Tier 1; returns the instruction to resume at, with sp_ and the frames
     // describing the state there.
     Instr* run_trace(Trace* t, Value* sp);
-    bool trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base);
-    bool trace_generic(Op op, Value*& sp);
     Trace* grow_side_trace(Trace* t, uint16_t exit_index);
 
     bool grow_stack(size_t need);
