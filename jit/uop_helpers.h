@@ -15,10 +15,10 @@ extern "C" {
 // Runs a stack instruction (Op `op`) through the shared semantics; false
 // (and nothing changed) when it would fail, so the trace exits to Tier 1.
 bool cpjit_uop_generic(cpjit::VM* vm, int32_t op, cpjit::Value** sp);
-// Pushes a frame for `callee` whose arguments are on top of the stack and
-// returns the callee's stack pointer (its base in *base); nullptr when
+// Pushes a frame for `callee` (called by the `call` at `call_ins`) whose
+// arguments are on top of the stack and returns the callee's stack pointer (its base in *base); nullptr when
 // Tier 1 must make the call (depth limit, stack growth).
-cpjit::Value* cpjit_uop_push_frame(cpjit::VM* vm, cpjit::Function* callee, cpjit::Instr* ret_ip, cpjit::Value* sp,
+cpjit::Value* cpjit_uop_push_frame(cpjit::VM* vm, cpjit::Function* callee, cpjit::Instr* call_ins, cpjit::Value* sp,
                           cpjit::Value** base);
 // Returns from an inlined frame: the result moves to the caller's stack.
 cpjit::Value* cpjit_uop_pop_frame(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value** base);

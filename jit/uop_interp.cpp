@@ -13,8 +13,8 @@ extern "C" {
 
 bool cpjit_uop_generic(VM* vm, int32_t op, Value** sp) { return vm->trace_generic(Op(op), *sp); }
 
-Value* cpjit_uop_push_frame(VM* vm, Function* callee, Instr* ret_ip, Value* sp, Value** base) {
-    return vm->trace_push_frame(callee, ret_ip, sp, *base);
+Value* cpjit_uop_push_frame(VM* vm, Function* callee, Instr* call_ins, Value* sp, Value** base) {
+    return vm->trace_push_frame(callee, call_ins + 1, sp, *base);
 }
 
 Value* cpjit_uop_pop_frame(VM* vm, Value* sp, Value** base) { return vm->trace_pop_frame(sp, *base); }

@@ -3,22 +3,56 @@
 # then configures and builds the release build in build/.
 #   tools/setup.sh            deps + build/
 #   tools/setup.sh --deps     deps only
+#   tools/setup.sh --aarch64  deps + the AArch64 cross toolchain, qemu-user and
+#                             arm64 multiarch libraries, then the AArch64
+#                             cross build in build-aarch64/ (tests run under
+#                             qemu: ctest --test-dir build-aarch64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+aarch64=0
+deps_only=0
+for arg in "$@"; do
+  case "$arg" in
+    --deps) deps_only=1 ;;
+    --aarch64) aarch64=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64)" >&2; exit 2 ;;
+  esac
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+
 packages=(build-essential cmake ninja-build libfmt-dev doctest-dev python3)
+updated=0
+if ((aarch64)); then
+  packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64)
+  # libfmt-dev:arm64 comes from Debian's arm64 multiarch architecture.
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "setup: adding the arm64 dpkg architecture"
+    $sudo dpkg --add-architecture arm64
+    $sudo apt-get update -qq
+    updated=1
+  fi
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
+  ((updated)) || $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-[ "${1:-}" = "--deps" ] && exit 0
+((deps_only)) && exit 0
+
+if ((aarch64)); then
+  cmake -S . -B build-aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake" >/dev/null
+  ninja -C build-aarch64
+  echo "setup: built build-aarch64/cpjit (AArch64; run it with qemu-aarch64 -L /usr/aarch64-linux-gnu)"
+  exit 0
+fi
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build

@@ -5,6 +5,8 @@ stdout, stderr and exit code byte for byte with NAME.stdout, NAME.stderr
 
   run_examples.py --cpjit build/cpjit --flags "--jit=off" DIR...
   run_examples.py --cpjit build/cpjit --roundtrip DIR...
+  run_examples.py --cpjit build-aarch64/cpjit \
+      --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu" --flags "--jit=off" DIR...
 
 --roundtrip assembles each program that loads, disassembles the binary,
 assembles that text again and requires identical bytes; then runs the binary
@@ -13,6 +15,8 @@ and requires the same results as the text.
 Programs listed in a folder's BENCHMARKS file are skipped when the
 environment sets CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds are too slow).
 Programs are run from their own folder so load errors name the bare file.
+--emulator (split like a shell would) is put before every cpjit command: a
+cross build's binary runs under qemu-user (binfmt_misc is not relied on).
 """
 import argparse
 import os
@@ -75,10 +79,15 @@ def main():
     ap.add_argument("--cpjit", required=True)
     ap.add_argument("--flags", default="")
     ap.add_argument("--roundtrip", action="store_true")
+    ap.add_argument("--emulator", default="",
+                    help="command put before every cpjit command, e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "120")))
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
+    # Every cpjit command is [*emulator, cpjit, ...]: the binary path stays one
+    # element; under a cross build the emulator runs it.
     cpjit = os.path.abspath(args.cpjit)
+    emulator = shlex.split(args.emulator)
     flags = shlex.split(args.flags)
     passed, failures = 0, []
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
@@ -92,11 +101,11 @@ def main():
             if want[2] == 2:
                 continue  # does not load: nothing to round-trip
             b1, t1, b2 = (os.path.join(tmp, name + ext) for ext in (".1.cpbc", ".dis.cpasm", ".2.cpbc"))
-            steps = [[cpjit, "asm", name, "-o", b1], None, [cpjit, "asm", t1, "-o", b2]]
+            steps = [[*emulator, cpjit, "asm", name, "-o", b1], None, [*emulator, cpjit, "asm", t1, "-o", b2]]
             err = None
             out, e, code = run(steps[0], d, args.timeout)
             if code == 0:
-                out, e, code = run([cpjit, "dis", b1], d, args.timeout)
+                out, e, code = run([*emulator, cpjit, "dis", b1], d, args.timeout)
                 if code == 0:
                     with open(t1, "wb") as f:
                         f.write(out)
@@ -107,10 +116,10 @@ def main():
                 err = "%s: asm(dis(asm(x))) differs from asm(x)" % name
             else:
                 # The binary must behave like the text, traceback lines included.
-                got = run([cpjit, "run", b1], d, args.timeout)
+                got = run([*emulator, cpjit, "run", b1], d, args.timeout)
                 err = check(name + " (binary)", got, want)
         else:
-            got = run([cpjit, "run", *flags, name], d, args.timeout)
+            got = run([*emulator, cpjit, "run", *flags, name], d, args.timeout)
             err = check("%s [%s]" % (name, args.flags), got, want)
         if err:
             failures.append(err)
