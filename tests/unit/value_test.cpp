@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <initializer_list>
+
 #include "runtime/value.h"
 
 using cpjit::Value;
