@@ -194,6 +194,7 @@ bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2
 }
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit) {
+    if (traces_.size() >= opts_.max_traces) return nullptr;  // hot code stays in Tier 1
     auto t = std::make_unique<Trace>();
     t->id = uint32_t(traces_.size());
     t->fn = fn;

@@ -70,6 +70,7 @@ struct Tier2Options {
     int opt_level = 1;           // 0: run the projected uops as they are
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
+    uint32_t max_traces = 4096;  // past this, hot code stays in Tier 1
 };
 
 struct Tier2Stats {

@@ -149,12 +149,16 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
     side_exit: {
         Exit& e = t->exits[u->exit];
         ++stats.side_exits_taken;
-        if (!e.side && ++e.taken >= opts_.tier2.threshold) {
+        // Leaving at a trace's first uop made no progress: Tier 1 must run
+        // that instruction, or traces could hand the same point to each
+        // other forever.
+        bool progress = u != t->uops.data();
+        if (progress && !e.side && ++e.taken >= opts_.tier2.threshold) {
             e.taken = 0;
             sp_ = sp;
             e.side = grow_side_trace(t, u->exit);
         }
-        if (e.side) {
+        if (progress && e.side) {
             t = e.side;
             u = t->uops.data();
             continue;
