@@ -37,7 +37,9 @@ BASELINE = "off-threaded"
 def run_measured(cmd, cwd):
     """Wall time and peak RSS (KiB) of one child."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # close_fds=False lets Python use posix_spawn (vfork), so the child's peak
+    # RSS is its own and not that of a copy of this Python process.
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=False)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     err = p.stderr.read()
@@ -102,20 +104,20 @@ def main():
         results[name] = row
 
     base = BASELINE
-    header = "%-16s" % "program" + "".join("%22s" % c for c in cols)
-    print("\nmedian s (min s) [speedup of %s over the column]; peak RSS MiB" % base)
+    header = "%-16s" % "program" + "".join(" %26s" % c for c in cols)
+    print("\neach cell: median s (min s), time relative to %s (above 1 = slower), peak RSS MiB" % base)
     print(header)
     for name, row in results.items():
         line = "%-16s" % name
         for c in cols:
             r = row.get(c)
             if not r:
-                line += "%22s" % "-"
+                line += " %26s" % "-"
                 continue
             sp = row[base]["median"] / r["median"]
-            line += "%22s" % ("%.3f (%.3f) %.2fx %dM" % (r["median"], r["min"], 1 / sp if c != base else 1.0, r["rss_kib"] // 1024))
+            line += " %26s" % ("%.3f (%.3f) %.2fx %dM" % (r["median"], r["min"], 1 / sp if c != base else 1.0, r["rss_kib"] // 1024))
         print(line)
-    print("\ngeometric mean of speedups of %s over each column:" % base)
+    print("\ngeometric mean of time relative to %s (above 1 = slower than it):" % base)
     summary = {}
     for c in cols:
         ratios = [row[c]["median"] / row[base]["median"] for row in results.values() if c in row]
