@@ -41,6 +41,10 @@ def expected(path_base):
 def programs(dirs):
     skip_bench = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1"
     for d in dirs:
+        if not os.path.isdir(d):
+            # An empty folder is not kept by git: a fresh clone may lack one.
+            print("note: %s does not exist, skipped" % d, file=sys.stderr)
+            continue
         bench = set()
         bf = os.path.join(d, "BENCHMARKS")
         if skip_bench and os.path.exists(bf):
