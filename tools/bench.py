@@ -39,7 +39,8 @@ def run_measured(cmd, cwd):
     t0 = time.perf_counter()
     # close_fds=False lets Python use posix_spawn (vfork), so the child's peak
     # RSS is its own and not that of a copy of this Python process.
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=False)
+    # (that needs no cwd either: programs are passed by absolute path).
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, close_fds=False)
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - t0
     err = p.stderr.read()
@@ -96,11 +97,11 @@ def main():
         row = {}
         for m in modes:
             print("bench: %s [%s]..." % (name, m), file=sys.stderr, flush=True)
-            row[m] = bench_one([args.cpjit, "run", *MODES[m], os.path.basename(path)], cwd, args.repeat)
+            row[m] = bench_one([args.cpjit, "run", *MODES[m], os.path.abspath(path)], cwd, args.repeat)
         twin = path[:-6] + ".py"
         if args.python and os.path.exists(twin):
             print("bench: %s [python3]..." % name, file=sys.stderr, flush=True)
-            row["python3"] = bench_one(["python3", os.path.basename(twin)], cwd, args.repeat)
+            row["python3"] = bench_one(["python3", os.path.abspath(twin)], cwd, args.repeat)
         results[name] = row
 
     base = BASELINE
@@ -127,10 +128,10 @@ def main():
     extras = {}
     if not args.no_extras:
         bdir = os.path.join(ROOT, "tools", "bench")
-        r = bench_one([args.cpjit, "run", "startup.cpasm"], bdir, max(args.repeat, 10))
+        r = bench_one([args.cpjit, "run", os.path.join(bdir, "startup.cpasm")], bdir, max(args.repeat, 10))
         extras["startup_ms"] = r["median"] * 1000
         print("\nstart-up (empty main): median %.2f ms, min %.2f ms" % (r["median"] * 1000, r["min"] * 1000))
-        r = bench_one([args.cpjit, "run", "--jit=off", "alloc_churn.cpasm"], bdir, 1)
+        r = bench_one([args.cpjit, "run", "--jit=off", os.path.join(bdir, "alloc_churn.cpasm")], bdir, 1)
         extras["alloc_churn"] = r
         print("alloc_churn (about 10 GB allocated, <1 MB live): %.2f s, peak RSS %.1f MiB" % (r["median"], r["rss_kib"] / 1024))
 
