@@ -22,22 +22,9 @@ std::string literal_text(const Literal& lit) {
     }
     case Literal::Kind::String: break;
     }
-    std::string s = "\"";
-    for (unsigned char c : lit.s) {
-        switch (c) {
-        case '"': s += "\\\""; break;
-        case '\\': s += "\\\\"; break;
-        case '\n': s += "\\n"; break;
-        case '\t': s += "\\t"; break;
-        case '\r': s += "\\r"; break;
-        default:
-            if (c < 0x20 || c >= 0x7f)
-                s += fmt::format("\\x{:02x}", c);
-            else
-                s += char(c);
-        }
-    }
-    return s + "\"";
+    std::string s;
+    append_quoted(s, lit.s.data(), lit.s.size(), true);  // printable text that assembles back
+    return s;
 }
 
 std::string disassemble(const Program& prog) {

@@ -96,6 +96,15 @@ constexpr unsigned kFlagCount = 1, kFlagSpecialize = 2, kFlagTier2 = 4;
     constexpr bool kSpecialize = (kFlags & kFlagSpecialize) != 0; \
     constexpr bool kTier2 = (kFlags & kFlagTier2) != 0;
 
+#define INTERPRETER_EPILOGUE                  \
+    error:                                    \
+    stats_.instructions_executed += count;    \
+    report_error(ins);                        \
+    return false;                             \
+    done:                                     \
+    stats_.instructions_executed += count;    \
+    return true;
+
 template <unsigned kFlags>
 bool VM::interpret_threaded() {
     INTERPRETER_FLAGS
@@ -121,13 +130,7 @@ bool VM::interpret_threaded() {
 #undef CASE
 #undef NEXT
 #undef REDISPATCH
-error:
-    stats_.instructions_executed += count;
-    report_error(ins);
-    return false;
-done:
-    stats_.instructions_executed += count;
-    return true;
+    INTERPRETER_EPILOGUE
 }
 
 template <unsigned kFlags>
@@ -148,13 +151,7 @@ redispatch:
 #undef CASE
 #undef NEXT
 #undef REDISPATCH
-error:
-    stats_.instructions_executed += count;
-    report_error(ins);
-    return false;
-done:
-    stats_.instructions_executed += count;
-    return true;
+    INTERPRETER_EPILOGUE
 }
 
 bool VM::interpret() {

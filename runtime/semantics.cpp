@@ -273,18 +273,11 @@ void append_float(std::string& out, double d) {
     }
 }
 
-namespace {
-
-void append_int(std::string& out, int64_t i) {
-    char buf[24];
-    auto res = std::to_chars(buf, buf + sizeof buf, i);
-    out.append(buf, res.ptr);
-}
-
-void append_quoted(std::string& out, const StringObj* s) {
+void append_quoted(std::string& out, const char* data, size_t len, bool escape_high) {
+    static constexpr char kHex[] = "0123456789abcdef";
     out += '"';
-    for (int64_t i = 0; i < s->len; ++i) {
-        unsigned char c = static_cast<unsigned char>(s->data[i]);
+    for (size_t i = 0; i < len; ++i) {
+        unsigned char c = static_cast<unsigned char>(data[i]);
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -292,8 +285,7 @@ void append_quoted(std::string& out, const StringObj* s) {
         case '\t': out += "\\t"; break;
         case '\r': out += "\\r"; break;
         default:
-            if (c < 0x20) {
-                static const char kHex[] = "0123456789abcdef";
+            if (c < 0x20 || (escape_high && c >= 0x7f)) {
                 out += "\\x";
                 out += kHex[c >> 4];
                 out += kHex[c & 15];
@@ -305,6 +297,14 @@ void append_quoted(std::string& out, const StringObj* s) {
     out += '"';
 }
 
+namespace {
+
+void append_int(std::string& out, int64_t i) {
+    char buf[24];
+    auto res = std::to_chars(buf, buf + sizeof buf, i);
+    out.append(buf, res.ptr);
+}
+
 void append_scalar(std::string& out, Value v, bool quote_strings) {
     if (v.is_float()) return append_float(out, v.as_float());
     if (v.is_int()) return append_int(out, v.as_int());
@@ -313,7 +313,7 @@ void append_scalar(std::string& out, Value v, bool quote_strings) {
     } else if (v.is_bool()) {
         out += v.is_true() ? "true" : "false";
     } else if (v.is_string()) {
-        if (quote_strings) return append_quoted(out, v.as_string());
+        if (quote_strings) return append_quoted(out, v.as_string()->data, size_t(v.as_string()->len), false);
         out.append(v.as_string()->data, size_t(v.as_string()->len));
     }
 }

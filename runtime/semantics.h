@@ -45,5 +45,8 @@ double float_floormod(double a, double b);  // b != 0
 // exceed `limit` bytes (an `out of memory` error).
 bool append_text(std::string& out, Value v, size_t limit);
 void append_float(std::string& out, double d);
+// A string in double quotes with \" \\ \n \t \r escaped and other bytes
+// below 0x20 (and, with escape_high, from 0x7f up) as \xHH.
+void append_quoted(std::string& out, const char* data, size_t len, bool escape_high);
 
 }  // namespace cpjit
