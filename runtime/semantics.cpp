@@ -231,7 +231,8 @@ void append_float(std::string& out, double d) {
         return;
     }
     char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+    auto res = std::to_chars(buf, buf + sizeof buf - 1, d, std::chars_format::scientific);
+    *res.ptr = '\0';  // to_chars does not terminate; atoi below needs it
     // buf: [-]D[.DDD]e(+|-)XX
     const char* p = buf;
     const char* end = res.ptr;
