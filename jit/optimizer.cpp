@@ -24,6 +24,10 @@ struct Fact {
     Kind kind = Kind::Unknown;
     bool is_const = false;
     uint64_t bits = 0;
+    // The local this value was loaded from, while that local still holds it
+    // (its store count unchanged): what a guard learns holds for both.
+    int32_t local = -1;
+    uint32_t local_version = 0;
 };
 
 Fact fact_of(Value v) {
@@ -48,6 +52,7 @@ public:
 
     void run() {
         locals_.assign(t_.fn->num_locals(), Fact{});
+        versions_.assign(locals_.size(), 0);
         for (const Uop& u : t_.projected) step(u);
         stats_.uops_removed += t_.projected.size() - out_.size();
         t_.uops = std::move(out_);
@@ -56,6 +61,7 @@ public:
 private:
     struct Saved {
         std::vector<Fact> stack, locals;
+        std::vector<uint32_t> versions;
     };
 
     Fact pop() {
@@ -80,7 +86,8 @@ private:
             ++stats_.guards_removed;
             return;
         }
-        f = of_kind(k);
+        f.kind = k;
+        if (f.local >= 0 && versions_[size_t(f.local)] == f.local_version) locals_[size_t(f.local)].kind = k;
         out_.push_back(u);
     }
 
@@ -170,8 +177,20 @@ private:
             break;
         }
         case UopOp::OVER: push(at(2)); break;
-        case UopOp::LOAD_LOCAL: push(locals_[size_t(u.arg)]); break;
-        case UopOp::STORE_LOCAL: locals_[size_t(u.arg)] = pop(); break;
+        case UopOp::LOAD_LOCAL: {
+            Fact f = locals_[size_t(u.arg)];
+            f.local = u.arg;
+            f.local_version = versions_[size_t(u.arg)];
+            push(f);
+            break;
+        }
+        case UopOp::STORE_LOCAL: {
+            Fact f = pop();
+            f.local = -1;
+            locals_[size_t(u.arg)] = f;
+            ++versions_[size_t(u.arg)];
+            break;
+        }
         case UopOp::LOAD_GLOBAL: push(Fact{}); break;
         case UopOp::STORE_GLOBAL: pop(); break;
         case UopOp::GUARD_INT_TOS: return guard(u, 1, Kind::Int);
@@ -195,6 +214,10 @@ private:
             pop();
             push(of_kind(Kind::Bool));
             break;
+        case UopOp::TO_FLOAT_INT:
+            pop();
+            push(of_kind(Kind::Float));
+            break;
         case UopOp::AGET_ARRAY:
             pop();
             pop();
@@ -216,15 +239,18 @@ private:
             auto* callee = reinterpret_cast<const Function*>(u.operand);
             std::vector<Fact> args(callee->num_locals(), of_kind(Kind::Nil));
             for (uint32_t i = callee->num_params; i-- > 0;) args[i] = pop();
-            saved_.push_back({std::move(stack_), std::move(locals_)});
+            for (Fact& a : args) a.local = -1;  // names of the caller's frame
+            saved_.push_back({std::move(stack_), std::move(locals_), std::move(versions_)});
             stack_.clear();
             locals_ = std::move(args);
+            versions_.assign(locals_.size(), 0);
             break;
         }
         case UopOp::POP_FRAME: {
             Fact r = pop();
             stack_ = std::move(saved_.back().stack);
             locals_ = std::move(saved_.back().locals);
+            versions_ = std::move(saved_.back().versions);
             saved_.pop_back();
             push(r);
             break;
@@ -238,6 +264,7 @@ private:
     Tier2Stats& stats_;
     std::vector<Uop> out_;
     std::vector<Fact> stack_, locals_;
+    std::vector<uint32_t> versions_;  // stores to each local so far
     std::vector<Saved> saved_;
 };
 

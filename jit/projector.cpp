@@ -27,6 +27,8 @@ constexpr UopForm kForms[] = {
     {Op::AddFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::ADD_FLOAT},
     {Op::SubFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::SUB_FLOAT},
     {Op::MulFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::MUL_FLOAT},
+    {Op::DivFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::DIV_FLOAT},
+    {Op::ToFloatInt, {UopOp::GUARD_INT_TOS}, 1, UopOp::TO_FLOAT_INT},
     {Op::LtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LT_INT},
     {Op::LeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LE_INT},
     {Op::GtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GT_INT},
