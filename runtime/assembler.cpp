@@ -97,9 +97,10 @@ private:
 
     bool add_local(uint32_t line, const Token& t) {
         if (!expect_identifier(line, t, "local")) return false;
-        for (auto& n : current_->local_names)
-            if (n == t.text) return error(line, t, fmt::format("duplicate local '{}'", t.text));
+        // (a map, not a scan: 65535 locals must not take quadratic time)
+        if (local_index_.count(std::string(t.text))) return error(line, t, fmt::format("duplicate local '{}'", t.text));
         if (current_->local_names.size() >= 65535) return error(line, t, "too many locals (at most 65535)");
+        local_index_.emplace(std::string(t.text), int32_t(current_->local_names.size()));
         current_->local_names.emplace_back(t.text);
         return true;
     }
@@ -149,6 +150,7 @@ private:
             current_->decl = SourcePos{line, d.col};
             labels_.clear();
             label_refs_.clear();
+            local_index_.clear();
             for (size_t i = 2; i < toks.size(); ++i)
                 if (!add_local(line, toks[i])) return false;
             current_->num_params = uint32_t(current_->local_names.size());
@@ -333,9 +335,8 @@ private:
             f.code[ref.instr].arg = it->second;
         }
         for (auto& ref : local_refs_) {
-            int32_t index = -1;
-            for (size_t i = 0; i < f.local_names.size(); ++i)
-                if (f.local_names[i] == ref.name) index = int32_t(i);
+            auto it = local_index_.find(ref.name);
+            int32_t index = it == local_index_.end() ? -1 : it->second;
             uint32_t n = 0;
             if (index < 0 && parse_u32(ref.name, n) && n < f.num_locals()) index = int32_t(n);
             if (index < 0) return error(ref.pos, fmt::format("unknown local '{}'", ref.name));
@@ -364,7 +365,7 @@ private:
     Program& prog_;
     LoadError& err_;
     std::unordered_map<std::string, Op> mnemonics_;
-    std::unordered_map<std::string, int32_t> global_index_, func_index_, labels_;
+    std::unordered_map<std::string, int32_t> global_index_, func_index_, labels_, local_index_;
     std::vector<PendingRef> label_refs_, local_refs_, global_refs_, func_refs_;
     Function* current_ = nullptr;
     uint32_t line_override_ = 0;

@@ -1,7 +1,8 @@
 // Program -> .cpasm text. Jump targets get labels `L<index>`; each
 // instruction is placed on the line the program records for it (padding
-// with blank lines), or preceded by `.line N` when that is impossible, so
-// that `asm` of the output gives back the same bytes.
+// with a few blank lines), or preceded by `.line N` when that is impossible
+// or would take too many blank lines, so that `asm` of the output gives back
+// the same bytes.
 #include <fmt/format.h>
 
 #include "runtime/loader.h"
@@ -26,6 +27,10 @@ std::string literal_text(const Literal& lit) {
     append_quoted(s, lit.s.data(), lit.s.size(), true);  // printable text that assembles back
     return s;
 }
+
+namespace {
+constexpr uint32_t kMaxBlankLines = 100;
+}  // namespace
 
 std::string disassemble(const Program& prog) {
     std::string out;
@@ -52,7 +57,9 @@ std::string disassemble(const Program& prog) {
             const Instr& ins = f.code[i];
             uint32_t want = f.pos[i].line;
             uint32_t label_lines = is_target[i] ? 1 : 0;
-            if (line + label_lines <= want) {
+            // Pad with blank lines only across a small gap: a recorded line
+            // can be any u32, and a binary must not make dis write gigabytes.
+            if (line + label_lines <= want && want - (line + label_lines) <= kMaxBlankLines) {
                 while (line + label_lines < want) emit("");
                 if (is_target[i]) emit(fmt::format("L{}:", i));
             } else {
