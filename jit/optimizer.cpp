@@ -248,6 +248,7 @@ private:
         }
         case UopOp::POP_FRAME: {
             Fact r = pop();
+            r.local = -1;  // names a local of the callee's frame, which is gone
             stack_ = std::move(saved_.back().stack);
             locals_ = std::move(saved_.back().locals);
             versions_ = std::move(saved_.back().versions);
