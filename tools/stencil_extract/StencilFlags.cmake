@@ -12,10 +12,15 @@
 # relaxes them to direct calls when in range), no jump tables (they would be
 # data with relocations into the code).
 set(CPJIT_STENCIL_COMMON_FLAGS
-  -O3 -std=c11 -ffreestanding -nostdlibinc
+  -O3 -ffreestanding -nostdlibinc
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-stack-protector
   -fno-plt -fno-jump-tables -fno-common
-  -Wall -Wextra -Werror=incompatible-pointer-types)
+  -Wall -Wextra)
+# Per source language: the fixtures are C; the uop stencils are C++ because
+# they include the uop bodies the uop interpreter also compiles
+# (jit/uop_bodies.inc) and the freestanding value/object headers.
+set(CPJIT_STENCIL_LANG_FLAGS_c -x c -std=c11 -Werror=incompatible-pointer-types)
+set(CPJIT_STENCIL_LANG_FLAGS_cxx -x c++ -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics)
 
 # x86-64: non-PIC medium code model. Code and small data (operands declared
 # `extern char X[1]`) take 32-bit absolute immediates (R_X86_64_32/32S);
@@ -36,7 +41,10 @@ set(CPJIT_STENCIL_FLAGS_x86_64_pic --target=x86_64-unknown-linux-gnu -fpic)
 set(CPJIT_STENCIL_FLAGS_aarch64_pic --target=aarch64-unknown-linux-gnu -fpic -mno-outline-atomics)
 
 function(cpjit_compile_stencil)
-  cmake_parse_arguments(S "" "OUT;SOURCE;TARGET;FLAGSET" "DEFINES;DEPENDS" ${ARGN})
+  cmake_parse_arguments(S "" "OUT;SOURCE;TARGET;FLAGSET;LANG" "DEFINES;DEPENDS;INCLUDES" ${ARGN})
+  if(NOT S_LANG)
+    set(S_LANG c)
+  endif()
   if(NOT S_FLAGSET)
     set(S_FLAGSET ${S_TARGET})
   endif()
@@ -47,9 +55,12 @@ function(cpjit_compile_stencil)
   foreach(d ${S_DEFINES})
     list(APPEND defs -D${d})
   endforeach()
+  foreach(d ${S_INCLUDES})
+    list(APPEND defs -I${d})
+  endforeach()
   add_custom_command(OUTPUT ${S_OUT}
-    COMMAND ${CPJIT_CLANG} ${CPJIT_STENCIL_FLAGS_${S_FLAGSET}} ${CPJIT_STENCIL_COMMON_FLAGS} ${defs}
-            -c ${S_SOURCE} -o ${S_OUT}
+    COMMAND ${CPJIT_CLANG} ${CPJIT_STENCIL_FLAGS_${S_FLAGSET}} ${CPJIT_STENCIL_COMMON_FLAGS}
+            ${CPJIT_STENCIL_LANG_FLAGS_${S_LANG}} ${defs} -c ${S_SOURCE} -o ${S_OUT}
     DEPENDS ${S_SOURCE} ${S_DEPENDS}
     COMMENT "clang-19 stencil ${S_SOURCE} (${S_FLAGSET})"
     VERBATIM)
@@ -57,6 +68,10 @@ endfunction()
 
 # The flags of a flag set as one string (for the digest and the header).
 function(cpjit_stencil_flags_string out flagset)
-  string(JOIN " " s ${CPJIT_STENCIL_FLAGS_${flagset}} ${CPJIT_STENCIL_COMMON_FLAGS})
+  set(lang c)
+  if(ARGC GREATER 2)
+    set(lang ${ARGV2})
+  endif()
+  string(JOIN " " s ${CPJIT_STENCIL_FLAGS_${flagset}} ${CPJIT_STENCIL_COMMON_FLAGS} ${CPJIT_STENCIL_LANG_FLAGS_${lang}})
   set(${out} "${s}" PARENT_SCOPE)
 endfunction()

@@ -1,0 +1,37 @@
+// What machine code and the VM agree on: the signature every stencil shares
+// and what a trace returns when it leaves. Freestanding (the stencils include
+// it when clang compiles them with -nostdlibinc).
+#pragma once
+
+#include "runtime/value.h"
+
+namespace cpjit {
+class VM;
+}
+
+namespace cpjit::jit {
+
+// A trace leaves machine code by returning from its exit stub: which exit
+// (a JitExitRecord the JIT made when it compiled the trace) and the stack
+// pointer there. Two words: returned in registers (rax:rdx / x0:x1).
+struct JitReturn {
+    const void* exit;
+    Value* sp;
+};
+
+// Every uop stencil and the exit stub: preserve_none keeps the VM pointer,
+// the stack pointer and the frame's locals in registers (r12, r13, r14 /
+// x20, x21, x22) from one stencil to the next, and saves no registers, so the
+// tail call to the next stencil is a plain jump.
+#if defined(__clang__)
+#define CPJIT_PRESERVE_NONE __attribute__((preserve_none))
+#else
+#define CPJIT_PRESERVE_NONE  // g++ never calls these: the entry shim does
+#endif
+typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(VM* vm, Value* sp, Value* base);
+
+// The entry shim (a stencil with the C calling convention, compiled by
+// clang): g++-built code calls it, it calls the trace with preserve_none.
+typedef JitReturn JitEntryFn(VM* vm, Value* sp, Value* base, JitTraceFn* code);
+
+}  // namespace cpjit::jit

@@ -1,0 +1,11 @@
+// The entry shim: the one stencil with the C calling convention. The VM
+// (built by g++, which ignores preserve_none) calls it; it calls the trace's
+// first stencil with preserve_none and returns what the trace's exit stub
+// returned. Calling a preserve_none function makes clang save every
+// callee-saved register here, so the trace may use them all.
+#include "stencils/stencil.h"
+
+extern "C" cpjit::jit::JitReturn cpjit_stencil_ENTRY(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value* base,
+                                                     cpjit::jit::JitTraceFn* code) {
+    return code(vm, sp, base);
+}

@@ -1,0 +1,41 @@
+// The preamble of every stencil source (compiled by clang-19 only, with
+// -ffreestanding -nostdlibinc: nothing from the C or C++ library).
+//
+// A hole is an extern symbol the stencil refers to. The extractor
+// (tools/stencil_extract) records each reference as a hole; the JIT patches it
+// when it copies the stencil. The symbols are listed in jit/reloc_holes.def.
+#pragma once
+
+#include "jit/jit_abi.h"
+#include "jit/uop_helpers.h"
+
+// Jump holes: hidden, so a tail call is a direct `jmp rel32` / `b imm26`
+// (R_X86_64_PLT32 / R_AARCH64_JUMP26) and not a load from the GOT; the JIT
+// drops the final jump to _JIT_CONTINUE when the next stencil follows.
+extern "C" {
+extern __attribute__((visibility("hidden"))) cpjit::jit::JitTraceFn _JIT_CONTINUE;
+extern __attribute__((visibility("hidden"))) cpjit::jit::JitTraceFn _JIT_JUMP_TARGET;
+extern __attribute__((visibility("hidden"))) cpjit::jit::JitTraceFn _JIT_SIDE_EXIT;
+
+// Value holes: the symbol's *address* is the value. Weak, so the compiler
+// cannot assume the address is non-null; [1] makes a 32-bit operand small
+// data (a 32-bit immediate under the x86-64 medium code model), [] makes a
+// 64-bit one large (movabs). Never hidden: that would make them PC-relative.
+extern char _JIT_OPERAND32[1] __attribute__((weak));
+extern char _JIT_OPERAND64[] __attribute__((weak));
+extern char _JIT_ORIGIN[] __attribute__((weak));
+extern char _JIT_EXIT_RECORD[] __attribute__((weak));
+extern char _JIT_LINK_TARGET[] __attribute__((weak));
+}
+
+#define JIT_OPERAND32 ((uint32_t)(uintptr_t)_JIT_OPERAND32)
+#define JIT_OPERAND64 ((uint64_t)(uintptr_t)_JIT_OPERAND64)
+
+// Leave the stencil with a guaranteed tail call: a jump, never a call.
+#define JIT_GOTO(target)                                  \
+    do {                                                  \
+        [[clang::musttail]] return target(vm, sp, base);  \
+    } while (0)
+
+#define JIT_STENCIL(name) \
+    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value* base)
