@@ -12,13 +12,13 @@ namespace {
 // The generated tables hold one stencil per uop in table order, then the
 // extra stencils; a header generated from another uop table cannot compile.
 constexpr int kNumExtra = 0
-#define X(name) +1
+#define X(id) +1
     CPJIT_EXTRA_STENCILS(X)
 #undef X
     ;
-static_assert(stencils_x86_64::kNumStencils == kNumUops + kNumExtra,
+static_assert(generated_x86_64::kNumStencils == kNumUops + kNumExtra,
               "jit/generated/stencils_x86_64.h is stale: regenerate it (docs/stencils.md)");
-static_assert(stencils_aarch64::kNumStencils == kNumUops + kNumExtra,
+static_assert(generated_aarch64::kNumStencils == kNumUops + kNumExtra,
               "jit/generated/stencils_aarch64.h is stale: regenerate it (docs/stencils.md)");
 
 constexpr bool same_name(const char* a, const char* b) {
@@ -30,20 +30,20 @@ constexpr bool names_match() {
     for (int i = 0; i < kNumUops; ++i)
         if (!same_name(kTable[i].name, kUopInfo[i].name)) return false;
     int i = kNumUops;
-#define X(name) if (!same_name(kTable[i++].name, #name)) return false;
+#define X(id) if (!same_name(kTable[i++].name, #id)) return false;
     CPJIT_EXTRA_STENCILS(X)
 #undef X
     return true;
 }
-static_assert(names_match<stencils_x86_64::kStencils>(), "x86_64 stencils are not in uop table order: regenerate");
-static_assert(names_match<stencils_aarch64::kStencils>(), "aarch64 stencils are not in uop table order: regenerate");
+static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are not in uop table order: regenerate");
+static_assert(names_match<generated_aarch64::kStencils>(), "aarch64 stencils are not in uop table order: regenerate");
 
 #define CPJIT_STENCIL_SET(ns, short_name_)                                                                 \
     StencilSet{ns::kTarget,  short_name_,        ns::kArch,      ns::kDigest, ns::kFlags, ns::kHelpers, \
                ns::kNumHelpers, ns::kStencils, ns::kNumStencils}
 
-const StencilSet kX64 = CPJIT_STENCIL_SET(stencils_x86_64, "x86_64");
-const StencilSet kA64 = CPJIT_STENCIL_SET(stencils_aarch64, "aarch64");
+const StencilSet kX64 = CPJIT_STENCIL_SET(generated_x86_64, "x86_64");
+const StencilSet kA64 = CPJIT_STENCIL_SET(generated_aarch64, "aarch64");
 
 }  // namespace
 

@@ -8,7 +8,7 @@
 
 #include "jit/reloc.h"
 
-namespace cpjit::jit::stencils_aarch64 {
+namespace cpjit::jit::generated_aarch64 {
 
 using ::cpjit::jit::HoleValue;
 using ::cpjit::jit::RelocKind;
@@ -1303,4 +1303,4 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
 };
 inline constexpr uint32_t kNumStencils = 46;
 
-}  // namespace cpjit::jit::stencils_aarch64
+}  // namespace cpjit::jit::generated_aarch64

@@ -8,7 +8,7 @@
 
 #include "jit/reloc.h"
 
-namespace cpjit::jit::stencils_x86_64 {
+namespace cpjit::jit::generated_x86_64 {
 
 using ::cpjit::jit::HoleValue;
 using ::cpjit::jit::RelocKind;
@@ -1216,4 +1216,4 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
 };
 inline constexpr uint32_t kNumStencils = 46;
 
-}  // namespace cpjit::jit::stencils_x86_64
+}  // namespace cpjit::jit::generated_x86_64

@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
         return usage("--target must be x86_64-unknown-linux-gnu or aarch64-unknown-linux-gnu");
     if (objects.empty()) return usage("no object files");
     if (header_path.empty() && dump_path.empty()) return usage("nothing to write: give --header and/or --dump");
-    if (ns.empty()) ns = arch == cpjit::jit::Arch::X64 ? "cpjit::jit::stencils_x86_64" : "cpjit::jit::stencils_aarch64";
+    if (ns.empty()) ns = arch == cpjit::jit::Arch::X64 ? "cpjit::jit::generated_x86_64" : "cpjit::jit::generated_aarch64";
 
     if (digest.empty()) {
         // SHA-256 over the inputs' contents (not their paths) and the flags.
