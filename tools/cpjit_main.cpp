@@ -13,6 +13,8 @@
 #include "runtime/loader.h"
 #include "runtime/vm.h"
 #include "jit/trace.h"
+#include "tools/bench_command.h"
+#include "tools/run_stats.h"
 
 #ifndef CPJIT_VERSION
 #define CPJIT_VERSION "0.0.0"
@@ -29,6 +31,8 @@ constexpr const char* kUsage = R"(usage:
   cpjit trace [OPTIONS] FILE                 run with Tier 2, then print every
                                              trace: bytecode, uops before and
                                              after the optimizer, exits
+  cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
+                                             dispatch mode (see cpjit bench --help)
   cpjit --help | --version
 
 run options:
@@ -47,6 +51,7 @@ run options:
   --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
                            a program gets the `out of memory` error
   --stats=FILE             write run statistics as JSON to FILE
+  --stats                  print run statistics on stderr at exit
 
 exit codes: 0 success, 1 runtime error, 2 usage, load or verification error
 )";
@@ -100,6 +105,7 @@ bool write_file(const std::string& path, const std::string& data) {
 int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     RunOptions opts;
     std::optional<std::string> file, stats_file;
+    bool stats_summary = false;
     std::string jit = trace_mode ? "uops" : "on";
     for (const std::string& a : args) {
         auto value = [&](const char* prefix) -> std::optional<std::string_view> {
@@ -133,6 +139,8 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         } else if (auto v = value("--stats=")) {
             if (v->empty()) return usage_error("--stats needs a file name");
             stats_file = std::string(*v);
+        } else if (a == "--stats") {
+            stats_summary = true;
         } else if (a.size() > 1 && a[0] == '-') {
             return usage_error(fmt::format("unknown option '{}'", a));
         } else if (file) {
@@ -142,7 +150,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     if (!file) return usage_error("run needs a program file");
-    opts.count_instructions = stats_file.has_value();
+    opts.count_instructions = stats_file || stats_summary;
     // Until the copy-and-patch backend exists, --jit=on runs Tier 2 in the
     // uop interpreter.
     opts.tier = jit == "off" ? Tier::Interp : Tier::Uops;
@@ -158,8 +166,8 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
-    if (stats_file) {
-        std::vector<std::pair<const char*, std::string>> f = {
+    if (stats_file || stats_summary) {
+        StatFields f = {
             {"tier", fmt::format("\"{}\"", jit)},
             {"tier_used", opts.tier == Tier::Interp ? "\"interpreter\"" : "\"uops\""},
             {"interp", opts.dispatch == Dispatch::Threaded ? "\"threaded\"" : "\"switch\""},
@@ -184,10 +192,8 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
                                {"uops_removed", std::to_string(t.uops_removed)},
                                {"projections_failed", std::to_string(t.projections_failed)}});
         }
-        std::string json = "{\n";
-        for (size_t i = 0; i < f.size(); ++i) json += fmt::format("  \"{}\": {}{}\n", f[i].first, f[i].second, i + 1 < f.size() ? "," : "");
-        json += "}\n";
-        if (!write_file(*stats_file, json)) {
+        if (stats_summary) std::fputs(stats_to_summary(f).c_str(), stderr);
+        if (stats_file && !write_file(*stats_file, stats_to_json(f))) {
             std::fprintf(stderr, "error: cannot write stats file '%s'\n", stats_file->c_str());
             return code ? code : 2;
         }
@@ -249,5 +255,6 @@ int main(int argc, char** argv) {
     if (cmd == "trace") return cmd_run(args, true);
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
+    if (cmd == "bench") return cmd_bench(args);
     return usage_error(fmt::format("unknown command '{}'", cmd));
 }

@@ -1,0 +1,15 @@
+// `cpjit bench`: times programs in every requested tier and Tier-1 dispatch
+// mode (and their Python twins), one fresh process per run.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cpjit {
+
+// args: everything after `cpjit bench`. Returns the process exit code.
+int cmd_bench(const std::vector<std::string>& args);
+
+extern const char* const kBenchUsage;
+
+}  // namespace cpjit
