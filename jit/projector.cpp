@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "jit/jit.h"
 #include "jit/trace.h"
 
 namespace cpjit {
@@ -195,8 +196,16 @@ bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2
     return Projector(prog, cache, t, opts).run();
 }
 
+TraceCache::TraceCache(Program& prog, Value* globals, const Tier2Options& opts)
+    : prog_(prog), globals_(globals), opts_(opts) {
+    if (opts.machine_code) jit_ = jit::Jit::create(opts, stats);  // else (or if it fails) the uop interpreter
+}
+
+TraceCache::~TraceCache() = default;
+
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit) {
     if (traces_.size() >= opts_.max_traces) return nullptr;  // hot code stays in Tier 1
+    if (jit_ && jit_->full()) return nullptr;                // so does code past the code-memory cap
     auto t = std::make_unique<Trace>();
     t->id = uint32_t(traces_.size());
     t->fn = fn;
@@ -210,6 +219,9 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     }
     t->uops = t->projected;
     if (opts_.opt_level > 0) optimize_trace(*t, stats);
+    // A trace the JIT cannot compile runs in the uop interpreter, unless
+    // code memory is full: then hot code stays in Tier 1.
+    if (jit_ && !jit_->compile(*t) && jit_->full()) return nullptr;
     ++stats.traces;
     if (parent) ++stats.side_traces;
     stats.uops_in_traces += t->uops.size();

@@ -36,6 +36,10 @@ inline constexpr int kNumUops = sizeof(kUopInfo) / sizeof(kUopInfo[0]);
 inline const UopInfo& uop_info(UopOp op) { return kUopInfo[int(op)]; }
 
 struct Trace;
+namespace jit {
+struct CompiledTrace;
+class Jit;
+}  // namespace jit
 
 struct Uop {
     UopOp op;
@@ -63,6 +67,7 @@ struct Trace {
     std::vector<Uop> projected;  // before the optimizer (for the printer)
     std::vector<Uop> uops;       // what runs
     std::vector<Exit> exits;
+    jit::CompiledTrace* machine = nullptr;  // its machine code (--jit=on), owned by the Jit
 };
 
 struct Tier2Options {
@@ -71,24 +76,41 @@ struct Tier2Options {
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
     uint32_t max_traces = 4096;  // past this, hot code stays in Tier 1
+    bool machine_code = false;   // --jit=on: compile traces by copy-and-patch
+    uint64_t max_code_bytes = uint64_t(64) << 20;  // past this, hot code stays in Tier 1
+    bool perf_map = false;       // write /tmp/perf-PID.map for `perf report`
 };
 
+// Tier-2 and JIT statistics, one list (the stats JSON and summary print
+// every field in this order).
+#define CPJIT_TIER2_STATS(X)                                                       \
+    X(traces)             /* traces built (incl. side traces) */                  \
+    X(uops_in_traces)     /* uops after the optimizer, summed over traces */      \
+    X(uops_executed)      /* by the uop interpreter (machine code not counted) */ \
+    X(side_exits_taken)   /* exits that reached the VM */                         \
+    X(side_traces)                                                                \
+    X(invalidations)                                                              \
+    X(guards_removed)                                                             \
+    X(uops_removed)                                                               \
+    X(projections_failed)                                                         \
+    X(traces_compiled)    /* traces turned into machine code */                   \
+    X(code_bytes)         /* machine code + stubs + data of compiled traces */    \
+    X(compile_ns)         /* time spent copying and patching */                   \
+    X(exits_linked)       /* exit stubs patched to jump to another trace */       \
+    X(got_loads_relaxed)  /* helper GOT loads turned into direct forms */         \
+    X(jit_failures)       /* traces left to the uop interpreter / Tier 1 */
+
 struct Tier2Stats {
-    uint64_t traces = 0;
-    uint64_t uops_in_traces = 0;
-    uint64_t uops_executed = 0;
-    uint64_t side_exits_taken = 0;
-    uint64_t side_traces = 0;
-    uint64_t invalidations = 0;
-    uint64_t guards_removed = 0;
-    uint64_t uops_removed = 0;
-    uint64_t projections_failed = 0;
+#define X(name) uint64_t name = 0;
+    CPJIT_TIER2_STATS(X)
+#undef X
 };
 
 // Owns every trace of a run.
 class TraceCache {
 public:
-    TraceCache(Program& prog, Value* globals, const Tier2Options& opts) : prog_(prog), globals_(globals), opts_(opts) {}
+    TraceCache(Program& prog, Value* globals, const Tier2Options& opts);
+    ~TraceCache();
 
     Value* global_slot(int32_t index) const { return globals_ + index; }
 
@@ -102,6 +124,9 @@ public:
 
     const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
     const Tier2Options& options() const { return opts_; }
+    // The copy-and-patch JIT (nullptr unless opts.machine_code and the host
+    // has stencils).
+    jit::Jit* jit() const { return jit_.get(); }
     Tier2Stats stats;
 
 private:
@@ -109,6 +134,7 @@ private:
     Value* globals_;
     Tier2Options opts_;
     std::vector<std::unique_ptr<Trace>> traces_;
+    std::unique_ptr<jit::Jit> jit_;
 };
 
 // Passes (projector.cpp, optimizer.cpp).

@@ -3,6 +3,7 @@
 // from the same file (uop_bodies.inc). A uop never raises an error itself:
 // where Tier 1 would fail or take a slow path, the uop exits before any
 // effect and Tier 1 runs that instruction again.
+#include "jit/jit.h"
 #include "jit/uop_helpers.h"
 #include "runtime/semantics.h"
 #include "runtime/vm.h"
@@ -102,7 +103,49 @@ Trace* VM::grow_side_trace(Trace* t, uint16_t exit_index) {
     return traces_->build(fn, at, false, t, exit_index);
 }
 
+// Runs traces from `t` until one leaves to Tier 1: machine code where a
+// trace has it, the uop interpreter otherwise. Returns the instruction to
+// resume at, with sp_ and the frames describing the state there.
 Instr* VM::run_trace(Trace* t, Value* sp) {
+    for (;;) {
+        TraceStep s = t->machine ? run_machine_code(t, sp) : run_uops(t, sp);
+        if (!s.next) {
+            sp_ = s.sp;
+            return s.resume;
+        }
+        t = s.next;
+        sp = s.sp;
+    }
+}
+
+// A trace left through exit `index` of `t`: count it, grow a side trace once
+// it is hot, and say which trace to go on with (nullptr: Tier 1).
+Trace* VM::take_exit(Trace* t, uint16_t index, bool progress, Value* sp) {
+    Exit& e = t->exits[index];
+    ++traces_->stats.side_exits_taken;
+    // Leaving at a trace's first uop made no progress: Tier 1 must run that
+    // instruction, or traces could hand the same point to each other forever.
+    if (!progress) return nullptr;
+    if (!e.side && ++e.taken >= opts_.tier2.threshold) {
+        e.taken = 0;
+        sp_ = sp;
+        e.side = grow_side_trace(t, index);
+    }
+    return e.side;
+}
+
+VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
+    jit::Jit* jit = traces_->jit();
+    jit::JitReturn r = jit->enter(this, sp, frames_[depth_ - 1].base, *t);
+    auto* rec = static_cast<jit::JitExitRecord*>(const_cast<void*>(r.exit));
+    if (rec->link_to) return {rec->link_to, nullptr, r.sp};  // a LINK_TRACE to a trace without machine code
+    Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), rec->progress, r.sp);
+    if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
+    if (next->machine) jit->link_exit(*rec, *next);  // from now on the stub jumps there itself
+    return {next, nullptr, r.sp};
+}
+
+VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
     Value* base = frames_[depth_ - 1].base;
     const Uop* u = t->uops.data();
     Tier2Stats& stats = traces_->stats;
@@ -125,11 +168,15 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
         u = t->uops.data(); \
         continue;           \
     }
-#define GOTO_TRACE()                              \
-    {                                             \
-        t = reinterpret_cast<Trace*>(u->operand); \
-        u = t->uops.data();                       \
-        continue;                                 \
+#define GOTO_TRACE()                                       \
+    {                                                      \
+        t = reinterpret_cast<Trace*>(u->operand);          \
+        if (t->machine) {                                  \
+            stats.uops_executed += executed;               \
+            return {t, nullptr, sp};                       \
+        }                                                  \
+        u = t->uops.data();                                \
+        continue;                                          \
     }
 #include "jit/uop_bodies.inc"
 #undef UOP
@@ -147,25 +194,15 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
         ++u;
         continue;
     side_exit: {
-        Exit& e = t->exits[u->exit];
-        ++stats.side_exits_taken;
-        // Leaving at a trace's first uop made no progress: Tier 1 must run
-        // that instruction, or traces could hand the same point to each
-        // other forever.
-        bool progress = u != t->uops.data();
-        if (progress && !e.side && ++e.taken >= opts_.tier2.threshold) {
-            e.taken = 0;
-            sp_ = sp;
-            e.side = grow_side_trace(t, u->exit);
-        }
-        if (progress && e.side) {
-            t = e.side;
+        Trace* next = take_exit(t, u->exit, u != t->uops.data(), sp);
+        if (next && !next->machine) {
+            t = next;
             u = t->uops.data();
             continue;
         }
         stats.uops_executed += executed;
-        sp_ = sp;
-        return e.resume;
+        if (next) return {next, nullptr, sp};
+        return {nullptr, t->exits[u->exit].resume, sp};
     }
     }
 }

@@ -21,7 +21,11 @@ constexpr uint16_t kDeoptBackoff = 64;
 VM::VM(Program& prog, const RunOptions& opts)
     : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
     heap_.add_roots(this);
-    if (opts.tier != Tier::Interp) traces_ = std::make_unique<TraceCache>(prog, globals_.data(), opts.tier2);
+    if (opts.tier != Tier::Interp) {
+        Tier2Options t2 = opts.tier2;
+        t2.machine_code = opts.tier == Tier::Jit;
+        traces_ = std::make_unique<TraceCache>(prog, globals_.data(), t2);
+    }
     heap_.add_roots(&prog_);
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
@@ -75,6 +79,15 @@ void VM::report_error(const Instr* at) {
     std::fflush(stderr);
 }
 
+// GCC merges the identical dispatch tails of the handlers (cross-jumping,
+// GCSE), which turns computed-goto dispatch back into one shared indirect
+// jump; keep one dispatch per handler so each has its own branch history.
+#if defined(__GNUC__) && !defined(__clang__)
+#define CPJIT_THREADED_OPT __attribute__((optimize("no-gcse", "no-crossjumping")))
+#else
+#define CPJIT_THREADED_OPT
+#endif
+
 #define INTERPRETER_PROLOGUE                                   \
     Function* fns = prog_.functions.data();                    \
     const Value* K = prog_.constants.data();                   \
@@ -106,7 +119,7 @@ constexpr unsigned kFlagCount = 1, kFlagSpecialize = 2, kFlagTier2 = 4;
     return true;
 
 template <unsigned kFlags>
-bool VM::interpret_threaded() {
+CPJIT_THREADED_OPT bool VM::interpret_threaded() {
     INTERPRETER_FLAGS
     INTERPRETER_PROLOGUE
     static void* const kLabels[] = {

@@ -71,6 +71,16 @@ private:
     // Tier 1; returns the instruction to resume at, with sp_ and the frames
     // describing the state there.
     Instr* run_trace(Trace* t, Value* sp);
+    // One stretch of trace execution: it ends in Tier 1 (next == nullptr,
+    // resume) or hands over to trace `next`.
+    struct TraceStep {
+        Trace* next;
+        Instr* resume;
+        Value* sp;
+    };
+    TraceStep run_uops(Trace* t, Value* sp);
+    TraceStep run_machine_code(Trace* t, Value* sp);
+    Trace* take_exit(Trace* t, uint16_t index, bool progress, Value* sp);
     Trace* grow_side_trace(Trace* t, uint16_t exit_index);
 
     bool grow_stack(size_t need);

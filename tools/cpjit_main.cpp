@@ -39,14 +39,16 @@ run options:
   --jit=on|uops|off        tier for hot code (default on): off = Tier-1
                            interpreter only; uops = hot code becomes traces of
                            micro-ops run by the uop interpreter; on = those
-                           traces compiled by copy-and-patch (not built yet:
-                           `on` runs the uop interpreter for now)
+                           traces compiled to machine code by copy-and-patch
   --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
   --specialize=on|off      Tier-1 quickening into type-specialized
                            instructions (default on)
   --jit-threshold=N        backward jumps, calls or exits before Tier 2
                            builds a trace there (1-65535, default 64)
   --opt=0|1                Tier-2 optimizer off or on (default 1)
+  --max-jit-code=SIZE      cap on JIT machine code, e.g. 256K or 64M (default
+                           64M); past it, hot code stays in the interpreter
+  --perf-map               write /tmp/perf-PID.map so `perf report` names traces
   --max-depth=N            call depth limit (default 10000)
   --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
                            a program gets the `out of memory` error
@@ -133,6 +135,11 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         } else if (auto v = value("--max-depth=")) {
             if (!parse_uint(*v, n) || n < 1 || n > 10000000) return usage_error("--max-depth takes a whole number from 1 to 10000000");
             opts.max_depth = uint32_t(n);
+        } else if (auto v = value("--max-jit-code=")) {
+            if (!parse_size(*v, n) || n < 4096) return usage_error("--max-jit-code takes a size of at least 4K, e.g. 256K or 64M");
+            opts.tier2.max_code_bytes = n;
+        } else if (a == "--perf-map") {
+            opts.tier2.perf_map = true;
         } else if (auto v = value("--max-heap=")) {
             if (!parse_size(*v, n) || n < (uint64_t(1) << 20)) return usage_error("--max-heap takes a size of at least 1M, e.g. 64M or 2G");
             opts.max_heap = size_t(n);
@@ -151,9 +158,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     }
     if (!file) return usage_error("run needs a program file");
     opts.count_instructions = stats_file || stats_summary;
-    // Until the copy-and-patch backend exists, --jit=on runs Tier 2 in the
-    // uop interpreter.
-    opts.tier = jit == "off" ? Tier::Interp : Tier::Uops;
+    opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
@@ -169,7 +174,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     if (stats_file || stats_summary) {
         StatFields f = {
             {"tier", fmt::format("\"{}\"", jit)},
-            {"tier_used", opts.tier == Tier::Interp ? "\"interpreter\"" : "\"uops\""},
+            {"tier_used", !vm.traces() ? "\"interpreter\"" : vm.traces()->jit() ? "\"machine code\"" : "\"uops\""},
             {"interp", opts.dispatch == Dispatch::Threaded ? "\"threaded\"" : "\"switch\""},
             {"specialize", opts.specialize ? "true" : "false"},
             {"exit_code", std::to_string(code)},
@@ -182,15 +187,10 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             const Tier2Stats& t = tc->stats;
             f.insert(f.end(), {{"jit_threshold", std::to_string(opts.tier2.threshold)},
                                {"opt", std::to_string(opts.tier2.opt_level)},
-                               {"traces", std::to_string(t.traces)},
-                               {"uops_in_traces", std::to_string(t.uops_in_traces)},
-                               {"uops_executed", std::to_string(t.uops_executed)},
-                               {"side_exits_taken", std::to_string(t.side_exits_taken)},
-                               {"side_traces", std::to_string(t.side_traces)},
-                               {"invalidations", std::to_string(t.invalidations)},
-                               {"guards_removed", std::to_string(t.guards_removed)},
-                               {"uops_removed", std::to_string(t.uops_removed)},
-                               {"projections_failed", std::to_string(t.projections_failed)}});
+                               {"machine_code", tc->jit() ? "true" : "false"}});
+#define X(name) f.emplace_back(#name, std::to_string(t.name));
+            CPJIT_TIER2_STATS(X)
+#undef X
         }
         if (stats_summary) std::fputs(stats_to_summary(f).c_str(), stderr);
         if (stats_file && !write_file(*stats_file, stats_to_json(f))) {

@@ -1,0 +1,101 @@
+// The copy-and-patch JIT: a trace's uops become machine code by copying each
+// uop's stencil (jit/generated/) into executable memory and patching its holes.
+//
+// Layout of one compiled trace, in one allocation:
+//   hot code   the uops' stencils back to back; a stencil's final jump to
+//              the next one is dropped (the next one follows)
+//   stubs      one exit stub per side exit (and per LINK_TRACE), cold
+//   data       the stencils' read-only data (e.g. float constants)
+//   GOT        one slot per helper function, for calls that cannot be
+//              relaxed into direct ones
+// Executable memory is W^X: a dual mapping (asmjit), written only through
+// its read-write view, executed only through its read-execute view.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/jit_abi.h"
+#include "jit/stencil_set.h"
+#include "jit/trace.h"
+
+namespace cpjit::jit {
+
+class CodeMemory;
+
+// What an exit stub hands back to the VM. A stub of a side exit names the
+// exit; a stub of a LINK_TRACE names the trace to go on with.
+struct JitExitRecord {
+    Trace* trace = nullptr;     // the trace the exit belongs to
+    uint32_t exit_index = 0;    // into trace->exits
+    bool progress = true;       // false at a trace's first uop: never linked
+    Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
+    uint32_t stub_offset = 0;   // of the stub in the trace's allocation
+    bool linked = false;
+};
+
+// One placed piece of machine code (for printers and the perf map).
+struct PlacedStencil {
+    int32_t uop = -1;           // index into Trace::uops, -1 for a stub
+    const Stencil* stencil = nullptr;
+    uint32_t offset = 0;        // in the allocation
+    uint32_t size = 0;          // bytes copied (without a dropped jump)
+};
+
+struct CompiledTrace {
+    uint8_t* rx = nullptr;      // executable view
+    uint8_t* rw = nullptr;      // writable view of the same pages
+    uint32_t size = 0;
+    uint32_t hot_size = 0;      // bytes of the uops' code
+    std::vector<JitExitRecord> records;
+    std::vector<PlacedStencil> placed;
+    JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
+};
+
+class Jit {
+public:
+    // nullptr when the host has no stencils or executable memory cannot be
+    // mapped: the VM then runs traces in the uop interpreter.
+    static std::unique_ptr<Jit> create(const Tier2Options& opts, Tier2Stats& stats);
+    ~Jit();
+
+    // Compiles `t` (sets t.machine). False when it cannot: the code-memory
+    // cap is reached (full() then says so) or a hole cannot be patched.
+    bool compile(Trace& t);
+    bool full() const { return full_; }
+
+    // Runs machine code from `t` until an exit stub returns.
+    JitReturn enter(VM* vm, Value* sp, Value* base, const Trace& t) const {
+        return entry_(vm, sp, base, t.machine->entry());
+    }
+
+    // The exit of `rec` now jumps straight to `target`'s machine code.
+    void link_exit(JitExitRecord& rec, Trace& target);
+
+    const StencilSet& stencils() const { return set_; }
+    const char* helper_name(uint16_t index) const { return set_.helpers[index]; }
+    uint64_t helper_address(uint16_t index) const { return helpers_[index]; }
+
+private:
+    Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
+    bool init();
+    bool patch_stencil(const Stencil& s, uint8_t* rw, uint64_t rx, const struct HoleValues& v,
+                       int32_t skip_hole, RelaxCounter* relax);
+    void write_perf_map(const Trace& t, const CompiledTrace& c);
+
+    const StencilSet& set_;
+    Tier2Options opts_;
+    Tier2Stats& stats_;
+    std::unique_ptr<CodeMemory> memory_;
+    std::vector<uint64_t> helpers_;  // address of each helper of set_
+    JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once
+    std::vector<std::unique_ptr<CompiledTrace>> compiled_;
+    uint64_t mapped_bytes_ = 0;
+    bool full_ = false;
+    std::FILE* perf_map_ = nullptr;
+};
+
+}  // namespace cpjit::jit
