@@ -7,26 +7,31 @@
 #                             arm64 multiarch libraries, then the AArch64
 #                             cross build in build-aarch64/ (tests run under
 #                             qemu: ctest --test-dir build-aarch64)
+#   tools/setup.sh --fuzz     deps + clang-19 and libclang-rt-19-dev (libFuzzer
+#                             and the sanitizer runtimes for clang 19), then
+#                             the fuzz build in build-fuzz/ (docs/reliability.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 aarch64=0
+fuzz=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
     --aarch64) aarch64=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64)" >&2; exit 2 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz)" >&2; exit 2 ;;
   esac
 done
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-packages=(build-essential cmake ninja-build libfmt-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev doctest-dev python3)
 updated=0
 if ((aarch64)); then
-  packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64)
+  packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64 libasmjit-dev:arm64)
   # libfmt-dev:arm64 comes from Debian's arm64 multiarch architecture.
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "setup: adding the arm64 dpkg architecture"
@@ -35,6 +40,7 @@ if ((aarch64)); then
     updated=1
   fi
 fi
+((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -51,6 +57,14 @@ if ((aarch64)); then
     -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake" >/dev/null
   ninja -C build-aarch64
   echo "setup: built build-aarch64/cpjit (AArch64; run it with qemu-aarch64 -L /usr/aarch64-linux-gnu)"
+  exit 0
+fi
+
+if ((fuzz)); then
+  CC=clang-19 CXX=clang++-19 cmake -S . -B build-fuzz -G Ninja -DCPJIT_FUZZ=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
+  ninja -C build-fuzz fuzz_text_loader fuzz_binary_loader fuzz_differential
+  echo "setup: built the fuzz targets in build-fuzz/tests/fuzz (run: tests/fuzz/run_fuzzers.sh)"
   exit 0
 fi
 
