@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Tests of `cpjit bench` and `cpjit run --stats`.
+
+  check_bench.py --cpjit build/cpjit bench    # bench on tests/bench/*.cpasm: table, --json, --chart, mismatches
+  check_bench.py --cpjit build/cpjit stats    # --stats summary on stderr is the --stats=FILE data
+  (--emulator "qemu-aarch64 -L ..." goes before every cpjit command; the
+  bench test is not run under an emulator: bench spawns /proc/self/exe)
+"""
+import argparse
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROGRAMS = ["calls", "loop_sum"]  # loop_sum has a Python twin, calls has none
+failures = []
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
+
+
+def test_bench(cpjit, tmp):
+    python = shutil.which("python3") is not None
+    jpath, spath = os.path.join(tmp, "b.json"), os.path.join(tmp, "b.svg")
+    files = [os.path.join(HERE, p + ".cpasm") for p in PROGRAMS]
+    cmd = cpjit + ["bench", *files, "--repeat", "2", "--json", jpath, "--chart=" + spath] + (["--python"] if python else [])
+    p = run(cmd)
+    expect(p.returncode == 0, "bench exits 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    for word in ["median s", "vs T1", "RSS MiB", "geometric mean", "off+threaded", "uops+threaded", "on+threaded"] + PROGRAMS:
+        expect(word in p.stdout, "table has %r:\n%s" % (word, p.stdout))
+    expect("bench [1/" in p.stderr and "warm-up" in p.stderr, "progress on stderr:\n" + p.stderr)
+    expect("FAILED" not in p.stdout and "MISMATCH" not in p.stderr, "no failures reported")
+
+    with open(jpath) as f:
+        data = json.load(f)
+    for k in ["cpu_model", "nproc", "kernel", "cpjit_version", "python_version", "date", "command_line"]:
+        expect(k in data["machine"], "machine has %s" % k)
+    expect(data["machine"]["command_line"][1:2] == ["bench"], "command line recorded")
+    expect(data["repeat"] == 2 and data["baseline"] == "off+threaded" and data["ok"] is True, "repeat, baseline, ok")
+    configs = ["off+threaded", "uops+threaded", "on+threaded"] + (["python3"] if python else [])
+    expect(data["configs"] == configs, "configs %r" % data["configs"])
+    expect([b["name"] for b in data["benchmarks"]] == PROGRAMS, "benchmark names")
+    for b in data["benchmarks"]:
+        labels = [r["config"] for r in b["runs"]]
+        want = configs if b["python_twin"] else configs[:3]
+        expect(labels == want, "%s runs %r" % (b["name"], labels))
+        for r in b["runs"]:
+            where = "%s %s" % (b["name"], r["config"])
+            expect(len(r["samples"]) == 2 and all(s["ok"] and s["wall_s"] > 0 and s["rss_kib"] > 0 for s in r["samples"]),
+                   where + ": two good samples")
+            expect(r["warmup"]["ok"], where + ": warm-up ok")
+            expect(min(s["wall_s"] for s in r["samples"]) == r["min_s"], where + ": min_s")
+            if r["config"] == "off+threaded":
+                expect(r["speedup_vs_tier1"] == 1, where + ": baseline speedup 1")
+            if r["config"] != "python3":
+                expect(isinstance(r["stats"], dict) and r["stats"].get("exit_code") == 0, where + ": stats of the warm-up run")
+            if r["config"] == "uops+threaded":
+                expect(r["stats"].get("traces", 0) >= 1, where + ": traces in stats")
+    for c in configs:
+        expect(data["geomean"][c]["speedup_vs_tier1"] > 0, "geomean of %s" % c)
+
+    root = ET.parse(spath).getroot()
+    expect(root.tag == "{http://www.w3.org/2000/svg}svg", "svg root, not %s" % root.tag)
+    bars = [e for e in root.iter("{http://www.w3.org/2000/svg}rect") if e.get("class") == "bar"]
+    # per program: uops and on (not the baseline), python for loop_sum; then the geometric means
+    want = 2 * 2 + (1 if python else 0) + 2 + (1 if python else 0)
+    expect(len(bars) == want, "%d bars, expected %d" % (len(bars), want))
+    expect(all(float(b.get("height")) > 0 for b in bars), "bars have height")
+    text = open(spath).read()
+    expect("<svg" in text and "speedup over Tier 1" in text and "geometric mean" in text, "svg labels")
+
+    # A wrong expected stdout is reported loudly, and the exit code says so.
+    for ext in (".cpasm",):
+        shutil.copy(os.path.join(HERE, "calls" + ext), os.path.join(tmp, "wrong" + ext))
+    with open(os.path.join(tmp, "wrong.stdout"), "w") as f:
+        f.write("not the output\n")
+    p = run(cpjit + ["bench", os.path.join(tmp, "wrong.cpasm"), "--repeat=1", "--tiers=off"])
+    expect(p.returncode == 1, "mismatch: exit 1, not %d" % p.returncode)
+    expect("MISMATCH" in p.stderr and "stdout differs" in p.stderr, "mismatch on stderr:\n" + p.stderr)
+    expect("FAILED" in p.stdout, "mismatch in the table:\n" + p.stdout)
+
+    for bad in (["--tiers", "bogus"], ["--interp=goto"], ["--repeat", "0"], ["--frobnicate"], [os.path.join(tmp, "missing.cpasm")]):
+        p = run(cpjit + ["bench", *bad])
+        expect(p.returncode == 2 and "error:" in p.stderr, "bench %s: usage error, got %d %s" % (bad, p.returncode, p.stderr))
+
+
+def test_stats(cpjit, tmp):
+    prog = os.path.join(HERE, "loop_sum.cpasm")
+    want = open(os.path.join(HERE, "loop_sum.stdout")).read()
+    jpath = os.path.join(tmp, "s.json")
+    p = run(cpjit + ["run", "--jit=uops", "--stats", "--stats=" + jpath, prog])
+    expect(p.returncode == 0 and p.stdout == want, "program output unchanged by --stats")
+    lines = p.stderr.splitlines()
+    expect(lines and "statistics" in lines[0], "summary header:\n" + p.stderr)
+    names = [l.split()[0] for l in lines[1:]]
+    with open(jpath) as f:
+        data = json.load(f)
+    expect(names == list(data), "summary names are the JSON keys in order:\n%s\n%s" % (names, list(data)))
+    expect("traces" in names and "instructions_executed" in names, "summary has Tier-2 and Tier-1 figures")
+    row = dict((l.split()[0], l.split(None, 1)[1]) for l in lines[1:])
+    expect(row["tier"] == "uops", "strings without quotes: %r" % row["tier"])
+    n = data["instructions_executed"]
+    expect(row["instructions_executed"] == "{:,}".format(n), "thousands separators: %r" % row["instructions_executed"])
+    expect(row["run_ns"].startswith("{:,}".format(data["run_ns"])) and (" s)" in row["run_ns"] or " ms)" in row["run_ns"]),
+           "run_ns with a readable time: %r" % row["run_ns"])
+    # without --stats: nothing on stderr
+    p = run(cpjit + ["run", prog])
+    expect(p.returncode == 0 and p.stderr == "", "no statistics unless asked")
+    p = run(cpjit + ["run", "--stats=", prog])
+    expect(p.returncode == 2, "--stats= with no file is a usage error")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--emulator", default="")
+    ap.add_argument("test", choices=["bench", "stats"])
+    args = ap.parse_args()
+    cpjit = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    with tempfile.TemporaryDirectory() as tmp:
+        (test_bench if args.test == "bench" else test_stats)(cpjit, tmp)
+    if failures:
+        print("%d check(s) failed" % len(failures), file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
