@@ -28,10 +28,10 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev libcapstone-dev doctest-dev python3)
 updated=0
 if ((aarch64)); then
-  packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64 libasmjit-dev:arm64)
+  packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64 libasmjit-dev:arm64 libcapstone-dev:arm64)
   # libfmt-dev:arm64 comes from Debian's arm64 multiarch architecture.
   if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "setup: adding the arm64 dpkg architecture"
