@@ -128,7 +128,12 @@ bool Jit::patch_stencil(const Stencil& s, uint8_t* rw, uint64_t rx, const HoleVa
         case HoleValue::ExitRecord: a.symbol = v.exit_record; break;
         case HoleValue::LinkTarget: a.symbol = v.link_target; break;
         }
+        const uint64_t relaxed_before = relax ? relax->relaxed : 0;
         if (apply_reloc(hole.kind, rw + hole.offset, a) != PatchStatus::Ok) return false;
+        if (listing_) [[unlikely]]
+            listing_->holes.push_back({uint32_t(a.loc_addr - uint64_t(listing_->rx)), hole.kind, hole.value,
+                                       hole.helper, a.symbol, a.addend, a.got_slot,
+                                       reloc_info(hole.kind).uses_got && !(relax && relax->relaxed != relaxed_before)});
     }
     return s.num_data_holes == 0;  // no stencil has addresses in its data yet
 }
@@ -217,6 +222,7 @@ bool Jit::compile(Trace& t) {
     const uint64_t rx = uint64_t(block.rx);
 
     // Pass 2: copy and patch.
+    listing_ = opts_.keep_listing ? c.get() : nullptr;
     RelaxCounter relax;
     for (uint32_t h = 0; h < set_.num_helpers; ++h) std::memcpy(block.rw + got_at + 8 * h, &helpers_[h], 8);
     bool ok = true;
@@ -259,6 +265,7 @@ bool Jit::compile(Trace& t) {
         r.linked = v.link_target != 0;
         ok = patch_stencil(exit_stub, block.rw + r.stub_offset, rx + r.stub_offset, v, -1, &relax);
     }
+    listing_ = nullptr;
     if (!ok) {
         memory_->release(block);
         ++stats_.jit_failures;
@@ -296,6 +303,8 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
         a.symbol = v.link_target;
         a.addend = hole.addend;
         if (apply_reloc(hole.kind, c.rw + rec.stub_offset + hole.offset, a) != PatchStatus::Ok) return;
+        for (PatchedHole& p : c.holes)  // empty unless keeping listings
+            if (p.offset == rec.stub_offset + hole.offset) p.symbol = v.link_target;
     }
     CodeMemory::flush(c.rx + rec.stub_offset, stub.code_size);
     rec.linked = true;

@@ -45,6 +45,21 @@ struct PlacedStencil {
     uint32_t size = 0;          // bytes copied (without a dropped jump)
 };
 
+// One hole as patched, kept only with Tier2Options::keep_listing (for the
+// machine code listing of `cpjit trace`). Which uop or stub it belongs to
+// follows from `offset` and CompiledTrace::placed; what `symbol` means,
+// from `value` and that uop.
+struct PatchedHole {
+    uint32_t offset = 0;      // of the patched field, in the allocation
+    RelocKind kind{};
+    HoleValue value{};        // the hole's symbol (_JIT_CONTINUE, a helper, ...)
+    uint16_t helper = 0;      // HoleValue::Helper: index of the helper and its GOT slot
+    uint64_t symbol = 0;      // S as written (a link_exit updates it)
+    int64_t addend = 0;
+    uint64_t got_slot = 0;    // address of the GOT slot offered (0: none)
+    bool via_got = false;     // a GOT form left as a load from that slot
+};
+
 struct CompiledTrace {
     uint8_t* rx = nullptr;      // executable view
     uint8_t* rw = nullptr;      // writable view of the same pages
@@ -52,6 +67,7 @@ struct CompiledTrace {
     uint32_t hot_size = 0;      // bytes of the uops' code
     std::vector<JitExitRecord> records;
     std::vector<PlacedStencil> placed;
+    std::vector<PatchedHole> holes;  // empty unless Tier2Options::keep_listing
     JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
 };
 
@@ -96,6 +112,7 @@ private:
     uint64_t mapped_bytes_ = 0;
     bool full_ = false;
     std::FILE* perf_map_ = nullptr;
+    CompiledTrace* listing_ = nullptr;  // the trace being compiled, when keeping its holes
 };
 
 }  // namespace cpjit::jit

@@ -79,6 +79,7 @@ struct Tier2Options {
     bool machine_code = false;   // --jit=on: compile traces by copy-and-patch
     uint64_t max_code_bytes = uint64_t(64) << 20;  // past this, hot code stays in Tier 1
     bool perf_map = false;       // write /tmp/perf-PID.map for `perf report`
+    bool keep_listing = false;   // keep what each hole was patched with (`cpjit trace`)
 };
 
 // Tier-2 and JIT statistics, one list (the stats JSON and summary print
@@ -143,6 +144,9 @@ void optimize_trace(Trace& t, Tier2Stats& stats);
 
 // The trace printer (trace_printer.cpp).
 std::string print_uop(const Program& prog, const Trace& t, const Uop& u);
+// "main@7 (line 9)" for an instruction of prog; a value as `dis` shows a literal.
+std::string print_place(const Program& prog, const Instr* ins);
+std::string print_value(Value v);
 std::string print_trace(const Program& prog, const Trace& t);
 
 }  // namespace cpjit
