@@ -205,7 +205,10 @@ TraceCache::~TraceCache() = default;
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit) {
     if (traces_.size() >= opts_.max_traces) return nullptr;  // hot code stays in Tier 1
-    if (jit_ && jit_->full()) return nullptr;                // so does code past the code-memory cap
+    if (jit_ && jit_->full()) {                              // so does code past the code-memory cap
+        ++stats.jit_cap_refusals;
+        return nullptr;
+    }
     auto t = std::make_unique<Trace>();
     t->id = uint32_t(traces_.size());
     t->fn = fn;
@@ -221,7 +224,11 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     if (opts_.opt_level > 0) optimize_trace(*t, stats);
     // A trace the JIT cannot compile runs in the uop interpreter, unless
     // code memory is full: then hot code stays in Tier 1.
-    if (jit_ && !jit_->compile(*t) && jit_->full()) return nullptr;
+    if (jit_ && !jit_->compile(*t) && jit_->full()) {
+        ++stats.jit_cap_refusals;
+        return nullptr;
+    }
+    if (t->machine && opts_.on_code_written) opts_.on_code_written(opts_.on_code_written_ctx, *t->machine);
     ++stats.traces;
     if (parent) ++stats.side_traces;
     stats.uops_in_traces += t->uops.size();

@@ -79,6 +79,10 @@ struct Tier2Options {
     bool machine_code = false;   // --jit=on: compile traces by copy-and-patch
     uint64_t max_code_bytes = uint64_t(64) << 20;  // past this, hot code stays in Tier 1
     bool perf_map = false;       // write /tmp/perf-PID.map for `perf report`
+    // Test hook (tests/unit/wx_test.cpp): called each time the JIT has written
+    // machine code (a trace compiled, an exit linked), to inspect the mappings.
+    void (*on_code_written)(void* ctx, const jit::CompiledTrace& c) = nullptr;
+    void* on_code_written_ctx = nullptr;
     bool keep_listing = false;   // keep what each hole was patched with (`cpjit trace`)
 };
 
@@ -99,7 +103,8 @@ struct Tier2Options {
     X(compile_ns)         /* time spent copying and patching */                   \
     X(exits_linked)       /* exit stubs patched to jump to another trace */       \
     X(got_loads_relaxed)  /* helper GOT loads turned into direct forms */         \
-    X(jit_failures)       /* traces left to the uop interpreter / Tier 1 */
+    X(jit_failures)       /* traces left to the uop interpreter / Tier 1 */     \
+    X(jit_cap_refusals)   /* hot spots left to Tier 1: --max-jit-code reached */
 
 struct Tier2Stats {
 #define X(name) uint64_t name = 0;

@@ -141,7 +141,11 @@ VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
     if (rec->link_to) return {rec->link_to, nullptr, r.sp};  // a LINK_TRACE to a trace without machine code
     Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), rec->progress, r.sp);
     if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
-    if (next->machine) jit->link_exit(*rec, *next);  // from now on the stub jumps there itself
+    if (next->machine) {
+        jit->link_exit(*rec, *next);  // from now on the stub jumps there itself
+        const Tier2Options& o = traces_->options();
+        if (o.on_code_written) o.on_code_written(o.on_code_written_ctx, *rec->trace->machine);
+    }
     return {next, nullptr, r.sp};
 }
 
