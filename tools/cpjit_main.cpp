@@ -15,6 +15,7 @@
 #include "jit/trace.h"
 #include "tools/bench_command.h"
 #include "tools/run_stats.h"
+#include "tools/stencils_command.h"
 
 #ifndef CPJIT_VERSION
 #define CPJIT_VERSION "0.0.0"
@@ -33,6 +34,10 @@ constexpr const char* kUsage = R"(usage:
                                              after the optimizer, exits
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
+  cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
+                                             the JIT's stencils: sizes, holes,
+                                             trailing jumps; --disasm shows
+                                             their code with every hole marked
   cpjit --help | --version
 
 run options:
@@ -256,5 +261,6 @@ int main(int argc, char** argv) {
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
     if (cmd == "bench") return cmd_bench(args);
+    if (cmd == "stencils") return cmd_stencils(args);
     return usage_error(fmt::format("unknown command '{}'", cmd));
 }

@@ -1,16 +1,27 @@
 #!/usr/bin/env python3
-"""Golden trace tests: for every NAME.cpasm in tests/golden/traces/, the exact
-stdout of `cpjit trace NAME.cpasm` (run from that folder) must equal
-NAME.trace byte for byte: the program's own output, then every trace with
-its bytecode, its uops before and after the optimizer, and its exits.
+"""Golden output tests: the exact output of a cpjit command must equal a
+committed file byte for byte.
+
+Traces (the default): for every NAME.cpasm in tests/golden/traces/, the stdout
+of `cpjit trace NAME.cpasm` (run from that folder) must equal NAME.trace: the
+program's own output, then every trace with its bytecode, its uops before and
+after the optimizer, and its exits.
+
+Stencils (--stencils): every line `NAME: ARGS` of tests/golden/stencils/cases
+names a `cpjit stencils ARGS` command whose output must equal NAME.txt there
+(stdout; a command that fails gives "exit status N" and its stderr instead).
+These come from the committed generated stencil headers
+(jit/generated/stencils_*.h): after regenerating stencils, run --stencils
+--update and review the changes with the headers.
 
   check_golden.py --cpjit build/cpjit              compare
-  check_golden.py --cpjit build/cpjit --update     rewrite every NAME.trace
+  check_golden.py --cpjit build/cpjit --update     rewrite every golden file
   check_golden.py --cpjit build/cpjit --update count_loop   ... only this one
+  check_golden.py --cpjit build/cpjit --stencils [--update] [NAME...]
 
-A change to the projector, the optimizer or the printer shows up here as a
-diff; when the new traces are the intended ones, run with --update and
-review the changes to the .trace files like code.
+A change to the projector, the optimizer, the printer or the stencils shows
+up here as a diff; when the new output is the intended one, run with
+--update and review the changes to the golden files like code.
 --emulator (split like a shell would) goes before every cpjit command, for a
 cross build run under qemu-user.
 """
@@ -24,52 +35,86 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def trace_cases(folder):
+    """(name, cpjit arguments, working folder, golden file) per program."""
+    names = sorted(n[:-6] for n in os.listdir(folder) if n.endswith(".cpasm"))
+    return [(n, ["trace", n + ".cpasm"], folder, os.path.join(folder, n + ".trace")) for n in names]
+
+
+def stencil_cases(folder):
+    cases = []
+    with open(os.path.join(folder, "cases")) as f:
+        for line in f:
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            name, _, argv = line.partition(":")
+            cases.append((name.strip(), ["stencils", *shlex.split(argv)], folder,
+                          os.path.join(folder, name.strip() + ".txt")))
+    return cases
+
+
+def output_of(p, expect_failure):
+    """What the golden file holds: stdout, or the exit status and stderr."""
+    if expect_failure:
+        return ("exit status %d\n" % p.returncode).encode() + p.stderr
+    return p.stdout
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--dir", default=os.path.join(HERE, "traces"))
+    ap.add_argument("--stencils", action="store_true", help="check the cpjit stencils cases instead of traces")
+    ap.add_argument("--dir", help="folder of the cases (default: golden/traces or golden/stencils)")
     ap.add_argument("--emulator", default="")
-    ap.add_argument("--update", action="store_true", help="rewrite the .trace files from the current output")
-    ap.add_argument("names", nargs="*", help="only these programs (NAME, without .cpasm)")
+    ap.add_argument("--update", action="store_true", help="rewrite the golden files from the current output")
+    ap.add_argument("names", nargs="*", help="only these cases (program NAME without .cpasm, or stencil case NAME)")
     args = ap.parse_args()
     cpjit = os.path.abspath(args.cpjit)
     emulator = shlex.split(args.emulator)
-    names = sorted(n[:-6] for n in os.listdir(args.dir) if n.endswith(".cpasm"))
+    folder = args.dir or os.path.join(HERE, "stencils" if args.stencils else "traces")
+    cases = stencil_cases(folder) if args.stencils else trace_cases(folder)
     if args.names:
-        unknown = set(args.names) - set(names)
+        unknown = set(args.names) - {c[0] for c in cases}
         if unknown:
-            print("no such program: %s" % ", ".join(sorted(unknown)))
+            print("no such case: %s" % ", ".join(sorted(unknown)))
             return 2
-        names = [n for n in names if n in args.names]
+        cases = [c for c in cases if c[0] in args.names]
     passed, failed = 0, 0
-    for name in names:
-        p = subprocess.run([*emulator, cpjit, "trace", name + ".cpasm"], cwd=args.dir, capture_output=True, timeout=120)
-        golden = os.path.join(args.dir, name + ".trace")
-        if p.returncode != 0:
-            print("FAIL %s: cpjit trace exited with %d: %s" % (name, p.returncode, p.stderr.decode("utf-8", "replace")))
+    for name, argv, cwd, golden in cases:
+        command = "cpjit " + " ".join(argv)
+        p = subprocess.run([*emulator, cpjit, *argv], cwd=cwd, capture_output=True, timeout=120)
+        # A stencil case may be an error case: its golden file says so.
+        old = open(golden, "rb").read() if os.path.exists(golden) else None
+        expect_failure = old.startswith(b"exit status ") if old is not None and not args.update else p.returncode != 0
+        if not args.stencils and p.returncode != 0:
+            print("FAIL %s: %s exited with %d: %s" % (name, command, p.returncode, p.stderr.decode("utf-8", "replace")))
             failed += 1
             continue
+        got = output_of(p, expect_failure)
         if args.update:
-            old = open(golden, "rb").read() if os.path.exists(golden) else None
-            if old != p.stdout:
+            if old != got:
                 with open(golden, "wb") as f:
-                    f.write(p.stdout)
-                print("updated %s.trace" % name)
+                    f.write(got)
+                print("updated %s" % os.path.basename(golden))
             passed += 1
             continue
-        if not os.path.exists(golden):
-            print("FAIL %s: no %s.trace (run with --update to create it)" % (name, name))
+        if old is None:
+            print("FAIL %s: no %s (run with --update to create it)" % (name, os.path.basename(golden)))
             failed += 1
             continue
-        want = open(golden, "rb").read()
-        if p.stdout == want:
+        if got == old and (p.returncode != 0) == expect_failure:
             passed += 1
             continue
         failed += 1
-        diff = difflib.unified_diff(want.decode("utf-8", "replace").splitlines(),
-                                    p.stdout.decode("utf-8", "replace").splitlines(),
-                                    name + ".trace (expected)", "cpjit trace " + name + ".cpasm", lineterm="")
-        print("FAIL %s: trace output differs (check_golden.py --update %s accepts it)" % (name, name))
+        if (p.returncode != 0) != expect_failure:
+            print("FAIL %s: %s exited with %d: %s" % (name, command, p.returncode, p.stderr.decode("utf-8", "replace")))
+            continue
+        diff = difflib.unified_diff(old.decode("utf-8", "replace").splitlines(),
+                                    got.decode("utf-8", "replace").splitlines(),
+                                    os.path.basename(golden) + " (expected)", command, lineterm="")
+        print("FAIL %s: output differs (check_golden.py%s --update %s accepts it)"
+              % (name, " --stencils" if args.stencils else "", name))
         for line in list(diff)[:60]:
             print("  " + line)
     print("%d passed, %d failed" % (passed, failed))
