@@ -58,10 +58,14 @@ function(cpjit_compile_stencil)
   foreach(d ${S_INCLUDES})
     list(APPEND defs -I${d})
   endforeach()
+  # The depfile (clang -MD) makes every header the source includes a
+  # dependency, so a stale object cannot hide from stencils.fresh.*; DEPENDS
+  # lists the known ones for generators without depfile support.
   add_custom_command(OUTPUT ${S_OUT}
     COMMAND ${CPJIT_CLANG} ${CPJIT_STENCIL_FLAGS_${S_FLAGSET}} ${CPJIT_STENCIL_COMMON_FLAGS}
-            ${CPJIT_STENCIL_LANG_FLAGS_${S_LANG}} ${defs} -c ${S_SOURCE} -o ${S_OUT}
+            ${CPJIT_STENCIL_LANG_FLAGS_${S_LANG}} ${defs} -MD -MF ${S_OUT}.d -c ${S_SOURCE} -o ${S_OUT}
     DEPENDS ${S_SOURCE} ${S_DEPENDS}
+    DEPFILE ${S_OUT}.d
     COMMENT "clang-19 stencil ${S_SOURCE} (${S_FLAGSET})"
     VERBATIM)
 endfunction()
