@@ -23,6 +23,7 @@ const HelperAddress kHelperAddresses[] = {
     {"cpjit_uop_push_frame", uint64_t(&cpjit_uop_push_frame)},
     {"cpjit_uop_pop_frame", uint64_t(&cpjit_uop_pop_frame)},
     {"cpjit_uop_values_equal", uint64_t(&cpjit_uop_values_equal)},
+    {"cpjit_uop_return", uint64_t(&cpjit_uop_return)},
 };
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }

@@ -256,7 +256,7 @@ private:
             push(r);
             break;
         }
-        case UopOp::JUMP_TO_TOP: case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: break;
+        case UopOp::JUMP_TO_TOP: case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: case UopOp::RETURN: break;
         }
         out_.push_back(u);
     }

@@ -118,7 +118,12 @@ public:
                 break;
             }
             case Op::Ret:
-                if (inline_.empty()) return stop(ins, "return");
+                if (inline_.empty()) {  // the caller is not in this trace: find its trace at run time
+                    emit(UopOp::RETURN, ins, 0, 0, ins);
+                    t_.exits.back().at_return = true;
+                    t_.stop_reason = "return";
+                    return t_.projected.size() > 1;
+                }
                 emit(UopOp::POP_FRAME, ins, 0, 0, nullptr);
                 fn = inline_.back().fn;
                 i = inline_.back().resume;
@@ -203,7 +208,8 @@ TraceCache::TraceCache(Program& prog, Value* globals, const Tier2Options& opts)
 
 TraceCache::~TraceCache() = default;
 
-Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit) {
+Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
+                         bool at_return) {
     if (traces_.size() >= opts_.max_traces) return nullptr;  // hot code stays in Tier 1
     if (jit_ && jit_->full()) {                              // so does code past the code-memory cap
         ++stats.jit_cap_refusals;
@@ -214,6 +220,7 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     t->fn = fn;
     t->start = start;
     t->from_entry = from_entry;
+    t->at_return = at_return;
     t->parent = parent;
     t->parent_exit = parent_exit;
     if (!project_trace(prog_, *this, *t, opts_)) {

@@ -54,6 +54,8 @@ struct Exit {
     Instr* resume;           // the instruction Tier 1 runs next
     uint32_t taken = 0;
     Trace* side = nullptr;   // a side trace grown from this exit, once hot
+    bool at_return = false;  // a RETURN's: once hot, a trace grows at the caller's return point instead
+    uint8_t failures = 0;    // traces that could not be built from here: each doubles the count needed
 };
 
 struct Trace {
@@ -61,6 +63,7 @@ struct Trace {
     Function* fn = nullptr;   // where the trace starts
     uint32_t start = 0;       // instruction index in fn
     bool from_entry = false;  // started at a hot function entry
+    bool at_return = false;   // started at a return point (reached by RETURN)
     Trace* parent = nullptr;  // for side traces
     int parent_exit = -1;
     std::string stop_reason;  // why projection ended
@@ -126,7 +129,8 @@ public:
     }
     // Projects, optimizes and installs a trace starting at fn[start].
     // nullptr when nothing worth running came out.
-    Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit);
+    Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
+                 bool at_return = false);
 
     const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
     const Tier2Options& options() const { return opts_; }

@@ -87,7 +87,7 @@ std::string print_uop(const Program& prog, const Trace& t, const Uop& u) {
 
 std::string print_trace(const Program& prog, const Trace& t) {
     std::string out;
-    const char* kind = t.parent ? "side trace" : t.from_entry ? "function entry" : "loop";
+    const char* kind = t.parent ? "side trace" : t.from_entry ? "function entry" : t.at_return ? "return point" : "loop";
     out += fmt::format("trace {}: {} at {}", t.id, kind, place(prog, &t.fn->code[t.start]));
     if (t.parent) out += fmt::format(", from exit {} of trace {}", t.parent_exit, t.parent->id);
     out += fmt::format("\n  ends: {}\n", t.stop_reason);

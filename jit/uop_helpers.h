@@ -23,4 +23,12 @@ cpjit::Value* cpjit_uop_push_frame(cpjit::VM* vm, cpjit::Function* callee, cpjit
 // Returns from an inlined frame: the result moves to the caller's stack.
 cpjit::Value* cpjit_uop_pop_frame(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value** base);
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b);
+// Where a RETURN goes on: `next` is the trace starting at the caller's return
+// point (its machine code when `machine`), or nullptr, and then nothing
+// changed and Tier 1 makes the return. Two words: returned in registers.
+struct cpjit_return_to {
+    void* next;
+    cpjit::Value* sp;
+};
+cpjit_return_to cpjit_uop_return(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value** base, bool machine);
 }

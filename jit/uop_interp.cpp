@@ -22,6 +22,10 @@ Value* cpjit_uop_pop_frame(VM* vm, Value* sp, Value** base) { return vm->trace_p
 
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b) { return values_equal(Value::from_bits(a), Value::from_bits(b)); }
 
+cpjit_return_to cpjit_uop_return(VM* vm, Value* sp, Value** base, bool machine) {
+    return vm->trace_return(sp, *base, machine);
+}
+
 }  // extern "C"
 
 namespace cpjit {
@@ -44,6 +48,16 @@ Value* VM::trace_pop_frame(Value* sp, Value*& base) {
     *sp++ = r;
     base = frames_[depth_ - 1].base;
     return sp;
+}
+
+cpjit_return_to VM::trace_return(Value* sp, Value*& base, bool machine) {
+    if (depth_ < 2) return {nullptr, sp};  // main returns: Tier 1 ends the run
+    const Frame& callee = frames_[depth_ - 1];
+    const Frame& caller = frames_[depth_ - 2];
+    Trace* t = traces_->at(caller.fn, uint32_t(callee.ret_ip - caller.fn->code.data()));
+    if (!t || (machine && !t->machine)) return {nullptr, sp};
+    void* next = machine ? static_cast<void*>(t->machine->rx) : static_cast<void*>(t);
+    return {next, trace_pop_frame(sp, base)};
 }
 
 bool VM::trace_generic(Op op, Value*& sp) {
@@ -123,15 +137,36 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
 Trace* VM::take_exit(Trace* t, uint16_t index, bool progress, Value* sp) {
     Exit& e = t->exits[index];
     ++traces_->stats.side_exits_taken;
+    // Every failed attempt to build a trace here doubles the count needed
+    // before the next one (projection is not free).
+    auto hot = [&] {
+        if (++e.taken < opts_.tier2.threshold << e.failures) return false;
+        e.taken = 0;
+        sp_ = sp;
+        return true;
+    };
+    if (e.at_return) {  // RETURN found no trace at the caller's return point
+        if (hot() && !grow_return_trace() && e.failures < kMaxExitBackoff) ++e.failures;
+        return nullptr;  // Tier 1 makes this return
+    }
     // Leaving at a trace's first uop made no progress: Tier 1 must run that
     // instruction, or traces could hand the same point to each other forever.
     if (!progress) return nullptr;
-    if (!e.side && ++e.taken >= opts_.tier2.threshold) {
-        e.taken = 0;
-        sp_ = sp;
+    if (!e.side && hot()) {
         e.side = grow_side_trace(t, index);
+        if (!e.side && e.failures < kMaxExitBackoff) ++e.failures;
     }
     return e.side;
+}
+
+// Tier 1 is about to return from the current frame: build a trace at the
+// caller's return point, so the next RETURN to it stays in Tier 2.
+bool VM::grow_return_trace() {
+    if (depth_ < 2) return false;
+    const Frame& caller = frames_[depth_ - 2];
+    uint32_t at = uint32_t(frames_[depth_ - 1].ret_ip - caller.fn->code.data());
+    if (traces_->at(caller.fn, at)) return true;
+    return traces_->build(caller.fn, at, false, nullptr, -1, true) != nullptr;
 }
 
 VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
@@ -172,6 +207,17 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
         u = t->uops.data(); \
         continue;           \
     }
+#define IN_MACHINE_CODE false
+#define GOTO_DYNAMIC(p)                                    \
+    {                                                      \
+        t = static_cast<Trace*>(p);                        \
+        if (t->machine) {                                  \
+            stats.uops_executed += executed;               \
+            return {t, nullptr, sp};                       \
+        }                                                  \
+        u = t->uops.data();                                \
+        continue;                                          \
+    }
 #define GOTO_TRACE()                                       \
     {                                                      \
         t = reinterpret_cast<Trace*>(u->operand);          \
@@ -194,6 +240,8 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
 #undef EXIT
 #undef GOTO_TOP
 #undef GOTO_TRACE
+#undef GOTO_DYNAMIC
+#undef IN_MACHINE_CODE
         }
         ++u;
         continue;

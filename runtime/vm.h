@@ -13,6 +13,7 @@
 #include "runtime/heap.h"
 #include "runtime/program.h"
 #include "jit/trace.h"
+#include "jit/uop_helpers.h"
 
 namespace cpjit {
 
@@ -60,6 +61,7 @@ public:
     // the C functions of jit/uop_helpers.h).
     Value* trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base);
     Value* trace_pop_frame(Value* sp, Value*& base);
+    cpjit_return_to trace_return(Value* sp, Value*& base, bool machine);
     bool trace_generic(Op op, Value*& sp);
 
 private:
@@ -82,6 +84,8 @@ private:
     TraceStep run_machine_code(Trace* t, Value* sp);
     Trace* take_exit(Trace* t, uint16_t index, bool progress, Value* sp);
     Trace* grow_side_trace(Trace* t, uint16_t exit_index);
+    bool grow_return_trace();
+    static constexpr uint8_t kMaxExitBackoff = 10;
 
     bool grow_stack(size_t need);
     bool grow_frames();

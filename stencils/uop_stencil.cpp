@@ -7,6 +7,7 @@
 //   ORIGIN          the hole _JIT_ORIGIN
 //   EXIT()          tail call to _JIT_SIDE_EXIT (this uop's exit stub)
 //   GOTO_TOP(), GOTO_TRACE()  tail call to _JIT_JUMP_TARGET
+//   GOTO_DYNAMIC(p)  tail call to the code address p (RETURN)
 // and falling off the end of a body is the tail call to _JIT_CONTINUE.
 #include "stencils/stencil.h"
 
@@ -39,6 +40,8 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 #define EXIT() [[unlikely]] JIT_GOTO(_JIT_SIDE_EXIT)
 #define GOTO_TOP() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_TRACE() JIT_GOTO(_JIT_JUMP_TARGET)
+#define GOTO_DYNAMIC(p) JIT_GOTO(reinterpret_cast<cpjit::jit::JitTraceFn*>(p))
+#define IN_MACHINE_CODE true
 #include "jit/uop_bodies.inc"
     JIT_GOTO(_JIT_CONTINUE);
 }
