@@ -1,5 +1,5 @@
 # Compiler flags for stencils, per target. Measured and explained in
-# docs/stencil_flags.md; change them there and here together (they are part of
+# docs/stencils.md; change them there and here together (they are part of
 # every stencil header's digest).
 #
 #   cpjit_compile_stencil(OUT obj SOURCE src.c TARGET x86_64|aarch64
@@ -36,7 +36,7 @@ set(CPJIT_STENCIL_FLAGS_aarch64
   --target=aarch64-unknown-linux-gnu -fno-pic -mcmodel=large -mno-outline-atomics)
 
 # Alternative flag sets, for the fixtures that cover the other relocation
-# kinds (docs/stencil_flags.md has the measurements).
+# kinds (docs/stencils.md has the measurements).
 set(CPJIT_STENCIL_FLAGS_x86_64_pic --target=x86_64-unknown-linux-gnu -fpic)
 set(CPJIT_STENCIL_FLAGS_aarch64_pic --target=aarch64-unknown-linux-gnu -fpic -mno-outline-atomics)
 

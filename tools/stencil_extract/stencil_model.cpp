@@ -184,7 +184,7 @@ struct Builder {
             // forms (other than through the GOT) cannot reach it.
             if (!hv.is_jump && h.value != HoleValue::Helper && info.pc_relative && !info.uses_got)
                 error("value hole " + sym.name + " is addressed PC-relatively " + where_str(s, r) +
-                      ": not patchable with an arbitrary value (see docs/stencil_flags.md)");
+                      ": not patchable with an arbitrary value (see docs/stencils.md)");
             else if (!hv.is_jump && info.width < hv.width && !info.uses_got && info.width != 16)
                 error(std::to_string(hv.width) + "-bit value hole " + sym.name + " in a " +
                       std::to_string(info.width) + "-bit field " + where_str(s, r) +
