@@ -10,18 +10,23 @@
 #   tools/setup.sh --fuzz     deps + clang-19 and libclang-rt-19-dev (libFuzzer
 #                             and the sanitizer runtimes for clang 19), then
 #                             the fuzz build in build-fuzz/ (docs/reliability.md)
+#   tools/setup.sh --stencils deps + clang-19 and llvm-19-dev, then the build
+#                             that regenerates the stencils, build-regen/
+#                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 aarch64=0
 fuzz=0
+stencils=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
     --deps) deps_only=1 ;;
     --aarch64) aarch64=1 ;;
     --fuzz) fuzz=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz)" >&2; exit 2 ;;
+    --stencils) stencils=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils)" >&2; exit 2 ;;
   esac
 done
 
@@ -41,6 +46,7 @@ if ((aarch64)); then
   fi
 fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
+((stencils)) && packages+=(clang-19 llvm-19-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -65,6 +71,13 @@ if ((fuzz)); then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF >/dev/null
   ninja -C build-fuzz fuzz_text_loader fuzz_binary_loader fuzz_differential
   echo "setup: built the fuzz targets in build-fuzz/tests/fuzz (run: tests/fuzz/run_fuzzers.sh)"
+  exit 0
+fi
+
+if ((stencils)); then
+  cmake -S . -B build-regen -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_REGENERATE_STENCILS=ON >/dev/null
+  ninja -C build-regen
+  echo "setup: built build-regen/ (stencils regenerated into build-regen/stencils; ninja -C build-regen regenerate-stencils copies them into jit/generated/)"
   exit 0
 fi
 
