@@ -7,7 +7,11 @@ exit code 2 exactly one line on stderr.
   mutate_inputs.py --cpjit build/cpjit [--count N] [--seed S] [--emulator CMD] DIR...
 
 Mutants that verify and run are given --max-heap and a timeout (a mutated
-loop may never end: a timeout is not a failure, a crash is).
+loop may never end: a timeout is not a failure, a crash is). Each mutant
+that loads and ends (exit 0 or 1) also runs with --jit=on --jit-threshold=1,
+so every verified mutant reaches the JIT, and must give the same stdout,
+stderr and exit code there (docs/reliability.md: no .cpbc input can make
+the runtime jump to data it wrote).
 """
 import argparse
 import os
@@ -73,8 +77,9 @@ def main():
         path = os.path.join(tmp, "m%d" % n)
         with open(path, "wb") as f:
             f.write(data)
-        cmd = emu + [args.cpjit, "run", "--max-heap=256M", "--jit-threshold=%d" % rng.choice([1, 2, 64]),
-                     "--jit=%s" % rng.choice(["off", "uops", "on"]), path]
+        threshold = rng.choice([1, 2, 64])
+        tier = rng.choice(["off", "uops", "on"])
+        cmd = emu + [args.cpjit, "run", "--max-heap=256M", "--jit-threshold=%d" % threshold, "--jit=%s" % tier, path]
         try:
             p = subprocess.run(cmd, capture_output=True, timeout=10)
         except subprocess.TimeoutExpired:
@@ -88,6 +93,17 @@ def main():
             bad = "sanitizer report"
         elif p.returncode == 2 and (err.count("\n") != 1 or not err.startswith("error: ")):
             bad = "exit 2 without exactly one 'error: ' line"
+        if not bad and p.returncode in (0, 1) and (tier, threshold) != ("on", 1):
+            jit_cmd = cmd[:-3] + ["--jit-threshold=1", "--jit=on", path]
+            try:
+                q = subprocess.run(jit_cmd, capture_output=True, timeout=10)
+                if (q.stdout, q.stderr, q.returncode) != (p.stdout, p.stderr, p.returncode):
+                    cmd = jit_cmd
+                    err = q.stderr.decode("utf-8", "replace")
+                    bad = "--jit=on --jit-threshold=1 differs from --jit=%s --jit-threshold=%d (exit %d vs %d)" % (
+                        tier, threshold, q.returncode, p.returncode)
+            except subprocess.TimeoutExpired:
+                pass  # slower in the JIT than the limit allows: not a crash
         if bad:
             keep = os.path.join(tmp, "crash%d" % n)
             os.rename(path, keep)

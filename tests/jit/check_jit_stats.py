@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""JIT behaviour through the command line: each case runs a program with
+--jit=on (plus its flags) and --stats=FILE, requires stdout, stderr and exit
+code byte-identical to --jit=off, and checks the JIT counters say the
+behaviour under test really happened in machine code.
+
+  check_jit_stats.py --cpjit build/cpjit [--emulator CMD]
+
+Under the AArch64 cross build (--emulator "qemu-aarch64 -L ...") the same
+checks show the JIT compiled and ran AArch64 traces.
+
+Every case also requires, besides its own checks:
+  tier_used == "machine code", traces_compiled > 0, jit_failures == 0, and
+  uops_executed == 0 (the uop interpreter never ran: every trace that ran
+  was machine code), invalidations == 0 (globals are guarded, never
+  watched: docs/tier2.md section 5).
+"""
+import argparse
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES_DIR = os.path.join(HERE, "..", "conformance", "cases")
+
+# (name, program, extra run flags, [(stat, op, value)])
+CASES = [
+    ("hot loop runs in machine code", "hot_loop.cpasm", [],
+     [("traces_compiled", ">=", 1), ("side_traces", "==", 0)]),
+    ("a hot side exit grows a side trace and its stub is linked", "side_exit_linked.cpasm", [],
+     [("side_traces", ">=", 1), ("exits_linked", ">=", 1)]),
+    ("code memory cap: later hot code stays in Tier 1, output unchanged", "many_traces.cpasm",
+     ["--jit-threshold=1", "--max-jit-code=4K"],
+     [("jit_cap_refusals", ">", 0), ("code_bytes", "<=", 4096)]),
+    ("the same program without the cap compiles every trace", "many_traces.cpasm",
+     ["--jit-threshold=1"],
+     [("jit_cap_refusals", "==", 0), ("traces_compiled", ">=", 16), ("code_bytes", ">", 4096)]),
+    ("a global flips type mid-loop: guards fail, nothing invalidated",
+     os.path.join(CASES_DIR, "t2_global_flip.cpasm"), [],
+     [("side_exits_taken", ">", 0)]),
+    ("a global flips while frames pushed by machine code are live",
+     "flip_under_live_frames.cpasm", [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">", 0)]),
+    ("an inlined callee breaks the assumption of the trace running it",
+     "flip_inside_trace.cpasm", [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">", 0)]),
+    ("runtime error two inlined calls deep in machine code",
+     os.path.join(CASES_DIR, "t2_error_in_trace.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("exit_code", "==", 1)]),
+    ("deep recursion through an entry trace linked to itself",
+     os.path.join(CASES_DIR, "t2_deep_recursion.cpasm"), [],
+     [("traces_compiled", ">=", 1)]),
+    ("stack overflow reached from machine code",
+     os.path.join(CASES_DIR, "t2_stack_overflow.cpasm"), [],
+     [("exit_code", "==", 1)]),
+]
+
+ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("jit_failures", "==", 0),
+          ("uops_executed", "==", 0), ("invalidations", "==", 0)]
+
+OPS = {
+    "==": lambda a, b: a == b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+def run(cmd, timeout):
+    p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    return p.stdout, p.stderr, p.returncode
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--emulator", default="")
+    ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "300")))
+    args = ap.parse_args()
+    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit), "run"]
+    failures = []
+    tmp = tempfile.mkdtemp(prefix="cpjit-jitstats-")
+    for n, (name, prog, flags, checks) in enumerate(CASES):
+        path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
+        stats_file = os.path.join(tmp, "%d.json" % n)
+        ref = run(base + ["--jit=off", *flags_without_jit(flags), path], args.timeout)
+        got = run(base + ["--jit=on", *flags, "--stats=" + stats_file, path], args.timeout)
+        problems = []
+        for what, g, w in zip(("stdout", "stderr", "exit code"), got, ref):
+            if g != w:
+                problems.append("%s differs from --jit=off" % what)
+        try:
+            with open(stats_file) as f:
+                stats = json.load(f)
+        except (OSError, ValueError) as e:
+            stats = None
+            problems.append("no stats: %s" % e)
+        if stats is not None:
+            for stat, op, want in ALWAYS + checks:
+                have = stats.get(stat)
+                if have is None or not OPS[op](have, want):
+                    problems.append("%s = %r, want %s %r" % (stat, have, op, want))
+        label = "%s (%s %s)" % (name, os.path.basename(path), " ".join(flags))
+        if problems:
+            failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
+        else:
+            print("ok   %s" % label)
+    for f in failures:
+        print("FAIL " + f)
+    print("%d passed, %d failed" % (len(CASES) - len(failures), len(failures)))
+    return 1 if failures else 0
+
+
+def flags_without_jit(flags):
+    # --jit=off ignores Tier-2 options, but keep the reference run minimal.
+    return [f for f in flags if not f.startswith(("--jit-threshold=", "--max-jit-code="))]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""W^X seen from outside: runs `cpjit run --jit=on --jit-threshold=1` on a
+program that never ends (wx_forever.cpasm) and reads /proc/PID/maps over and
+over from the moment it starts, while it compiles, links and runs traces.
+Fails if any sample shows a mapping that is writable and executable, or if
+the JIT's code pages (asmjit's memfd, mapped twice) are ever mapped in one
+view both writable and executable; requires that the samples did see the
+JIT's r-x view and its rw- view (so the check looked at real machine code).
+Stops after the JIT mapping has been seen in enough samples, then kills the
+program. Native builds only: under qemu-user the maps are qemu's own.
+
+  wx_sampler.py --cpjit build/cpjit [--samples N]
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def read_maps(pid):
+    try:
+        with open("/proc/%d/maps" % pid) as f:
+            return f.read().splitlines()
+    except OSError:
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--samples", type=int, default=2000, help="samples showing the JIT mapping before stopping")
+    ap.add_argument("--give-up", type=float, default=120.0, help="seconds without seeing the JIT mapping")
+    args = ap.parse_args()
+    p = subprocess.Popen([args.cpjit, "run", "--jit=on", "--jit-threshold=1",
+                          os.path.join(HERE, "wx_forever.cpasm")], stdout=subprocess.DEVNULL)
+    problems, samples, jit_samples = [], 0, 0
+    deadline = time.monotonic() + args.give_up
+    try:
+        while jit_samples < args.samples and time.monotonic() < deadline and p.poll() is None:
+            lines = read_maps(p.pid)
+            if lines is None:
+                break
+            samples += 1
+            saw_rx = saw_rw = False
+            for line in lines:
+                fields = line.split()
+                perms = fields[1]
+                path = fields[5] if len(fields) > 5 else ""
+                if "w" in perms and "x" in perms:
+                    problems.append("writable and executable: " + line)
+                if path.startswith("/memfd:"):
+                    saw_rx |= perms.startswith("r-x")
+                    saw_rw |= perms.startswith("rw-")
+            if saw_rx and saw_rw:
+                jit_samples += 1
+            if len(problems) > 10:
+                break
+    finally:
+        p.kill()
+        p.wait()
+    for pr in problems[:10]:
+        print("FAIL " + pr)
+    print("%d samples of /proc/PID/maps, %d showing the JIT's r-x and rw- views" % (samples, jit_samples))
+    if p.returncode not in (-9, 0) and not problems:
+        problems.append("cpjit exited with %d" % p.returncode)
+        print("FAIL cpjit exited with %d before the sampler stopped it" % p.returncode)
+    if jit_samples == 0:
+        print("FAIL never saw the JIT's code mapping")
+        return 1
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
