@@ -15,6 +15,7 @@
 #include "jit/trace.h"
 #include "tools/bench_command.h"
 #include "tools/run_stats.h"
+#include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
 
 #ifndef CPJIT_VERSION
@@ -29,9 +30,14 @@ constexpr const char* kUsage = R"(usage:
   cpjit run [OPTIONS] FILE(.cpasm|.cpbc)    run a program
   cpjit asm FILE.cpasm -o FILE.cpbc          assemble (verifies)
   cpjit dis FILE(.cpbc|.cpasm)               disassemble to text
-  cpjit trace [OPTIONS] FILE                 run with Tier 2, then print every
-                                             trace: bytecode, uops before and
-                                             after the optimizer, exits
+  cpjit trace [OPTIONS] FILE                 run (options as for run), then
+                                             print every trace: bytecode, uops
+                                             before and after the optimizer,
+                                             exits, and (--jit=on, the default)
+                                             its machine code per uop with each
+                                             patched hole explained, exit
+                                             stubs, data, GOT and sizes;
+                                             --jit=uops: without machine code
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
@@ -113,7 +119,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     RunOptions opts;
     std::optional<std::string> file, stats_file;
     bool stats_summary = false;
-    std::string jit = trace_mode ? "uops" : "on";
+    std::string jit = "on";
     for (const std::string& a : args) {
         auto value = [&](const char* prefix) -> std::optional<std::string_view> {
             size_t n = std::strlen(prefix);
@@ -164,6 +170,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     if (!file) return usage_error("run needs a program file");
     opts.count_instructions = stats_file || stats_summary;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
+    opts.tier2.keep_listing = trace_mode;  // the machine code section of `trace`
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
@@ -172,7 +179,10 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     if (trace_mode && vm.traces()) {
         std::string text = fmt::format("=== {} traces ===\n", vm.traces()->traces().size());
-        for (auto& t : vm.traces()->traces()) text += print_trace(prog, *t);
+        for (auto& t : vm.traces()->traces()) {
+            text += print_trace(prog, *t);
+            if (vm.traces()->jit()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
+        }
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }

@@ -3,9 +3,12 @@
 committed file byte for byte.
 
 Traces (the default): for every NAME.cpasm in tests/golden/traces/, the stdout
-of `cpjit trace NAME.cpasm` (run from that folder) must equal NAME.trace: the
-program's own output, then every trace with its bytecode, its uops before and
-after the optimizer, and its exits.
+of `cpjit trace --jit=uops NAME.cpasm` (run from that folder) must equal
+NAME.trace: the program's own output, then every trace with its bytecode, its
+uops before and after the optimizer, and its exits. For the programs in
+MACHINE_CODE, `cpjit trace --jit=on NAME.cpasm` (the same plus each trace's
+machine code) must equal NAME.<arch>.trace, where --arch (default: this
+machine's) is the target cpjit was built for: x86_64 or aarch64.
 
 Stencils (--stencils): every line `NAME: ARGS` of tests/golden/stencils/cases
 names a `cpjit stencils ARGS` command whose output must equal NAME.txt there
@@ -28,6 +31,7 @@ cross build run under qemu-user.
 import argparse
 import difflib
 import os
+import platform
 import shlex
 import subprocess
 import sys
@@ -35,10 +39,19 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def trace_cases(folder):
+# Programs whose machine code is checked too: `cpjit trace --jit=on` must
+# equal NAME.<arch>.trace, one file per target (the host's: x86_64, or aarch64
+# in the cross build's run under qemu).
+MACHINE_CODE = ["inline_call", "side_trace"]
+
+
+def trace_cases(folder, arch):
     """(name, cpjit arguments, working folder, golden file) per program."""
     names = sorted(n[:-6] for n in os.listdir(folder) if n.endswith(".cpasm"))
-    return [(n, ["trace", n + ".cpasm"], folder, os.path.join(folder, n + ".trace")) for n in names]
+    cases = [(n, ["trace", "--jit=uops", n + ".cpasm"], folder, os.path.join(folder, n + ".trace")) for n in names]
+    cases += [("%s.%s" % (n, arch), ["trace", "--jit=on", n + ".cpasm"], folder,
+               os.path.join(folder, "%s.%s.trace" % (n, arch))) for n in MACHINE_CODE if n in names]
+    return cases
 
 
 def stencil_cases(folder):
@@ -67,19 +80,23 @@ def main():
     ap.add_argument("--stencils", action="store_true", help="check the cpjit stencils cases instead of traces")
     ap.add_argument("--dir", help="folder of the cases (default: golden/traces or golden/stencils)")
     ap.add_argument("--emulator", default="")
+    ap.add_argument("--arch", help="target of the cpjit binary: x86_64 or aarch64 (default: this machine's)")
     ap.add_argument("--update", action="store_true", help="rewrite the golden files from the current output")
     ap.add_argument("names", nargs="*", help="only these cases (program NAME without .cpasm, or stencil case NAME)")
     args = ap.parse_args()
     cpjit = os.path.abspath(args.cpjit)
     emulator = shlex.split(args.emulator)
     folder = args.dir or os.path.join(HERE, "stencils" if args.stencils else "traces")
-    cases = stencil_cases(folder) if args.stencils else trace_cases(folder)
+    arch = args.arch or platform.machine()
+    cases = stencil_cases(folder) if args.stencils else trace_cases(folder, arch)
     if args.names:
-        unknown = set(args.names) - {c[0] for c in cases}
+        # A program's name selects its machine code case too.
+        selected = lambda case: case[0] in args.names or case[0].partition(".")[0] in args.names
+        unknown = set(args.names) - {c[0] for c in cases} - {c[0].partition(".")[0] for c in cases}
         if unknown:
             print("no such case: %s" % ", ".join(sorted(unknown)))
             return 2
-        cases = [c for c in cases if c[0] in args.names]
+        cases = [c for c in cases if selected(c)]
     passed, failed = 0, 0
     for name, argv, cwd, golden in cases:
         command = "cpjit " + " ".join(argv)

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Generate docs/walkthrough.md ("How a loop becomes machine code") from
+docs/walkthrough.template.md: the prose is the template's, every block is the
+real output of cpjit on examples/sum_loop.cpasm.
+
+  gen_walkthrough.py --x86-64 build/cpjit --aarch64 build-aarch64/cpjit \\
+      --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"        write the doc
+  gen_walkthrough.py --x86-64 build/cpjit --check                  compare
+
+A template line `@@KIND ARGS@@` becomes one generated block:
+  @@source@@               the example program
+  @@dis@@                  cpjit dis
+  @@uops@@                 cpjit trace --jit=uops (bytecode, uops before/after)
+  @@machine ARCH@@         the machine code section of cpjit trace (--jit=on),
+                           from the binary built for ARCH (x86_64, aarch64)
+  @@stencil ARCH NAME@@    cpjit stencils --disasm --target=ARCH NAME
+In the doc each block sits between `<!-- generated: KIND ARGS -->` and
+`<!-- end generated -->`. Blocks of an ARCH whose binary is not given are
+kept as the doc has them, so a native run checks (or rewrites) the x86-64
+blocks and everything else, and the AArch64 run under qemu checks the
+AArch64 blocks and everything else (blocks that do not depend on the target
+come from whichever binary is given). Run from anywhere; commands run in the
+repository root so file names in the output are relative.
+"""
+import argparse
+import difflib
+import os
+import re
+import shlex
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EXAMPLE = "examples/sum_loop.cpasm"
+TEMPLATE = os.path.join(ROOT, "docs", "walkthrough.template.md")
+DOC = os.path.join(ROOT, "docs", "walkthrough.md")
+PLACEHOLDER = re.compile(r"^@@(.+)@@$")
+BLOCK = re.compile(r"<!-- generated: (.+?) -->\n(.*?)<!-- end generated -->\n", re.S)
+
+
+class Binaries:
+    def __init__(self, args):
+        self.by_arch = {}
+        if args.x86_64:
+            self.by_arch["x86_64"] = [os.path.abspath(args.x86_64)]
+        if args.aarch64:
+            self.by_arch["aarch64"] = [*shlex.split(args.emulator), os.path.abspath(args.aarch64)]
+
+    def run(self, arch, *argv):
+        """stdout of cpjit ARGV with the binary of `arch` (None: any)."""
+        cmd = self.by_arch[arch] if arch else next(iter(self.by_arch.values()))
+        p = subprocess.run([*cmd, *argv], cwd=ROOT, capture_output=True, timeout=300)
+        if p.returncode != 0:
+            raise SystemExit("cpjit %s failed (exit %d): %s" % (" ".join(argv), p.returncode, p.stderr.decode()))
+        return p.stdout.decode()
+
+
+def machine_section(trace_text):
+    """The machine code sections of `cpjit trace`; of the exit stubs, the
+    first one's code in full and the others' title lines (they are alike)."""
+    out, inside, stubs_seen, in_stubs = [], False, 0, False
+    for line in trace_text.splitlines():
+        if line.startswith("  machine code"):
+            inside, stubs_seen, in_stubs = True, 0, False
+        elif not line.startswith("   "):
+            inside = False
+        if not inside:
+            continue
+        if line == "    exit stubs:":
+            in_stubs = True
+        elif in_stubs and line.startswith("      ") and not line.startswith("       "):
+            stubs_seen += 1  # a stub's title line
+        elif in_stubs and not line.startswith("      "):
+            in_stubs = False
+        elif in_stubs and stubs_seen > 1:
+            continue  # code of the second and later stubs
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def block(binaries, kind, args):
+    """(text, arch it needs or None) of one placeholder."""
+    if kind == "source":
+        return open(os.path.join(ROOT, EXAMPLE)).read(), None
+    if kind == "dis":
+        return binaries.run(None, "dis", EXAMPLE), None
+    if kind == "uops":
+        return binaries.run(None, "trace", "--jit=uops", EXAMPLE), None
+    if kind == "machine":
+        (arch,) = args
+        return machine_section(binaries.run(arch, "trace", "--jit=on", EXAMPLE)), arch
+    if kind == "stencil":
+        arch, name = args
+        return binaries.run(None, "stencils", "--disasm", "--target=" + arch, name), None
+    raise SystemExit("unknown placeholder @@%s@@ in %s" % (" ".join([kind, *args]), TEMPLATE))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--x86-64", dest="x86_64", help="cpjit built for x86-64 (run natively)")
+    ap.add_argument("--aarch64", help="cpjit built for AArch64 (run through --emulator)")
+    ap.add_argument("--emulator", default="", help="command before the AArch64 binary, e.g. qemu-aarch64 -L ...")
+    ap.add_argument("--check", action="store_true", help="fail if docs/walkthrough.md differs, write nothing")
+    args = ap.parse_args()
+    binaries = Binaries(args)
+    if not binaries.by_arch:
+        ap.error("give --x86-64 and/or --aarch64")
+    old = open(DOC).read() if os.path.exists(DOC) else ""
+    kept = {m.group(1): m.group(2) for m in BLOCK.finditer(old)}
+
+    out = []
+    for line in open(TEMPLATE).read().splitlines(keepends=True):
+        m = PLACEHOLDER.match(line.strip())
+        if not m:
+            out.append(line)
+            continue
+        key = m.group(1).strip()
+        kind, *rest = key.split()
+        needs = rest[0] if kind == "machine" and rest else None
+        if needs and needs not in binaries.by_arch:
+            if key not in kept:
+                raise SystemExit("no %s binary given and %s has no block '%s' to keep" % (needs, DOC, key))
+            body = kept[key]
+        else:
+            text, _ = block(binaries, kind, rest)
+            body = "```text\n" + text + ("" if text.endswith("\n") else "\n") + "```\n"
+        out.append("<!-- generated: %s -->\n%s<!-- end generated -->\n" % (key, body))
+    new = "".join(out)
+
+    if args.check:
+        if new == old:
+            print("docs/walkthrough.md is up to date (%s)" % ", ".join(sorted(binaries.by_arch)))
+            return 0
+        print("docs/walkthrough.md differs from what tools/gen_walkthrough.py generates; regenerate it:")
+        for d in list(difflib.unified_diff(old.splitlines(), new.splitlines(), "docs/walkthrough.md",
+                                           "generated", lineterm=""))[:80]:
+            print("  " + d)
+        return 1
+    if new != old:
+        with open(DOC, "w") as f:
+            f.write(new)
+        print("wrote docs/walkthrough.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,339 @@
+// The machine code section of `cpjit trace` (layout of a compiled trace in
+// jit/jit.h). Every patched field is known from CompiledTrace::holes; a field
+// whose bytes depend on where the code was mapped (absolute addresses, page
+// offsets, branches out of the trace) is printed as a name instead of the
+// number capstone decodes, so the listing is stable across runs.
+#include "tools/trace_listing.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "jit/jit.h"
+#include "tools/disasm.h"
+
+namespace cpjit::tools {
+
+namespace {
+
+using jit::CompiledTrace;
+using jit::HoleValue;
+using jit::PatchedHole;
+using jit::RelocKind;
+
+// Kinds whose field depends on the code's place within its 4 KiB page
+// (adrp page deltas, low-12-bit offsets): never stable as a number.
+constexpr RelocKind kPageKinds[] = {
+    RelocKind::A64_ADR_PREL_PG_HI21,   RelocKind::A64_ADR_PREL_PG_HI21_NC, RelocKind::A64_ADD_ABS_LO12_NC,
+    RelocKind::A64_LDST8_ABS_LO12_NC,  RelocKind::A64_LDST16_ABS_LO12_NC,  RelocKind::A64_LDST32_ABS_LO12_NC,
+    RelocKind::A64_LDST64_ABS_LO12_NC, RelocKind::A64_LDST128_ABS_LO12_NC, RelocKind::A64_ADR_GOT_PAGE,
+    RelocKind::A64_LD64_GOT_LO12_NC,   RelocKind::A64_GOT_LOAD_PAIR,
+};
+bool is_page_kind(RelocKind k) { return std::find(std::begin(kPageKinds), std::end(kPageKinds), k) != std::end(kPageKinds); }
+
+// What a patched value is: words for the comment, and a name to print in
+// place of the field when the number would differ from run to run.
+struct Meaning {
+    std::string text;
+    std::string name;
+    bool address = false;  // the value is an address (not stable)
+};
+
+// Assembler-style operator for a field holding part of `name`, e.g. the
+// `:abs_g1_nc:` of a movk, `:got_lo12:` of a GOT load's offset.
+std::string field_operator(const PatchedHole& h) {
+    std::string_view elf = jit::reloc_info(h.kind).elf_name;
+    constexpr std::string_view movw = "R_AARCH64_MOVW_U";
+    if (elf.substr(0, movw.size()) == movw) {
+        std::string op(elf.substr(movw.size()));
+        for (char& ch : op) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+        return ":" + op + ":";
+    }
+    if (elf.find("LO12") != std::string_view::npos) return h.via_got ? ":got_lo12:" : ":lo12:";
+    if (elf.find("GOT_PAGE") != std::string_view::npos || (h.via_got && h.kind == RelocKind::A64_GOT_LOAD_PAIR))
+        return ":got:";
+    return "";
+}
+
+// `ops` with its patched field replaced by `name`: on AArch64 the first
+// `#` immediate (a movk's shift comes after it), else the last number.
+std::string replace_field(const std::string& ops, const std::string& name) {
+    size_t first_hash = std::string::npos, last_start = std::string::npos, last_end = 0;
+    for (size_t i = 0; i < ops.size(); ++i) {
+        bool boundary = i == 0 || !(std::isalnum(static_cast<unsigned char>(ops[i - 1])) || ops[i - 1] == '_');
+        size_t j = i;
+        if (ops[j] == '#') ++j;
+        if (j < ops.size() && ops[j] == '-') ++j;
+        if (!boundary || j >= ops.size() || !std::isdigit(static_cast<unsigned char>(ops[j]))) continue;
+        size_t end = j;
+        while (end < ops.size() && std::isalnum(static_cast<unsigned char>(ops[end]))) ++end;
+        if (ops[i] == '#' && first_hash == std::string::npos) first_hash = i;
+        last_start = i;
+        last_end = end;
+        i = end - 1;
+    }
+    if (first_hash != std::string::npos) {
+        size_t end = first_hash + 1;
+        while (end < ops.size() && (std::isalnum(static_cast<unsigned char>(ops[end])) || ops[end] == '-')) ++end;
+        return ops.substr(0, first_hash) + "#" + name + ops.substr(end);
+    }
+    if (last_start != std::string::npos) return ops.substr(0, last_start) + name + ops.substr(last_end);
+    return ops + (ops.empty() ? "" : ", ") + name;
+}
+
+class Lister {
+public:
+    Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all)
+        : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(*jit::host_stencils()),
+          rx_(uint64_t(c_.rx)), got_at_(c_.size - 8 * set_.num_helpers), num_uops_(uint32_t(t.uops.size())) {}
+
+    std::string run() const;
+
+private:
+    bool inside(uint64_t addr) const { return addr >= rx_ && addr < rx_ + c_.size; }
+    std::string stub_name(size_t k) const {
+        return fmt::format("{} stub {}", k < t_.exits.size() ? "exit" : "link", k);
+    }
+    std::string label(uint64_t addr) const;
+    std::string local_name(const Uop& u) const;
+    Meaning meaning(const PatchedHole& h) const;
+    // The placed stencil (index into c_.placed) that holds `offset`.
+    int32_t owner(uint32_t offset) const {
+        for (size_t p = 0; p < c_.placed.size(); ++p)
+            if (offset >= c_.placed[p].offset && offset < c_.placed[p].offset + c_.placed[p].size) return int32_t(p);
+        return -1;
+    }
+    void code(std::string& out, uint32_t from, uint32_t size, const char* indent) const;
+    std::string stub_title(size_t k) const;
+
+    const Program& prog_;
+    const Trace& t_;
+    const CompiledTrace& c_;
+    const std::vector<std::unique_ptr<Trace>>& all_;
+    const jit::StencilSet& set_;
+    uint64_t rx_;
+    uint32_t got_at_;
+    uint32_t num_uops_;
+};
+
+// A code address as a place: in this trace, in another one, or a helper.
+std::string Lister::label(uint64_t addr) const {
+    if (inside(addr)) {
+        uint32_t off = uint32_t(addr - rx_);
+        for (size_t k = 0; k < c_.records.size(); ++k)
+            if (off == c_.records[k].stub_offset) return stub_name(k);
+        if (off >= got_at_) return fmt::format("GOT slot {}", (off - got_at_) / 8);
+        if (off == c_.hot_size) return "end of hot code";
+        int32_t p = owner(off);
+        if (p >= 0 && c_.placed[p].uop >= 0) {
+            uint32_t d = off - c_.placed[p].offset;
+            return d ? fmt::format("uop {} +{:#x}", c_.placed[p].uop, d) : fmt::format("uop {}", c_.placed[p].uop);
+        }
+        return fmt::format("+{:#06x}", off);
+    }
+    for (const auto& other : all_)
+        if (other->machine && addr >= uint64_t(other->machine->rx) &&
+            addr < uint64_t(other->machine->rx) + other->machine->size)
+            return fmt::format("trace {} +{:#x}", other->id, addr - uint64_t(other->machine->rx));
+    for (uint32_t h = 0; h < set_.num_helpers; ++h) {
+        uint64_t slot;
+        std::memcpy(&slot, c_.rx + got_at_ + 8 * h, 8);
+        if (slot == addr) return set_.helpers[h];
+    }
+    return "an address outside the JIT's code";
+}
+
+std::string Lister::local_name(const Uop& u) const {
+    for (const Function& f : prog_.functions)
+        if (u.origin && !f.code.empty() && u.origin >= f.code.data() && u.origin < f.code.data() + f.code.size() &&
+            size_t(u.arg) < f.local_names.size())
+            return f.local_names[size_t(u.arg)];
+    return "?";
+}
+
+Meaning Lister::meaning(const PatchedHole& h) const {
+    int32_t p = owner(h.offset);
+    const int32_t ui = p >= 0 ? c_.placed[p].uop : -1;
+    const Uop* u = ui >= 0 ? &t_.uops[size_t(ui)] : nullptr;
+    switch (h.value) {
+    case HoleValue::Code: return {"this code " + label(h.symbol + h.addend), "<code>", true};
+    case HoleValue::Data: return {fmt::format("data of uop {}", ui), fmt::format("data_uop_{}", ui), true};
+    case HoleValue::Helper: {
+        std::string name = set_.helpers[h.helper];
+        if (h.via_got) return {fmt::format("{} via GOT slot {}", name, h.helper), name, true};
+        return {name, name, true};
+    }
+    case HoleValue::Continue:
+    case HoleValue::JumpTarget:
+    case HoleValue::SideExit:
+    case HoleValue::ErrorExit: return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
+    case HoleValue::Operand16:
+    case HoleValue::Operand32: {
+        if (!u) break;
+        switch (u->op) {
+        case UopOp::LOAD_LOCAL:
+        case UopOp::STORE_LOCAL: return {fmt::format("local {} ({})", u->arg, local_name(*u)), "", false};
+        case UopOp::LOAD_GLOBAL:
+        case UopOp::STORE_GLOBAL:
+            return {fmt::format("global {} ({})", u->arg, prog_.globals[size_t(u->arg)]), "", false};
+        case UopOp::GENERIC: return {fmt::format("opcode {} ({})", u->arg, op_info(Op(u->arg)).mnemonic), "", false};
+        default: return {fmt::format("{}", u->arg), "", false};
+        }
+    }
+    case HoleValue::Operand64: {
+        if (!u) break;
+        switch (u->op) {
+        case UopOp::CONST: {
+            Value v = Value::from_bits(u->operand);
+            const char* type = v.is_small_int() ? "int "
+                               : v.is_float()   ? "float "
+                               : v.is_string()  ? "string "
+                               : v.is_array()   ? "array "
+                                                : "";
+            std::string text = type + print_value(v);
+            return {text, "<" + text + ">", v.is_heap()};
+        }
+        case UopOp::LOAD_GLOBAL:
+        case UopOp::STORE_GLOBAL: {
+            const std::string& g = prog_.globals[size_t(u->arg)];
+            return {"address of global " + g, "&global:" + g, true};
+        }
+        case UopOp::PUSH_FRAME: {
+            const std::string& f = reinterpret_cast<const Function*>(u->operand)->name;
+            return {"function " + f, "&function:" + f, true};
+        }
+        case UopOp::LINK_TRACE: {
+            uint32_t id = reinterpret_cast<const Trace*>(u->operand)->id;
+            return {fmt::format("trace {}", id), fmt::format("&trace:{}", id), true};
+        }
+        default: return {fmt::format("{:#x}", u->operand), "", false};
+        }
+    }
+    case HoleValue::Origin: {
+        std::string where = u ? print_place(prog_, u->origin) : "?";
+        return {"instruction " + where, "&instr:" + where.substr(0, where.find(' ')), true};
+    }
+    case HoleValue::ExitRecord:
+        for (size_t k = 0; k < c_.records.size(); ++k)
+            if (h.symbol == uint64_t(&c_.records[k]))
+                return {fmt::format("exit record {}", k), fmt::format("&exit_record:{}", k), true};
+        break;
+    case HoleValue::LinkTarget:
+        if (h.symbol == 0) return {"0: return to the VM", "", false};
+        return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
+    }
+    return {fmt::format("{:#x}", h.symbol), "<value>", true};
+}
+
+// Disassembles c_[from, from + size), holes said in words.
+void Lister::code(std::string& out, uint32_t from, uint32_t size, const char* indent) const {
+    Disassembler dis(set_.arch);
+    for (const Insn& insn : dis.run(c_.rx + from, size, from)) {
+        std::string ops = insn.operands, notes, replaced;
+        for (const PatchedHole& h : c_.holes) {
+            uint32_t width = std::max<uint32_t>(1, jit::reloc_info(h.kind).width / 8);
+            if (h.offset + width <= insn.address || h.offset >= insn.address + insn.size) continue;
+            Meaning m = meaning(h);
+            const jit::HoleValueInfo& info = jit::kHoleValueInfo[size_t(h.value)];
+            notes += fmt::format("{}{} {}", notes.empty() ? "; " : "; ",
+                                 h.value == HoleValue::Helper ? "helper" : info.symbol, m.text);
+            // A number that stays the same from run to run stays a number.
+            bool stable;
+            if (is_page_kind(h.kind)) stable = false;
+            else if (jit::reloc_info(h.kind).pc_relative) stable = inside(h.via_got ? h.got_slot : h.symbol);
+            else stable = !m.address;
+            if (!stable && replaced.empty()) replaced = field_operator(h) + (m.name.empty() ? m.text : m.name);
+        }
+        if (!replaced.empty()) ops = replace_field(ops, replaced);
+        std::string text = insn.mnemonic + (ops.empty() ? "" : " " + ops);
+        if (notes.empty()) out += fmt::format("{}{:04x}  {}\n", indent, insn.address, text);
+        else out += fmt::format("{}{:04x}  {:<40} {}\n", indent, insn.address, text, notes);
+    }
+}
+
+std::string Lister::stub_title(size_t k) const {
+    const jit::JitExitRecord& r = c_.records[k];
+    std::string s = stub_name(k);
+    if (!r.link_to) {
+        std::string from = ": no uop left exits here (the optimizer removed its guard)";
+        for (uint32_t i = 0; i < num_uops_; ++i) {
+            const Uop& u = t_.uops[i];
+            bool exits = (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE;
+            if (exits && u.exit == r.exit_index) {
+                from = fmt::format(": exit {} of uop {} {}", r.exit_index, i, uop_info(u.op).name);
+                break;
+            }
+        }
+        s += from + ", resumes Tier 1 at " + print_place(prog_, t_.exits[r.exit_index].resume);
+    } else {
+        s += fmt::format(": LINK_TRACE to trace {}", r.link_to->id);
+    }
+    // Where the stub leads now: its link target hole.
+    const uint32_t stub_end = r.stub_offset + c_.placed[num_uops_ + k].size;
+    for (const PatchedHole& h : c_.holes)
+        if (h.value == HoleValue::LinkTarget && h.offset >= r.stub_offset && h.offset < stub_end) {
+            s += h.symbol ? "; linked: jumps to " + label(h.symbol) : "; returns to the VM";
+            break;
+        }
+    return s;
+}
+
+std::string Lister::run() const {
+    std::string out;
+    uint32_t stub_bytes = 0, data_bytes = 0;
+    for (const jit::PlacedStencil& p : c_.placed) {
+        if (p.uop < 0) stub_bytes += p.size;
+        else data_bytes += p.stencil->data_size;
+    }
+    out += fmt::format(
+        "  machine code ({}): hot {} bytes, stubs {} x {} = {} bytes, data {} bytes, GOT {} x 8 = {} bytes; "
+        "{} bytes in all\n",
+        set_.short_name, c_.hot_size, c_.records.size(), c_.records.empty() ? 0 : stub_bytes / c_.records.size(),
+        stub_bytes, data_bytes, set_.num_helpers, 8 * set_.num_helpers, c_.size);
+    if (c_.holes.empty()) {
+        out += "    (holes not kept: compiled without keep_listing)\n";
+        return out;
+    }
+    out += "    hot code:\n";
+    for (const jit::PlacedStencil& p : c_.placed) {
+        if (p.uop < 0) continue;
+        out += fmt::format("    {:3}  {}   [{:04x}, {} bytes]\n", p.uop, print_uop(prog_, t_, t_.uops[size_t(p.uop)]),
+                           p.offset, p.size);
+        code(out, p.offset, p.size, "           ");
+    }
+    out += "    exit stubs:\n";
+    for (size_t k = 0; k < c_.records.size(); ++k) {
+        const jit::PlacedStencil& p = c_.placed[num_uops_ + k];
+        out += fmt::format("      {}   [{:04x}, {} bytes]\n", stub_title(k), p.offset, p.size);
+        code(out, p.offset, p.size, "           ");
+    }
+    // Data: where each uop's Data holes point.
+    std::vector<std::pair<uint32_t, int32_t>> data;  // offset, uop
+    for (const PatchedHole& h : c_.holes) {
+        if (h.value != HoleValue::Data) continue;
+        int32_t p = owner(h.offset);
+        std::pair<uint32_t, int32_t> d{uint32_t(h.symbol - rx_), p >= 0 ? c_.placed[p].uop : -1};
+        if (std::find(data.begin(), data.end(), d) == data.end()) data.push_back(d);
+    }
+    out += data.empty() ? "    read-only data: none\n" : "    read-only data:\n";
+    for (auto [off, ui] : data) {
+        const jit::Stencil& s = *c_.placed[size_t(ui)].stencil;
+        out += fmt::format("      uop {} [{:04x}, {} bytes]:", ui, off, s.data_size);
+        for (uint32_t i = 0; i < s.data_size; ++i) out += fmt::format(" {:02x}", c_.rx[off + i]);
+        out += '\n';
+    }
+    out += fmt::format("    GOT [{:04x}, {} slots]:\n", got_at_, set_.num_helpers);
+    for (uint32_t h = 0; h < set_.num_helpers; ++h)
+        out += fmt::format("           {:04x}  slot {}: {}\n", got_at_ + 8 * h, h, set_.helpers[h]);
+    return out;
+}
+
+}  // namespace
+
+std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all) {
+    if (!t.machine || !jit::host_stencils()) return "  machine code: none (not compiled)\n";
+    return Lister(prog, t, all).run();
+}
+
+}  // namespace cpjit::tools
