@@ -99,7 +99,9 @@ std::string number(double x) {
     return x == double(int64_t(x)) ? fmt::format("{}", int64_t(x)) : fmt::format("{:.1f}", x);
 }
 
-std::string table(const StencilSet& set, const std::vector<const Stencil*>& shown) {
+}  // namespace
+
+std::string stencils_table(const StencilSet& set, const std::vector<const Stencil*>& shown) {
     size_t name_w = 7;
     for (const Stencil* s : shown) name_w = std::max(name_w, std::string_view(s->name).size());
     std::string out = fmt::format("stencils for {} ({})\n", set.short_name, set.target);
@@ -170,6 +172,8 @@ std::string table(const StencilSet& set, const std::vector<const Stencil*>& show
     return out;
 }
 
+namespace {
+
 // A hex column wide enough for the longest x86-64 stencil instruction
 // (movabs, 10 bytes); a longer one just pushes its text to the right.
 constexpr size_t kHexColumn = 10 * 3;
@@ -181,7 +185,9 @@ std::string caret_line(size_t byte, const std::string& text) {
     return fmt::format("{}{}^ {}\n", kIndent, std::string(kOffsetColumn + 3 * byte, ' '), text);
 }
 
-std::string disassembly(const StencilSet& set, const Stencil& s, const tools::Disassembler& dis) {
+}  // namespace
+
+std::string stencil_listing(const StencilSet& set, const Stencil& s, const tools::Disassembler& dis) {
     std::string out = fmt::format("== {} ({}): code {} bytes (align {}), data {} bytes (align {}), {} holes\n",
                                   s.name, set.short_name, s.code_size, s.code_align, s.data_size, s.data_align,
                                   num_holes(s));
@@ -232,8 +238,6 @@ std::string disassembly(const StencilSet& set, const Stencil& s, const tools::Di
     return out;
 }
 
-}  // namespace
-
 int cmd_stencils(const std::vector<std::string>& args) {
     const StencilSet* set = jit::host_stencils();
     if (!set) set = &jit::stencils_x86_64();
@@ -275,10 +279,10 @@ int cmd_stencils(const std::vector<std::string>& args) {
         }
         for (size_t i = 0; i < shown.size(); ++i) {
             if (i) out += '\n';
-            out += disassembly(*set, *shown[i], dis);
+            out += stencil_listing(*set, *shown[i], dis);
         }
     } else {
-        out = table(*set, shown);
+        out = stencils_table(*set, shown);
     }
     std::fwrite(out.data(), 1, out.size(), stdout);
     return 0;

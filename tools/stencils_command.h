@@ -5,11 +5,20 @@
 #include <string>
 #include <vector>
 
+#include "jit/stencil_set.h"
+#include "tools/disasm.h"
+
 namespace cpjit {
 
 // args: everything after `cpjit stencils`. Returns the process exit code.
 int cmd_stencils(const std::vector<std::string>& args);
 
 extern const char* const kStencilsUsage;
+
+// The table of `shown` (stencils of `set`, at least one), then the summary.
+std::string stencils_table(const jit::StencilSet& set, const std::vector<const jit::Stencil*>& shown);
+// Stencil `s` of `set` disassembled by `dis` (for set.arch), every hole and
+// the removable trailing jump marked, the read-only data in hex.
+std::string stencil_listing(const jit::StencilSet& set, const jit::Stencil& s, const tools::Disassembler& dis);
 
 }  // namespace cpjit
