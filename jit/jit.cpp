@@ -261,8 +261,12 @@ bool Jit::compile(Trace& t) {
         v.code = rx + r.stub_offset;
         v.got = rx + got_at;
         v.exit_record = uint64_t(&r);
-        // A LINK_TRACE to a compiled trace jumps there at once.
-        v.link_target = r.link_to && r.link_to->machine ? uint64_t(r.link_to->machine->rx) : 0;
+        // A LINK_TRACE to a compiled trace (or to this one: a recursive
+        // call) jumps there at once.
+        v.link_target = !r.link_to                ? 0
+                        : r.link_to == &t         ? rx
+                        : r.link_to->machine      ? uint64_t(r.link_to->machine->rx)
+                                                  : 0;
         r.linked = v.link_target != 0;
         ok = patch_stencil(exit_stub, block.rw + r.stub_offset, rx + r.stub_offset, v, -1, &relax);
     }

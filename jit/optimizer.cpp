@@ -18,7 +18,8 @@ namespace cpjit {
 
 namespace {
 
-enum class Kind : uint8_t { Unknown, Int, Float, Bool, Nil, String, Array };
+// Num: a small int or a float (what GUARD_NUM_* proves)
+enum class Kind : uint8_t { Unknown, Int, Float, Bool, Nil, String, Array, Num };
 
 struct Fact {
     Kind kind = Kind::Unknown;
@@ -82,7 +83,7 @@ private:
 
     void guard(const Uop& u, int depth, Kind k) {
         Fact& f = at(depth);
-        if (f.kind == k) {
+        if (f.kind == k || (k == Kind::Num && (f.kind == Kind::Int || f.kind == Kind::Float))) {
             ++stats_.guards_removed;
             return;
         }
@@ -199,6 +200,10 @@ private:
         case UopOp::GUARD_FLOAT_NOS: return guard(u, 2, Kind::Float);
         case UopOp::GUARD_ARRAY_NOS: return guard(u, 2, Kind::Array);
         case UopOp::GUARD_ARRAY_3OS: return guard(u, 3, Kind::Array);
+        case UopOp::GUARD_NUM_TOS: return guard(u, 1, Kind::Num);
+        case UopOp::GUARD_NUM_NOS: return guard(u, 2, Kind::Num);
+        case UopOp::IDIV_INT: case UopOp::MOD_INT: return binary(u, Kind::Int);
+        case UopOp::DIV_NUM: return binary(u, Kind::Float);
         case UopOp::ADD_INT: case UopOp::SUB_INT: case UopOp::MUL_INT: return binary(u, Kind::Int);
         case UopOp::ADD_FLOAT: case UopOp::SUB_FLOAT: case UopOp::MUL_FLOAT: case UopOp::DIV_FLOAT:
             return binary(u, Kind::Float);
@@ -234,7 +239,18 @@ private:
             for (int i = 0; i < info.pushes; ++i) push(of_kind(generic_result(Op(u.arg))));
             break;
         }
-        case UopOp::GUARD_TRUE: case UopOp::GUARD_FALSE: pop(); break;
+        case UopOp::GUARD_TRUE: case UopOp::GUARD_FALSE: {
+            // a known bool needs no truthiness test
+            bool is_bool = pop().kind == Kind::Bool;
+            if (is_bool) {
+                Uop b = u;
+                b.op = u.op == UopOp::GUARD_TRUE ? UopOp::GUARD_TRUE_BOOL : UopOp::GUARD_FALSE_BOOL;
+                out_.push_back(b);
+                return;
+            }
+            break;
+        }
+        case UopOp::GUARD_TRUE_BOOL: case UopOp::GUARD_FALSE_BOOL: pop(); break;
         case UopOp::PUSH_FRAME: {
             auto* callee = reinterpret_cast<const Function*>(u.operand);
             std::vector<Fact> args(callee->num_locals(), of_kind(Kind::Nil));

@@ -29,6 +29,9 @@ constexpr UopForm kForms[] = {
     {Op::SubFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::SUB_FLOAT},
     {Op::MulFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::MUL_FLOAT},
     {Op::DivFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::DIV_FLOAT},
+    {Op::DivNum, {UopOp::GUARD_NUM_TOS, UopOp::GUARD_NUM_NOS}, 2, UopOp::DIV_NUM},
+    {Op::IDivInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::IDIV_INT},
+    {Op::ModInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::MOD_INT},
     {Op::ToFloatInt, {UopOp::GUARD_INT_TOS}, 1, UopOp::TO_FLOAT_INT},
     {Op::LtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LT_INT},
     {Op::LeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LE_INT},
@@ -105,12 +108,16 @@ public:
                 Function* callee = &prog_.functions[size_t(ins->arg)];
                 Trace* entry = cache_.at(callee, 0);
                 bool self = callee == t_.fn && t_.start == 0 && t_.from_entry;
-                if (self || (entry && entry->from_entry)) {
+                // Inline where possible (the callee's uops join this trace's
+                // optimizer and no RETURN has to find its way back); link to
+                // the callee's entry trace otherwise.
+                bool can_inline = !self && inline_.size() < opts_.max_inline_depth && callee != fn &&
+                                  !on_inline_stack(callee) && callee != t_.fn;
+                if (!can_inline && (self || (entry && entry->from_entry))) {
                     emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
                     return end(UopOp::LINK_TRACE, ins, self ? &t_ : entry, self ? "recursive call: linked to itself" : fmt::format("call linked to trace {}", entry->id));
                 }
-                if (inline_.size() >= opts_.max_inline_depth || callee == fn || on_inline_stack(callee))
-                    return stop(ins, "recursive or deep call");
+                if (!can_inline) return stop(ins, "recursive or deep call");
                 emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
                 inline_.push_back({fn, i + 1});
                 fn = callee;

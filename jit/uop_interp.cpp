@@ -30,16 +30,23 @@ cpjit_return_to cpjit_uop_return(VM* vm, Value* sp, Value** base, bool machine) 
 
 namespace cpjit {
 
+// Runs for every call in machine code: kept lean (one limit compare, one
+// stack bound compare).
 Value* VM::trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base) {
     // Anything unusual (depth limit, growing the stack or the frame table)
     // is left to Tier 1's call.
-    if (depth_ >= opts_.max_depth || depth_ >= frames_.size()) return nullptr;
+    const uint32_t depth = depth_;
+    if (depth >= trace_depth_limit_) [[unlikely]]
+        return nullptr;
     Value* callee_base = sp - callee->num_params;
-    if (size_t(callee_base - stack_) + callee->num_locals() + callee->max_stack > stack_cap_) return nullptr;
-    for (uint32_t i = callee->num_params; i < callee->num_locals(); ++i) callee_base[i] = Value::nil();
-    frames_[depth_++] = Frame{callee, ret_ip, callee_base};
+    Value* top = callee_base + callee->num_locals();
+    if (top + callee->max_stack > stack_ + stack_cap_) [[unlikely]]
+        return nullptr;
+    for (Value* p = callee_base + callee->num_params; p < top; ++p) *p = Value::nil();
+    frames_.data()[depth] = Frame{callee, ret_ip, callee_base};
+    depth_ = depth + 1;
     base = callee_base;
-    return callee_base + callee->num_locals();
+    return top;
 }
 
 Value* VM::trace_pop_frame(Value* sp, Value*& base) {
@@ -51,13 +58,20 @@ Value* VM::trace_pop_frame(Value* sp, Value*& base) {
 }
 
 cpjit_return_to VM::trace_return(Value* sp, Value*& base, bool machine) {
-    if (depth_ < 2) return {nullptr, sp};  // main returns: Tier 1 ends the run
-    const Frame& callee = frames_[depth_ - 1];
-    const Frame& caller = frames_[depth_ - 2];
+    const uint32_t depth = depth_;
+    if (depth < 2) [[unlikely]]
+        return {nullptr, sp};  // main returns: Tier 1 ends the run
+    const Frame* frames = frames_.data();
+    const Frame& callee = frames[depth - 1];
+    const Frame& caller = frames[depth - 2];
     Trace* t = traces_->at(caller.fn, uint32_t(callee.ret_ip - caller.fn->code.data()));
     if (!t || (machine && !t->machine)) return {nullptr, sp};
     void* next = machine ? static_cast<void*>(t->machine->rx) : static_cast<void*>(t);
-    return {next, trace_pop_frame(sp, base)};
+    Value* to = callee.base;  // the result replaces the callee's frame
+    *to = sp[-1];
+    depth_ = depth - 1;
+    base = caller.base;
+    return {next, to + 1};
 }
 
 bool VM::trace_generic(Op op, Value*& sp) {
@@ -173,7 +187,10 @@ VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
     jit::Jit* jit = traces_->jit();
     jit::JitReturn r = jit->enter(this, sp, frames_[depth_ - 1].base, *t);
     auto* rec = static_cast<jit::JitExitRecord*>(const_cast<void*>(r.exit));
-    if (rec->link_to) return {rec->link_to, nullptr, r.sp};  // a LINK_TRACE to a trace without machine code
+    if (rec->link_to) {  // a LINK_TRACE to a trace that had no machine code when this one was compiled
+        if (rec->link_to->machine) jit->link_exit(*rec, *rec->link_to);  // now it has: jump there directly
+        return {rec->link_to, nullptr, r.sp};
+    }
     Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), rec->progress, r.sp);
     if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
     if (next->machine) {

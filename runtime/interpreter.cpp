@@ -31,6 +31,7 @@ VM::VM(Program& prog, const RunOptions& opts)
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
     sp_ = stack_;
     frames_.resize(kInitialFrames);
+    trace_depth_limit_ = uint32_t(std::min<size_t>(frames_.size(), opts_.max_depth));
 }
 
 VM::~VM() { std::free(stack_); }
@@ -55,6 +56,7 @@ bool VM::grow_stack(size_t need) {
 
 bool VM::grow_frames() {
     frames_.resize(std::min<size_t>(frames_.size() * 2, size_t(opts_.max_depth) + 1));
+    trace_depth_limit_ = uint32_t(std::min<size_t>(frames_.size(), opts_.max_depth));
     return depth_ < frames_.size();
 }
 

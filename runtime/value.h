@@ -78,6 +78,8 @@ struct Value {
     constexpr bool is_array() const { return top() == tag::kArray; }
     constexpr bool is_heap() const { return top() >= tag::kFirstHeapTag; }
     constexpr bool is_number() const { return is_float() || is_int(); }
+    // a float or a small int: what `div` handles without the slow path
+    constexpr bool is_small_number() const { return is_float() || is_small_int(); }
 
     double as_float() const {
         double d;
@@ -85,6 +87,8 @@ struct Value {
         return d;
     }
     constexpr int64_t as_small_int() const { return int64_t(bits << 16) >> 16; }
+    // Only for is_small_number() values.
+    double small_number_as_double() const { return is_float() ? as_float() : double(as_small_int()); }
     void* as_pointer() const { return reinterpret_cast<void*>(uintptr_t(bits & tag::kPayloadMask)); }
     StringObj* as_string() const { return static_cast<StringObj*>(as_pointer()); }
     ArrayObj* as_array() const { return static_cast<ArrayObj*>(as_pointer()); }

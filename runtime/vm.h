@@ -100,6 +100,7 @@ private:
     Value* sp_ = nullptr;  // synced from the interpreter before anything that may collect
     std::vector<Frame> frames_;
     uint32_t depth_ = 0;
+    uint32_t trace_depth_limit_ = 0;  // min(frames_.size(), max_depth): past it traces let Tier 1 call
     RtError err_;
     std::string scratch_;  // text of print/tostr
     RunStats stats_;
