@@ -129,7 +129,8 @@ public:
                     emit(UopOp::RETURN, ins, 0, 0, ins);
                     t_.exits.back().at_return = true;
                     t_.stop_reason = "return";
-                    return t_.projected.size() > 1;
+                    // a lone RETURN is worth it at a return point: returns chain in machine code
+                    return t_.projected.size() > 1 || t_.at_return;
                 }
                 emit(UopOp::POP_FRAME, ins, 0, 0, nullptr);
                 fn = inline_.back().fn;
