@@ -218,124 +218,114 @@ inline constexpr ::cpjit::jit::Hole STORE_GLOBAL_holes[] = {
 };
 
 // ---- stencil GUARD_INT_TOS ----
-// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 16 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 e2 9f 78                    ldursh x8, [x21, #-0x2]
 //   0004: 1f 19 00 b1                    cmn x8, #0x6
-//   0008: 41 00 00 54                    b.ne 0x10
+//   0008: 01 00 00 54                    b.ne 0x8
+//         ^ hole 0 at 0008: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   000c: 00 00 00 14                    b 0xc
-//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0010: 00 00 00 14                    b 0x10
-//         ^ hole 1 at 0010: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_INT_TOS_code[] = {
-    0xa8,0xe2,0x9f,0x78,0x1f,0x19,0x00,0xb1,0x41,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
-    0x00,0x00,0x00,0x14,
+    0xa8,0xe2,0x9f,0x78,0x1f,0x19,0x00,0xb1,0x01,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_INT_TOS_holes[] = {
+    {0x8, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x10, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_INT_NOS ----
-// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 16 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 62 9f 78                    ldursh x8, [x21, #-0xa]
 //   0004: 1f 19 00 b1                    cmn x8, #0x6
-//   0008: 41 00 00 54                    b.ne 0x10
+//   0008: 01 00 00 54                    b.ne 0x8
+//         ^ hole 0 at 0008: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   000c: 00 00 00 14                    b 0xc
-//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0010: 00 00 00 14                    b 0x10
-//         ^ hole 1 at 0010: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_INT_NOS_code[] = {
-    0xa8,0x62,0x9f,0x78,0x1f,0x19,0x00,0xb1,0x41,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
-    0x00,0x00,0x00,0x14,
+    0xa8,0x62,0x9f,0x78,0x1f,0x19,0x00,0xb1,0x01,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_INT_NOS_holes[] = {
+    {0x8, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x10, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_FLOAT_TOS ----
-// code 24 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x10 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 82 5f f8                    ldur x8, [x21, #-0x8]
 //   0004: 29 ff ff d2                    mov x9, #-0x7000000000000
 //   0008: 1f 01 09 eb                    cmp x8, x9
-//   000c: 42 00 00 54                    b.hs 0x14
+//   000c: 02 00 00 54                    b.hs 0xc
+//         ^ hole 0 at 000c: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0010: 00 00 00 14                    b 0x10
-//         ^ hole 0 at 0010: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0014: 00 00 00 14                    b 0x14
-//         ^ hole 1 at 0014: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0010: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_FLOAT_TOS_code[] = {
-    0xa8,0x82,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x42,0x00,0x00,0x54,
-    0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0xa8,0x82,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x02,0x00,0x00,0x54,
+    0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FLOAT_TOS_holes[] = {
+    {0xc, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x10, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x14, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_FLOAT_NOS ----
-// code 24 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x10 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 02 5f f8                    ldur x8, [x21, #-0x10]
 //   0004: 29 ff ff d2                    mov x9, #-0x7000000000000
 //   0008: 1f 01 09 eb                    cmp x8, x9
-//   000c: 42 00 00 54                    b.hs 0x14
+//   000c: 02 00 00 54                    b.hs 0xc
+//         ^ hole 0 at 000c: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0010: 00 00 00 14                    b 0x10
-//         ^ hole 0 at 0010: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0014: 00 00 00 14                    b 0x14
-//         ^ hole 1 at 0014: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0010: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_FLOAT_NOS_code[] = {
-    0xa8,0x02,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x42,0x00,0x00,0x54,
-    0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0xa8,0x02,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x02,0x00,0x00,0x54,
+    0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FLOAT_NOS_holes[] = {
+    {0xc, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x10, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x14, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_ARRAY_NOS ----
-// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 16 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 62 9f 78                    ldursh x8, [x21, #-0xa]
 //   0004: 1f 11 00 b1                    cmn x8, #0x4
-//   0008: 41 00 00 54                    b.ne 0x10
+//   0008: 01 00 00 54                    b.ne 0x8
+//         ^ hole 0 at 0008: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   000c: 00 00 00 14                    b 0xc
-//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0010: 00 00 00 14                    b 0x10
-//         ^ hole 1 at 0010: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_ARRAY_NOS_code[] = {
-    0xa8,0x62,0x9f,0x78,0x1f,0x11,0x00,0xb1,0x41,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
-    0x00,0x00,0x00,0x14,
+    0xa8,0x62,0x9f,0x78,0x1f,0x11,0x00,0xb1,0x01,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_NOS_holes[] = {
+    {0x8, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x10, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_ARRAY_3OS ----
-// code 20 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 16 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 e2 9e 78                    ldursh x8, [x21, #-0x12]
 //   0004: 1f 11 00 b1                    cmn x8, #0x4
-//   0008: 41 00 00 54                    b.ne 0x10
+//   0008: 01 00 00 54                    b.ne 0x8
+//         ^ hole 0 at 0008: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   000c: 00 00 00 14                    b 0xc
-//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0010: 00 00 00 14                    b 0x10
-//         ^ hole 1 at 0010: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_ARRAY_3OS_code[] = {
-    0xa8,0xe2,0x9e,0x78,0x1f,0x11,0x00,0xb1,0x41,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
-    0x00,0x00,0x00,0x14,
+    0xa8,0xe2,0x9e,0x78,0x1f,0x11,0x00,0xb1,0x01,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_3OS_holes[] = {
+    {0x8, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x10, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_NUM_TOS ----
-// code 40 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 36 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x20 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 82 5f f8                    ldur x8, [x21, #-0x8]
 //   0004: 29 ff ff d2                    mov x9, #-0x7000000000000
 //   0008: 1f 01 09 eb                    cmp x8, x9
@@ -343,24 +333,23 @@ inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_3OS_holes[] = {
 //   0010: 08 3d 50 92                    and x8, x8, #0xffff000000000000
 //   0014: 49 ff ff d2                    mov x9, #-0x6000000000000
 //   0018: 1f 01 09 eb                    cmp x8, x9
-//   001c: 41 00 00 54                    b.ne 0x24
+//   001c: 01 00 00 54                    b.ne 0x1c
+//         ^ hole 0 at 001c: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0020: 00 00 00 14                    b 0x20
-//         ^ hole 0 at 0020: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0024: 00 00 00 14                    b 0x24
-//         ^ hole 1 at 0024: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0020: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_NUM_TOS_code[] = {
     0xa8,0x82,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0xa3,0x00,0x00,0x54,
-    0x08,0x3d,0x50,0x92,0x49,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x41,0x00,0x00,0x54,
-    0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0x08,0x3d,0x50,0x92,0x49,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x01,0x00,0x00,0x54,
+    0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_NUM_TOS_holes[] = {
+    {0x1c, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x20, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x24, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_NUM_NOS ----
-// code 40 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 36 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x20 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 02 5f f8                    ldur x8, [x21, #-0x10]
 //   0004: 29 ff ff d2                    mov x9, #-0x7000000000000
 //   0008: 1f 01 09 eb                    cmp x8, x9
@@ -368,19 +357,18 @@ inline constexpr ::cpjit::jit::Hole GUARD_NUM_TOS_holes[] = {
 //   0010: 08 3d 50 92                    and x8, x8, #0xffff000000000000
 //   0014: 49 ff ff d2                    mov x9, #-0x6000000000000
 //   0018: 1f 01 09 eb                    cmp x8, x9
-//   001c: 41 00 00 54                    b.ne 0x24
+//   001c: 01 00 00 54                    b.ne 0x1c
+//         ^ hole 0 at 001c: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0020: 00 00 00 14                    b 0x20
-//         ^ hole 0 at 0020: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0024: 00 00 00 14                    b 0x24
-//         ^ hole 1 at 0024: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0020: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_NUM_NOS_code[] = {
     0xa8,0x02,0x5f,0xf8,0x29,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0xa3,0x00,0x00,0x54,
-    0x08,0x3d,0x50,0x92,0x49,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x41,0x00,0x00,0x54,
-    0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0x08,0x3d,0x50,0x92,0x49,0xff,0xff,0xd2,0x1f,0x01,0x09,0xeb,0x01,0x00,0x00,0x54,
+    0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_NUM_NOS_holes[] = {
+    {0x1c, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x20, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x24, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil ADD_INT ----
@@ -1211,45 +1199,43 @@ inline constexpr ::cpjit::jit::Hole GUARD_FALSE_holes[] = {
 };
 
 // ---- stencil GUARD_TRUE_BOOL ----
-// code 28 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 24 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x14 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 8e 5f f8                    ldr x8, [x21, #-0x8]!
 //   0004: 69 00 80 d2                    mov x9, #0x3
 //   0008: 29 ff ff f2                    movk x9, #0xfff9, lsl #48
 //   000c: 1f 01 09 eb                    cmp x8, x9
-//   0010: 41 00 00 54                    b.ne 0x18
+//   0010: 01 00 00 54                    b.ne 0x10
+//         ^ hole 0 at 0010: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0014: 00 00 00 14                    b 0x14
-//         ^ hole 0 at 0014: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0018: 00 00 00 14                    b 0x18
-//         ^ hole 1 at 0018: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0014: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_TRUE_BOOL_code[] = {
     0xa8,0x8e,0x5f,0xf8,0x69,0x00,0x80,0xd2,0x29,0xff,0xff,0xf2,0x1f,0x01,0x09,0xeb,
-    0x41,0x00,0x00,0x54,0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0x01,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_TRUE_BOOL_holes[] = {
+    {0x10, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x14, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x18, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil GUARD_FALSE_BOOL ----
-// code 28 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// code 24 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x14 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: a8 8e 5f f8                    ldr x8, [x21, #-0x8]!
 //   0004: 69 00 80 d2                    mov x9, #0x3
 //   0008: 29 ff ff f2                    movk x9, #0xfff9, lsl #48
 //   000c: 1f 01 09 eb                    cmp x8, x9
-//   0010: 40 00 00 54                    b.eq 0x18
+//   0010: 00 00 00 54                    b.eq 0x10
+//         ^ hole 0 at 0010: A64_CONDBR19 _JIT_SIDE_EXIT+0x0
 //   0014: 00 00 00 14                    b 0x14
-//         ^ hole 0 at 0014: A64_JUMP26 _JIT_CONTINUE+0x0
-//   0018: 00 00 00 14                    b 0x18
-//         ^ hole 1 at 0018: A64_JUMP26 _JIT_SIDE_EXIT+0x0
+//         ^ hole 1 at 0014: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
 alignas(4) inline constexpr uint8_t GUARD_FALSE_BOOL_code[] = {
     0xa8,0x8e,0x5f,0xf8,0x69,0x00,0x80,0xd2,0x29,0xff,0xff,0xf2,0x1f,0x01,0x09,0xeb,
-    0x40,0x00,0x00,0x54,0x00,0x00,0x00,0x14,0x00,0x00,0x00,0x14,
+    0x00,0x00,0x00,0x54,0x00,0x00,0x00,0x14,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FALSE_BOOL_holes[] = {
+    {0x10, RelocKind::A64_CONDBR19, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_CONDBR19
     {0x14, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
-    {0x18, RelocKind::A64_JUMP26, HoleValue::SideExit, 0, 0x0},  // _JIT_SIDE_EXIT R_AARCH64_JUMP26
 };
 
 // ---- stencil PUSH_FRAME ----
@@ -1516,14 +1502,14 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL", STORE_LOCAL_code, 28, 4, nullptr, 0, 1, STORE_LOCAL_holes, 5, nullptr, 0, 4, 4},
     {"LOAD_GLOBAL", LOAD_GLOBAL_code, 28, 4, nullptr, 0, 1, LOAD_GLOBAL_holes, 5, nullptr, 0, 4, 4},
     {"STORE_GLOBAL", STORE_GLOBAL_code, 28, 4, nullptr, 0, 1, STORE_GLOBAL_holes, 5, nullptr, 0, 4, 4},
-    {"GUARD_INT_TOS", GUARD_INT_TOS_code, 20, 4, nullptr, 0, 1, GUARD_INT_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_INT_NOS", GUARD_INT_NOS_code, 20, 4, nullptr, 0, 1, GUARD_INT_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FLOAT_TOS", GUARD_FLOAT_TOS_code, 24, 4, nullptr, 0, 1, GUARD_FLOAT_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FLOAT_NOS", GUARD_FLOAT_NOS_code, 24, 4, nullptr, 0, 1, GUARD_FLOAT_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_ARRAY_NOS", GUARD_ARRAY_NOS_code, 20, 4, nullptr, 0, 1, GUARD_ARRAY_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_ARRAY_3OS", GUARD_ARRAY_3OS_code, 20, 4, nullptr, 0, 1, GUARD_ARRAY_3OS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_NUM_TOS", GUARD_NUM_TOS_code, 40, 4, nullptr, 0, 1, GUARD_NUM_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_NUM_NOS", GUARD_NUM_NOS_code, 40, 4, nullptr, 0, 1, GUARD_NUM_NOS_holes, 2, nullptr, 0, 0, -1},
+    {"GUARD_INT_TOS", GUARD_INT_TOS_code, 16, 4, nullptr, 0, 1, GUARD_INT_TOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_INT_NOS", GUARD_INT_NOS_code, 16, 4, nullptr, 0, 1, GUARD_INT_NOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_FLOAT_TOS", GUARD_FLOAT_TOS_code, 20, 4, nullptr, 0, 1, GUARD_FLOAT_TOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_FLOAT_NOS", GUARD_FLOAT_NOS_code, 20, 4, nullptr, 0, 1, GUARD_FLOAT_NOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_ARRAY_NOS", GUARD_ARRAY_NOS_code, 16, 4, nullptr, 0, 1, GUARD_ARRAY_NOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_ARRAY_3OS", GUARD_ARRAY_3OS_code, 16, 4, nullptr, 0, 1, GUARD_ARRAY_3OS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_NUM_TOS", GUARD_NUM_TOS_code, 36, 4, nullptr, 0, 1, GUARD_NUM_TOS_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_NUM_NOS", GUARD_NUM_NOS_code, 36, 4, nullptr, 0, 1, GUARD_NUM_NOS_holes, 2, nullptr, 0, 4, 1},
     {"ADD_INT", ADD_INT_code, 72, 4, nullptr, 0, 1, ADD_INT_holes, 2, nullptr, 0, 0, -1},
     {"SUB_INT", SUB_INT_code, 72, 4, nullptr, 0, 1, SUB_INT_holes, 2, nullptr, 0, 0, -1},
     {"MUL_INT", MUL_INT_code, 80, 4, nullptr, 0, 1, MUL_INT_holes, 2, nullptr, 0, 0, -1},
@@ -1551,8 +1537,8 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"GENERIC", GENERIC_code, 84, 4, nullptr, 0, 1, GENERIC_holes, 8, nullptr, 0, 0, -1},
     {"GUARD_TRUE", GUARD_TRUE_code, 132, 4, nullptr, 0, 1, GUARD_TRUE_holes, 2, nullptr, 0, 0, -1},
     {"GUARD_FALSE", GUARD_FALSE_code, 132, 4, nullptr, 0, 1, GUARD_FALSE_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_TRUE_BOOL", GUARD_TRUE_BOOL_code, 28, 4, nullptr, 0, 1, GUARD_TRUE_BOOL_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FALSE_BOOL", GUARD_FALSE_BOOL_code, 28, 4, nullptr, 0, 1, GUARD_FALSE_BOOL_holes, 2, nullptr, 0, 0, -1},
+    {"GUARD_TRUE_BOOL", GUARD_TRUE_BOOL_code, 24, 4, nullptr, 0, 1, GUARD_TRUE_BOOL_holes, 2, nullptr, 0, 4, 1},
+    {"GUARD_FALSE_BOOL", GUARD_FALSE_BOOL_code, 24, 4, nullptr, 0, 1, GUARD_FALSE_BOOL_holes, 2, nullptr, 0, 4, 1},
     {"PUSH_FRAME", PUSH_FRAME_code, 108, 4, nullptr, 0, 1, PUSH_FRAME_holes, 12, nullptr, 0, 0, -1},
     {"POP_FRAME", POP_FRAME_code, 60, 4, nullptr, 0, 1, POP_FRAME_holes, 3, nullptr, 0, 4, 2},
     {"JUMP_TO_TOP", JUMP_TO_TOP_code, 4, 4, nullptr, 0, 1, JUMP_TO_TOP_holes, 1, nullptr, 0, 0, -1},

@@ -180,111 +180,111 @@ inline constexpr ::cpjit::jit::Hole STORE_GLOBAL_holes[] = {
 
 // ---- stencil GUARD_INT_TOS ----
 // code 17 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 66 41 83 7d fe fa              cmpw $-0x6, -0x2(%r13)
-//   0006: 0f 84 00 00 00 00              je 0x6
-//         ^ hole 0 at 0008: X64_PLT32 _JIT_CONTINUE-0x4
+//   0006: 0f 85 00 00 00 00              jne 0x6
+//         ^ hole 0 at 0008: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   000c: e9 00 00 00 00                 jmp 0xc
-//         ^ hole 1 at 000d: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 000d: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_INT_TOS_code[] = {
-    0x66,0x41,0x83,0x7d,0xfe,0xfa,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
+    0x66,0x41,0x83,0x7d,0xfe,0xfa,0x0f,0x85,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
     0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_INT_TOS_holes[] = {
-    {0x8, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0xd, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xd, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_INT_NOS ----
 // code 17 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 66 41 83 7d f6 fa              cmpw $-0x6, -0xa(%r13)
-//   0006: 0f 84 00 00 00 00              je 0x6
-//         ^ hole 0 at 0008: X64_PLT32 _JIT_CONTINUE-0x4
+//   0006: 0f 85 00 00 00 00              jne 0x6
+//         ^ hole 0 at 0008: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   000c: e9 00 00 00 00                 jmp 0xc
-//         ^ hole 1 at 000d: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 000d: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_INT_NOS_code[] = {
-    0x66,0x41,0x83,0x7d,0xf6,0xfa,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
+    0x66,0x41,0x83,0x7d,0xf6,0xfa,0x0f,0x85,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
     0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_INT_NOS_holes[] = {
-    {0x8, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0xd, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xd, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_FLOAT_TOS ----
 // code 21 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 41 0f b7 45 fe                 movzwl -0x2(%r13), %eax
 //   0005: 3d f9 ff 00 00                 cmpl $0xfff9, %eax
-//   000a: 0f 82 00 00 00 00              jb 0xa
-//         ^ hole 0 at 000c: X64_PLT32 _JIT_CONTINUE-0x4
+//   000a: 0f 83 00 00 00 00              jae 0xa
+//         ^ hole 0 at 000c: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0010: e9 00 00 00 00                 jmp 0x10
-//         ^ hole 1 at 0011: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_FLOAT_TOS_code[] = {
-    0x41,0x0f,0xb7,0x45,0xfe,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x82,0x00,0x00,0x00,0x00,
+    0x41,0x0f,0xb7,0x45,0xfe,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x83,0x00,0x00,0x00,0x00,
     0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FLOAT_TOS_holes[] = {
-    {0xc, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x11, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xc, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_FLOAT_NOS ----
 // code 21 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 41 0f b7 45 f6                 movzwl -0xa(%r13), %eax
 //   0005: 3d f9 ff 00 00                 cmpl $0xfff9, %eax
-//   000a: 0f 82 00 00 00 00              jb 0xa
-//         ^ hole 0 at 000c: X64_PLT32 _JIT_CONTINUE-0x4
+//   000a: 0f 83 00 00 00 00              jae 0xa
+//         ^ hole 0 at 000c: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0010: e9 00 00 00 00                 jmp 0x10
-//         ^ hole 1 at 0011: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_FLOAT_NOS_code[] = {
-    0x41,0x0f,0xb7,0x45,0xf6,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x82,0x00,0x00,0x00,0x00,
+    0x41,0x0f,0xb7,0x45,0xf6,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x83,0x00,0x00,0x00,0x00,
     0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FLOAT_NOS_holes[] = {
-    {0xc, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x11, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xc, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_ARRAY_NOS ----
 // code 17 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 66 41 83 7d f6 fc              cmpw $-0x4, -0xa(%r13)
-//   0006: 0f 84 00 00 00 00              je 0x6
-//         ^ hole 0 at 0008: X64_PLT32 _JIT_CONTINUE-0x4
+//   0006: 0f 85 00 00 00 00              jne 0x6
+//         ^ hole 0 at 0008: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   000c: e9 00 00 00 00                 jmp 0xc
-//         ^ hole 1 at 000d: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 000d: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_ARRAY_NOS_code[] = {
-    0x66,0x41,0x83,0x7d,0xf6,0xfc,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
+    0x66,0x41,0x83,0x7d,0xf6,0xfc,0x0f,0x85,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
     0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_NOS_holes[] = {
-    {0x8, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0xd, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xd, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_ARRAY_3OS ----
 // code 17 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xc (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 66 41 83 7d ee fc              cmpw $-0x4, -0x12(%r13)
-//   0006: 0f 84 00 00 00 00              je 0x6
-//         ^ hole 0 at 0008: X64_PLT32 _JIT_CONTINUE-0x4
+//   0006: 0f 85 00 00 00 00              jne 0x6
+//         ^ hole 0 at 0008: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   000c: e9 00 00 00 00                 jmp 0xc
-//         ^ hole 1 at 000d: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 000d: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_ARRAY_3OS_code[] = {
-    0x66,0x41,0x83,0x7d,0xee,0xfc,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
+    0x66,0x41,0x83,0x7d,0xee,0xfc,0x0f,0x85,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,
     0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_3OS_holes[] = {
-    {0x8, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0xd, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0xd, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_NUM_TOS ----
 // code 39 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x22 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 49 8b 45 f8                    movq -0x8(%r13), %rax
 //   0004: 48 c1 e8 30                    shrq $0x30, %rax
 //   0008: 48 3d f9 ff 00 00              cmpq $0xfff9, %rax
@@ -292,23 +292,23 @@ inline constexpr ::cpjit::jit::Hole GUARD_ARRAY_3OS_holes[] = {
 //   0011: 48 3d fa ff 00 00              cmpq $0xfffa, %rax
 //   0017: 0f 94 c0                       sete %al
 //   001a: 08 c8                          orb %cl, %al
-//   001c: 0f 85 00 00 00 00              jne 0x1c
-//         ^ hole 0 at 001e: X64_PLT32 _JIT_CONTINUE-0x4
+//   001c: 0f 84 00 00 00 00              je 0x1c
+//         ^ hole 0 at 001e: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0022: e9 00 00 00 00                 jmp 0x22
-//         ^ hole 1 at 0023: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 0023: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_NUM_TOS_code[] = {
     0x49,0x8b,0x45,0xf8,0x48,0xc1,0xe8,0x30,0x48,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x92,
-    0xc1,0x48,0x3d,0xfa,0xff,0x00,0x00,0x0f,0x94,0xc0,0x08,0xc8,0x0f,0x85,0x00,0x00,
+    0xc1,0x48,0x3d,0xfa,0xff,0x00,0x00,0x0f,0x94,0xc0,0x08,0xc8,0x0f,0x84,0x00,0x00,
     0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_NUM_TOS_holes[] = {
-    {0x1e, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x23, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x1e, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x23, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_NUM_NOS ----
 // code 39 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x22 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 49 8b 45 f0                    movq -0x10(%r13), %rax
 //   0004: 48 c1 e8 30                    shrq $0x30, %rax
 //   0008: 48 3d f9 ff 00 00              cmpq $0xfff9, %rax
@@ -316,18 +316,18 @@ inline constexpr ::cpjit::jit::Hole GUARD_NUM_TOS_holes[] = {
 //   0011: 48 3d fa ff 00 00              cmpq $0xfffa, %rax
 //   0017: 0f 94 c0                       sete %al
 //   001a: 08 c8                          orb %cl, %al
-//   001c: 0f 85 00 00 00 00              jne 0x1c
-//         ^ hole 0 at 001e: X64_PLT32 _JIT_CONTINUE-0x4
+//   001c: 0f 84 00 00 00 00              je 0x1c
+//         ^ hole 0 at 001e: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0022: e9 00 00 00 00                 jmp 0x22
-//         ^ hole 1 at 0023: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 1 at 0023: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_NUM_NOS_code[] = {
     0x49,0x8b,0x45,0xf0,0x48,0xc1,0xe8,0x30,0x48,0x3d,0xf9,0xff,0x00,0x00,0x0f,0x92,
-    0xc1,0x48,0x3d,0xfa,0xff,0x00,0x00,0x0f,0x94,0xc0,0x08,0xc8,0x0f,0x85,0x00,0x00,
+    0xc1,0x48,0x3d,0xfa,0xff,0x00,0x00,0x0f,0x94,0xc0,0x08,0xc8,0x0f,0x84,0x00,0x00,
     0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_NUM_NOS_holes[] = {
-    {0x1e, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x23, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x1e, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x23, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil ADD_INT ----
@@ -1112,7 +1112,7 @@ inline constexpr ::cpjit::jit::Hole GENERIC_holes[] = {
 
 // ---- stencil GUARD_TRUE ----
 // code 152 bytes (align 16), data 0 bytes (align 1), 7 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x93 (hole 6), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 49 8b 45 f8                    movq -0x8(%r13), %rax
 //   0004: 49 83 c5 f8                    addq $-0x8, %r13
 //   0008: 48 89 c1                       movq %rax, %rcx
@@ -1148,10 +1148,10 @@ inline constexpr ::cpjit::jit::Hole GENERIC_holes[] = {
 //   007c: 48 b9 00 00 00 00 00 00 f9 ff  movabsq $-0x7000000000000, %rcx
 //   0086: 48 83 c1 03                    addq $0x3, %rcx
 //   008a: 48 39 c8                       cmpq %rcx, %rax
-//   008d: 0f 84 00 00 00 00              je 0x8d
-//         ^ hole 5 at 008f: X64_PLT32 _JIT_CONTINUE-0x4
+//   008d: 0f 85 00 00 00 00              jne 0x8d
+//         ^ hole 5 at 008f: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0093: e9 00 00 00 00                 jmp 0x93
-//         ^ hole 6 at 0094: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 6 at 0094: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_TRUE_code[] = {
     0x49,0x8b,0x45,0xf8,0x49,0x83,0xc5,0xf8,0x48,0x89,0xc1,0x48,0xc1,0xe9,0x30,0x81,
     0xf9,0xfa,0xff,0x00,0x00,0x75,0x15,0x48,0xb9,0x00,0x00,0x00,0x00,0x00,0x00,0xfa,
@@ -1161,7 +1161,7 @@ alignas(16) inline constexpr uint8_t GUARD_TRUE_code[] = {
     0x00,0x74,0x0c,0x81,0xf9,0xfb,0xff,0x00,0x00,0x0f,0x85,0x00,0x00,0x00,0x00,0x48,
     0xb9,0xff,0xff,0xff,0xff,0xff,0xff,0x00,0x00,0x48,0x21,0xc8,0x48,0x83,0x78,0x10,
     0x00,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,0x48,0xb9,0x00,0x00,
-    0x00,0x00,0x00,0x00,0xf9,0xff,0x48,0x83,0xc1,0x03,0x48,0x39,0xc8,0x0f,0x84,0x00,
+    0x00,0x00,0x00,0x00,0xf9,0xff,0x48,0x83,0xc1,0x03,0x48,0x39,0xc8,0x0f,0x85,0x00,
     0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_TRUE_holes[] = {
@@ -1170,13 +1170,13 @@ inline constexpr ::cpjit::jit::Hole GUARD_TRUE_holes[] = {
     {0x5b, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
     {0x73, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
     {0x78, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x8f, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x94, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8f, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x94, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_FALSE ----
 // code 152 bytes (align 16), data 0 bytes (align 1), 7 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x93 (hole 6), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 49 8b 45 f8                    movq -0x8(%r13), %rax
 //   0004: 49 83 c5 f8                    addq $-0x8, %r13
 //   0008: 48 89 c1                       movq %rax, %rcx
@@ -1212,10 +1212,10 @@ inline constexpr ::cpjit::jit::Hole GUARD_TRUE_holes[] = {
 //   007c: 48 b9 00 00 00 00 00 00 f9 ff  movabsq $-0x7000000000000, %rcx
 //   0086: 48 83 c1 03                    addq $0x3, %rcx
 //   008a: 48 39 c8                       cmpq %rcx, %rax
-//   008d: 0f 85 00 00 00 00              jne 0x8d
-//         ^ hole 5 at 008f: X64_PLT32 _JIT_CONTINUE-0x4
+//   008d: 0f 84 00 00 00 00              je 0x8d
+//         ^ hole 5 at 008f: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   0093: e9 00 00 00 00                 jmp 0x93
-//         ^ hole 6 at 0094: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//         ^ hole 6 at 0094: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
 alignas(16) inline constexpr uint8_t GUARD_FALSE_code[] = {
     0x49,0x8b,0x45,0xf8,0x49,0x83,0xc5,0xf8,0x48,0x89,0xc1,0x48,0xc1,0xe9,0x30,0x81,
     0xf9,0xfa,0xff,0x00,0x00,0x75,0x15,0x48,0xb9,0x00,0x00,0x00,0x00,0x00,0x00,0xfa,
@@ -1225,7 +1225,7 @@ alignas(16) inline constexpr uint8_t GUARD_FALSE_code[] = {
     0xfc,0xff,0x00,0x00,0x74,0x0c,0x81,0xf9,0xfb,0xff,0x00,0x00,0x0f,0x85,0x00,0x00,
     0x00,0x00,0x48,0xb9,0xff,0xff,0xff,0xff,0xff,0xff,0x00,0x00,0x48,0x21,0xc8,0x48,
     0x83,0x78,0x10,0x00,0x0f,0x85,0x00,0x00,0x00,0x00,0xeb,0xc4,0x48,0xb9,0x00,0x00,
-    0x00,0x00,0x00,0x00,0xf9,0xff,0x48,0x83,0xc1,0x03,0x48,0x39,0xc8,0x0f,0x85,0x00,
+    0x00,0x00,0x00,0x00,0xf9,0xff,0x48,0x83,0xc1,0x03,0x48,0x39,0xc8,0x0f,0x84,0x00,
     0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
 };
 inline constexpr ::cpjit::jit::Hole GUARD_FALSE_holes[] = {
@@ -1234,48 +1234,48 @@ inline constexpr ::cpjit::jit::Hole GUARD_FALSE_holes[] = {
     {0x41, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
     {0x5e, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
     {0x76, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
-    {0x8f, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x94, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x8f, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x94, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil GUARD_TRUE_BOOL ----
 // code 32 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
-//   0000: 4c 89 e8                       movq %r13, %rax
-//   0003: 49 83 c5 f8                    addq $-0x8, %r13
-//   0007: 48 b9 03 00 00 00 00 00 f9 ff  movabsq $-0x6fffffffffffd, %rcx
-//   0011: 48 39 48 f8                    cmpq %rcx, -0x8(%rax)
-//   0015: 0f 84 00 00 00 00              je 0x15
-//         ^ hole 0 at 0017: X64_PLT32 _JIT_CONTINUE-0x4
-//   001b: e9 00 00 00 00                 jmp 0x1b
-//         ^ hole 1 at 001c: X64_PLT32 _JIT_SIDE_EXIT-0x4
-alignas(16) inline constexpr uint8_t GUARD_TRUE_BOOL_code[] = {
-    0x4c,0x89,0xe8,0x49,0x83,0xc5,0xf8,0x48,0xb9,0x03,0x00,0x00,0x00,0x00,0x00,0xf9,
-    0xff,0x48,0x39,0x48,0xf8,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
-};
-inline constexpr ::cpjit::jit::Hole GUARD_TRUE_BOOL_holes[] = {
-    {0x17, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x1c, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
-};
-
-// ---- stencil GUARD_FALSE_BOOL ----
-// code 32 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
-// jump to _JIT_CONTINUE is not the last instruction: kept
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x1b (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
 //   0000: 4c 89 e8                       movq %r13, %rax
 //   0003: 49 83 c5 f8                    addq $-0x8, %r13
 //   0007: 48 b9 03 00 00 00 00 00 f9 ff  movabsq $-0x6fffffffffffd, %rcx
 //   0011: 48 39 48 f8                    cmpq %rcx, -0x8(%rax)
 //   0015: 0f 85 00 00 00 00              jne 0x15
-//         ^ hole 0 at 0017: X64_PLT32 _JIT_CONTINUE-0x4
+//         ^ hole 0 at 0017: X64_PLT32 _JIT_SIDE_EXIT-0x4
 //   001b: e9 00 00 00 00                 jmp 0x1b
-//         ^ hole 1 at 001c: X64_PLT32 _JIT_SIDE_EXIT-0x4
-alignas(16) inline constexpr uint8_t GUARD_FALSE_BOOL_code[] = {
+//         ^ hole 1 at 001c: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t GUARD_TRUE_BOOL_code[] = {
     0x4c,0x89,0xe8,0x49,0x83,0xc5,0xf8,0x48,0xb9,0x03,0x00,0x00,0x00,0x00,0x00,0xf9,
     0xff,0x48,0x39,0x48,0xf8,0x0f,0x85,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
 };
+inline constexpr ::cpjit::jit::Hole GUARD_TRUE_BOOL_holes[] = {
+    {0x17, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x1c, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil GUARD_FALSE_BOOL ----
+// code 32 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x1b (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
+//   0000: 4c 89 e8                       movq %r13, %rax
+//   0003: 49 83 c5 f8                    addq $-0x8, %r13
+//   0007: 48 b9 03 00 00 00 00 00 f9 ff  movabsq $-0x6fffffffffffd, %rcx
+//   0011: 48 39 48 f8                    cmpq %rcx, -0x8(%rax)
+//   0015: 0f 84 00 00 00 00              je 0x15
+//         ^ hole 0 at 0017: X64_PLT32 _JIT_SIDE_EXIT-0x4
+//   001b: e9 00 00 00 00                 jmp 0x1b
+//         ^ hole 1 at 001c: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t GUARD_FALSE_BOOL_code[] = {
+    0x4c,0x89,0xe8,0x49,0x83,0xc5,0xf8,0x48,0xb9,0x03,0x00,0x00,0x00,0x00,0x00,0xf9,
+    0xff,0x48,0x39,0x48,0xf8,0x0f,0x84,0x00,0x00,0x00,0x00,0xe9,0x00,0x00,0x00,0x00,
+};
 inline constexpr ::cpjit::jit::Hole GUARD_FALSE_BOOL_holes[] = {
-    {0x17, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
-    {0x1c, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x17, RelocKind::X64_PLT32, HoleValue::SideExit, 0, -0x4},  // _JIT_SIDE_EXIT R_X86_64_PLT32
+    {0x1c, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
 // ---- stencil PUSH_FRAME ----
@@ -1463,14 +1463,14 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL", STORE_LOCAL_code, 24, 16, nullptr, 0, 1, STORE_LOCAL_holes, 2, nullptr, 0, 5, 1},
     {"LOAD_GLOBAL", LOAD_GLOBAL_code, 26, 16, nullptr, 0, 1, LOAD_GLOBAL_holes, 2, nullptr, 0, 5, 1},
     {"STORE_GLOBAL", STORE_GLOBAL_code, 26, 16, nullptr, 0, 1, STORE_GLOBAL_holes, 2, nullptr, 0, 5, 1},
-    {"GUARD_INT_TOS", GUARD_INT_TOS_code, 17, 16, nullptr, 0, 1, GUARD_INT_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_INT_NOS", GUARD_INT_NOS_code, 17, 16, nullptr, 0, 1, GUARD_INT_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FLOAT_TOS", GUARD_FLOAT_TOS_code, 21, 16, nullptr, 0, 1, GUARD_FLOAT_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FLOAT_NOS", GUARD_FLOAT_NOS_code, 21, 16, nullptr, 0, 1, GUARD_FLOAT_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_ARRAY_NOS", GUARD_ARRAY_NOS_code, 17, 16, nullptr, 0, 1, GUARD_ARRAY_NOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_ARRAY_3OS", GUARD_ARRAY_3OS_code, 17, 16, nullptr, 0, 1, GUARD_ARRAY_3OS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_NUM_TOS", GUARD_NUM_TOS_code, 39, 16, nullptr, 0, 1, GUARD_NUM_TOS_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_NUM_NOS", GUARD_NUM_NOS_code, 39, 16, nullptr, 0, 1, GUARD_NUM_NOS_holes, 2, nullptr, 0, 0, -1},
+    {"GUARD_INT_TOS", GUARD_INT_TOS_code, 17, 16, nullptr, 0, 1, GUARD_INT_TOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_INT_NOS", GUARD_INT_NOS_code, 17, 16, nullptr, 0, 1, GUARD_INT_NOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_FLOAT_TOS", GUARD_FLOAT_TOS_code, 21, 16, nullptr, 0, 1, GUARD_FLOAT_TOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_FLOAT_NOS", GUARD_FLOAT_NOS_code, 21, 16, nullptr, 0, 1, GUARD_FLOAT_NOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_ARRAY_NOS", GUARD_ARRAY_NOS_code, 17, 16, nullptr, 0, 1, GUARD_ARRAY_NOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_ARRAY_3OS", GUARD_ARRAY_3OS_code, 17, 16, nullptr, 0, 1, GUARD_ARRAY_3OS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_NUM_TOS", GUARD_NUM_TOS_code, 39, 16, nullptr, 0, 1, GUARD_NUM_TOS_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_NUM_NOS", GUARD_NUM_NOS_code, 39, 16, nullptr, 0, 1, GUARD_NUM_NOS_holes, 2, nullptr, 0, 5, 1},
     {"ADD_INT", ADD_INT_code, 93, 16, nullptr, 0, 1, ADD_INT_holes, 2, nullptr, 0, 0, -1},
     {"SUB_INT", SUB_INT_code, 93, 16, nullptr, 0, 1, SUB_INT_holes, 2, nullptr, 0, 0, -1},
     {"MUL_INT", MUL_INT_code, 103, 16, nullptr, 0, 1, MUL_INT_holes, 3, nullptr, 0, 0, -1},
@@ -1496,10 +1496,10 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"AGET_ARRAY", AGET_ARRAY_code, 58, 16, nullptr, 0, 1, AGET_ARRAY_holes, 2, nullptr, 0, 0, -1},
     {"ASET_ARRAY", ASET_ARRAY_code, 58, 16, nullptr, 0, 1, ASET_ARRAY_holes, 2, nullptr, 0, 0, -1},
     {"GENERIC", GENERIC_code, 42, 16, nullptr, 0, 1, GENERIC_holes, 4, nullptr, 0, 0, -1},
-    {"GUARD_TRUE", GUARD_TRUE_code, 152, 16, nullptr, 0, 1, GUARD_TRUE_holes, 7, nullptr, 0, 0, -1},
-    {"GUARD_FALSE", GUARD_FALSE_code, 152, 16, nullptr, 0, 1, GUARD_FALSE_holes, 7, nullptr, 0, 0, -1},
-    {"GUARD_TRUE_BOOL", GUARD_TRUE_BOOL_code, 32, 16, nullptr, 0, 1, GUARD_TRUE_BOOL_holes, 2, nullptr, 0, 0, -1},
-    {"GUARD_FALSE_BOOL", GUARD_FALSE_BOOL_code, 32, 16, nullptr, 0, 1, GUARD_FALSE_BOOL_holes, 2, nullptr, 0, 0, -1},
+    {"GUARD_TRUE", GUARD_TRUE_code, 152, 16, nullptr, 0, 1, GUARD_TRUE_holes, 7, nullptr, 0, 5, 6},
+    {"GUARD_FALSE", GUARD_FALSE_code, 152, 16, nullptr, 0, 1, GUARD_FALSE_holes, 7, nullptr, 0, 5, 6},
+    {"GUARD_TRUE_BOOL", GUARD_TRUE_BOOL_code, 32, 16, nullptr, 0, 1, GUARD_TRUE_BOOL_holes, 2, nullptr, 0, 5, 1},
+    {"GUARD_FALSE_BOOL", GUARD_FALSE_BOOL_code, 32, 16, nullptr, 0, 1, GUARD_FALSE_BOOL_holes, 2, nullptr, 0, 5, 1},
     {"PUSH_FRAME", PUSH_FRAME_code, 64, 16, nullptr, 0, 1, PUSH_FRAME_holes, 5, nullptr, 0, 0, -1},
     {"POP_FRAME", POP_FRAME_code, 33, 16, nullptr, 0, 1, POP_FRAME_holes, 2, nullptr, 0, 5, 1},
     {"JUMP_TO_TOP", JUMP_TO_TOP_code, 5, 16, nullptr, 0, 1, JUMP_TO_TOP_holes, 1, nullptr, 0, 0, -1},

@@ -5,6 +5,7 @@
 #include <llvm/MC/MCDisassembler/MCDisassembler.h>
 #include <llvm/MC/MCInst.h>
 #include <llvm/MC/MCInstPrinter.h>
+#include <llvm/MC/MCInstrAnalysis.h>
 #include <llvm/MC/MCInstrInfo.h>
 #include <llvm/MC/MCRegisterInfo.h>
 #include <llvm/MC/MCSubtargetInfo.h>
@@ -31,6 +32,7 @@ public:
     std::unique_ptr<llvm::MCContext> ctx;
     std::unique_ptr<llvm::MCDisassembler> dis;
     std::unique_ptr<llvm::MCInstPrinter> printer;
+    std::unique_ptr<llvm::MCInstrAnalysis> analysis;
     llvm::MCTargetOptions options;
 
     std::vector<DisasmLine> run(const std::vector<uint8_t>& code) override {
@@ -43,8 +45,12 @@ public:
             std::string text;
             llvm::raw_string_ostream os(text);
             auto status = dis->getInstruction(inst, size, bytes.slice(off), off, llvm::nulls());
+            int64_t branch_target = -1;
             if (status == llvm::MCDisassembler::Success && size > 0) {
                 printer->printInst(&inst, off, "", *sti, os);
+                uint64_t target = 0;
+                if (analysis && analysis->isBranch(inst) && analysis->evaluateBranch(inst, off, size, target))
+                    branch_target = int64_t(target);
             } else {
                 size = 1;
                 os << "<unknown>";
@@ -55,7 +61,7 @@ public:
             for (char c : text) clean += c == '\t' ? ' ' : c;
             size_t start = clean.find_first_not_of(' ');
             clean = start == std::string::npos ? "" : clean.substr(start);
-            out.push_back({uint32_t(off), uint32_t(size), clean});
+            out.push_back({uint32_t(off), uint32_t(size), clean, branch_target});
             off += size;
         }
         return out;
@@ -96,6 +102,7 @@ std::unique_ptr<Disassembler> Disassembler::create(jit::Arch arch, std::string* 
         *error = "no disassembler for " + triple.str();
         return nullptr;
     }
+    d->analysis.reset(target->createMCInstrAnalysis(d->mii.get()));
     d->printer->setPrintImmHex(true);
     // Branch targets as code offsets ("b.eq 0x80"), like llvm-objdump.
     d->printer->setPrintBranchImmAsAddress(true);

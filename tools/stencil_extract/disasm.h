@@ -15,6 +15,7 @@ struct DisasmLine {
     uint32_t offset;
     uint32_t size;  // bytes of the instruction (1 for an undecodable byte)
     std::string text;
+    int64_t branch_target = -1;  // offset a direct branch goes to (-1: not one)
 };
 
 class Disassembler {

@@ -21,6 +21,7 @@
 #include <llvm/Support/SHA256.h>
 
 #include "disasm.h"
+#include "exit_branch.h"
 #include "object_file.h"
 #include "stencil_model.h"
 #include "writer.h"
@@ -149,6 +150,12 @@ int main(int argc, char** argv) {
         }
     }
 
+    std::string dis_err;
+    auto dis = Disassembler::create(arch, &dis_err);
+    if (!dis) {
+        std::cerr << "cpjit-stencil-extract: error: " << dis_err << "\n";
+        return 2;
+    }
     ModelOptions opts;
     opts.helpers = helpers;
     std::vector<std::string> errors;
@@ -167,6 +174,7 @@ int main(int argc, char** argv) {
         size_t before = errors.size();
         StencilModel m = build_stencil(name, obj, opts, &errors);
         for (size_t i = before; i < errors.size(); i++) errors[i] += " [" + path + "]";
+        if (errors.size() == before) rewrite_exit_branch(m, dis->run(m.code));
         stencils.push_back(std::move(m));
     }
     if (!errors.empty()) {
@@ -189,12 +197,6 @@ int main(int argc, char** argv) {
         if (used) info.helpers.push_back(h);
     }
 
-    std::string err;
-    auto dis = Disassembler::create(arch, &err);
-    if (!dis) {
-        std::cerr << "cpjit-stencil-extract: error: " << err << "\n";
-        return 2;
-    }
     if (!header_path.empty() && !write_file(header_path, write_header(info, stencils, *dis))) {
         std::cerr << "cpjit-stencil-extract: error: cannot write " << header_path << "\n";
         return 2;

@@ -234,25 +234,28 @@ struct Builder {
         m.holes = std::move(out);
     }
 
-    void find_trailing_jump() {
-        for (size_t i = 0; i < m.holes.size(); i++) {
-            const ModelHole& h = m.holes[i];
-            if (h.value != HoleValue::Continue || h.offset + 4 != m.code.size()) continue;
-            if (m.arch == Arch::X64 && (h.kind == RelocKind::X64_PLT32 || h.kind == RelocKind::X64_PC32) &&
-                h.addend == -4 && h.offset >= 1 && m.code[h.offset - 1] == 0xe9) {
-                m.trailing_jump_size = 5;  // jmp rel32
-                m.trailing_jump_hole = int(i);
-            }
-            if (m.arch == Arch::A64 && h.kind == RelocKind::A64_JUMP26 && h.addend == 0 &&
-                (read32(m.code, h.offset) & 0xfc000000) == 0x14000000) {
-                m.trailing_jump_size = 4;  // b imm26
-                m.trailing_jump_hole = int(i);
-            }
-        }
-    }
 };
 
 }  // namespace
+
+void find_trailing_jump(StencilModel& m) {
+    m.trailing_jump_size = 0;
+    m.trailing_jump_hole = -1;
+    for (size_t i = 0; i < m.holes.size(); i++) {
+        const ModelHole& h = m.holes[i];
+        if (h.where != Region::Code || h.value != HoleValue::Continue || h.offset + 4 != m.code.size()) continue;
+        if (m.arch == Arch::X64 && (h.kind == RelocKind::X64_PLT32 || h.kind == RelocKind::X64_PC32) &&
+            h.addend == -4 && h.offset >= 1 && m.code[h.offset - 1] == 0xe9) {
+            m.trailing_jump_size = 5;  // jmp rel32
+            m.trailing_jump_hole = int(i);
+        }
+        if (m.arch == Arch::A64 && h.kind == RelocKind::A64_JUMP26 && h.addend == 0 &&
+            (read32(m.code, h.offset) & 0xfc000000) == 0x14000000) {
+            m.trailing_jump_size = 4;  // b imm26
+            m.trailing_jump_hole = int(i);
+        }
+    }
+}
 
 StencilModel build_stencil(const std::string& name, const ObjFile& obj, const ModelOptions& opts,
                            std::vector<std::string>* errors) {
@@ -263,7 +266,7 @@ StencilModel build_stencil(const std::string& name, const ObjFile& obj, const Mo
     b.check_entry();
     b.add_holes();
     b.fuse_got_pairs();
-    b.find_trailing_jump();
+    find_trailing_jump(b.m);
     return std::move(b.m);
 }
 

@@ -43,6 +43,7 @@ struct StencilModel {
     uint32_t trailing_jump_size = 0;    // 0: no removable jump to _JIT_CONTINUE at the end
     int trailing_jump_hole = -1;
     bool continuation_referenced = false;
+    bool exit_branch_rewritten = false;  // see exit_branch.h
     uint32_t fused_got_pairs = 0;
 };
 
@@ -56,6 +57,9 @@ struct ModelOptions {
 // was added.
 StencilModel build_stencil(const std::string& name, const ObjFile& obj, const ModelOptions& opts,
                            std::vector<std::string>* errors);
+
+// Sets trailing_jump_size/_hole when the code ends in a jump to _JIT_CONTINUE.
+void find_trailing_jump(StencilModel& m);
 
 // "code+0x1c" / "data+0x8"
 std::string region_offset(Region r, uint64_t offset);

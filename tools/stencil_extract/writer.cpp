@@ -76,7 +76,8 @@ std::string trailing(const StencilModel& s) {
     if (s.trailing_jump_size)
         return "trailing jump to _JIT_CONTINUE: " + std::to_string(s.trailing_jump_size) + " bytes at code+0x" +
                hex(s.code.size() - s.trailing_jump_size) + " (hole " + std::to_string(s.trailing_jump_hole) +
-               "), removable when the next stencil follows";
+               "), removable when the next stencil follows" +
+               (s.exit_branch_rewritten ? " (exit branch rewritten to put it last)" : "");
     if (s.continuation_referenced) return "jump to _JIT_CONTINUE is not the last instruction: kept";
     return "no jump to _JIT_CONTINUE";
 }
