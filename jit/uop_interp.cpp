@@ -67,11 +67,7 @@ cpjit_return_to VM::trace_return(Value* sp, Value*& base, bool machine) {
     Trace* t = traces_->at(caller.fn, uint32_t(callee.ret_ip - caller.fn->code.data()));
     if (!t || (machine && !t->machine)) return {nullptr, sp};
     void* next = machine ? static_cast<void*>(t->machine->rx) : static_cast<void*>(t);
-    Value* to = callee.base;  // the result replaces the callee's frame
-    *to = sp[-1];
-    depth_ = depth - 1;
-    base = caller.base;
-    return {next, to + 1};
+    return {next, trace_pop_frame(sp, base)};
 }
 
 bool VM::trace_generic(Op op, Value*& sp) {
