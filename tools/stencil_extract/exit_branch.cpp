@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "jit/reloc_util.h"
+
 namespace cpjit::stencil_extract {
 
 namespace {
@@ -53,18 +55,11 @@ bool rewrite_x64(StencilModel& m, const std::vector<DisasmLine>& lines) {
     return true;
 }
 
-uint32_t read32(const std::vector<uint8_t>& b, size_t off) {
-    return uint32_t(b[off]) | uint32_t(b[off + 1]) << 8 | uint32_t(b[off + 2]) << 16 | uint32_t(b[off + 3]) << 24;
-}
-void write32(std::vector<uint8_t>& b, size_t off, uint32_t v) {
-    for (int i = 0; i < 4; i++) b[off + size_t(i)] = uint8_t(v >> (8 * i));
-}
-
 bool rewrite_a64(StencilModel& m, const std::vector<DisasmLine>& lines) {
     const uint32_t n = uint32_t(m.code.size());
     if (n < 12) return false;
     const uint32_t bcc = n - 12, bcont = n - 8, bexit = n - 4;
-    const uint32_t insn = read32(m.code, bcc);
+    const uint32_t insn = jit::detail::read32le(&m.code[bcc]);
     if ((insn & 0xff000010) != 0x54000000) return false;  // b.cond
     if (find_hole(m, bcc) >= 0) return false;               // a local branch, not a hole
     int hc = find_hole(m, bcont), hx = find_hole(m, bexit);
@@ -76,7 +71,7 @@ bool rewrite_a64(StencilModel& m, const std::vector<DisasmLine>& lines) {
     for (const DisasmLine& l : lines)
         if (l.offset == bcc) local_target_ok = l.branch_target == int64_t(bexit);
     if (!local_target_ok || branched_to(m, lines, bexit, bcc)) return false;
-    write32(m.code, bcc, insn & 0xff00001f);  // keep the condition, imm19 = 0: the hole
+    jit::detail::write32le(&m.code[bcc], insn & 0xff00001f);  // keep the condition, imm19 = 0: the hole
     ModelHole cond = exit;
     cond.offset = bcc;
     cond.kind = RelocKind::A64_CONDBR19;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <map>
 
+#include "jit/reloc_util.h"
+
 namespace cpjit::stencil_extract {
 
 using jit::Arch;
@@ -28,10 +30,6 @@ std::string hole_target(const ModelHole& h) {
 
 namespace {
 
-uint32_t read32(const std::vector<uint8_t>& b, size_t off) {
-    return uint32_t(b[off]) | uint32_t(b[off + 1]) << 8 | uint32_t(b[off + 2]) << 16 |
-           uint32_t(b[off + 3]) << 24;
-}
 
 struct Builder {
     const std::string& name;
@@ -216,7 +214,7 @@ struct Builder {
                 if (b.kind == RelocKind::A64_LD64_GOT_LO12_NC && b.offset == a.offset + 4 &&
                     b.value == a.value && b.helper == a.helper && b.addend == a.addend &&
                     b.offset + 4 <= m.code.size()) {
-                    uint32_t i0 = read32(m.code, a.offset), i1 = read32(m.code, b.offset);
+                    uint32_t i0 = jit::detail::read32le(&m.code[a.offset]), i1 = jit::detail::read32le(&m.code[b.offset]);
                     uint32_t rd = i0 & 31;
                     if ((i1 & 0xffc00000) == 0xf9400000 && (i1 & 31) == rd && ((i1 >> 5) & 31) == rd) {
                         ModelHole f = a;
@@ -250,7 +248,7 @@ void find_trailing_jump(StencilModel& m) {
             m.trailing_jump_hole = int(i);
         }
         if (m.arch == Arch::A64 && h.kind == RelocKind::A64_JUMP26 && h.addend == 0 &&
-            (read32(m.code, h.offset) & 0xfc000000) == 0x14000000) {
+            (jit::detail::read32le(&m.code[h.offset]) & 0xfc000000) == 0x14000000) {
             m.trailing_jump_size = 4;  // b imm26
             m.trailing_jump_hole = int(i);
         }
