@@ -179,8 +179,8 @@ bool Jit::compile(Trace& t) {
         c->placed.push_back({-1, &exit_stub, pos, exit_stub.code_size});
         pos += exit_stub.code_size;
     }
-    // Exits taken at the first uop never link (see VM::take_exit).
-    if (has_exit(t.uops[0])) c->records[t.uops[0].exit].progress = false;
+    // Exits without progress never link (see VM::take_exit).
+    for (size_t e = 0; e < t.exits.size(); ++e) c->records[e].progress = t.exits[e].progress;
     std::vector<int32_t> link_record(n, -1);
     for (uint32_t i = 0; i < n; ++i) {
         if (t.uops[i].op != UopOp::LINK_TRACE) continue;
@@ -290,7 +290,8 @@ bool Jit::compile(Trace& t) {
 }
 
 void Jit::link_exit(JitExitRecord& rec, Trace& target) {
-    if (rec.linked || !rec.progress || !target.machine) return;
+    if (rec.linked || !target.machine) return;
+    if (!rec.progress && rec.trace->replaced_by != &target) return;  // see VM::take_exit
     CompiledTrace& c = *rec.trace->machine;
     const Stencil& stub = extra_stencil(set_, kExit);
     HoleValues v;

@@ -31,7 +31,7 @@ class CodeMemory;
 struct JitExitRecord {
     Trace* trace = nullptr;     // the trace the exit belongs to
     uint32_t exit_index = 0;    // into trace->exits
-    bool progress = true;       // false at a trace's first uop: never linked
+    bool progress = true;       // Exit::progress: false never links
     Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
     uint32_t stub_offset = 0;   // of the stub in the trace's allocation
     bool linked = false;

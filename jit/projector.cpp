@@ -206,7 +206,26 @@ private:
 }  // namespace
 
 bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts) {
-    return Projector(prog, cache, t, opts).run();
+    if (!Projector(prog, cache, t, opts).run()) return false;
+    mark_exit_progress(t);
+    return true;
+}
+
+// Projected uops come in execution order, so until a uop of another
+// instruction appears, the trace has only checked (guards) or computed
+// values for its first instruction and not finished it: an exit there that
+// resumes at that same instruction leaves the program exactly where Tier 1
+// entered the trace. Linking such an exit to the trace starting there (this
+// one) would fail the same check forever. (Exits resuming elsewhere have
+// moved on: a branch guard's other successor, a later instruction.)
+void mark_exit_progress(Trace& t) {
+    const Instr* start = &t.fn->code[t.start];
+    bool moved_on = false;
+    for (const Uop& u : t.projected) {
+        if (u.origin != start && u.op != UopOp::EXIT_TRACE) moved_on = true;
+        const bool exits = (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE;
+        if (exits && !moved_on && t.exits[u.exit].resume == start) t.exits[u.exit].progress = false;
+    }
 }
 
 TraceCache::TraceCache(Program& prog, Value* globals, const Tier2Options& opts)
@@ -253,6 +272,18 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     }
     traces_.push_back(std::move(t));
     return traces_.back().get();
+}
+
+Trace* TraceCache::rebuild(Trace& old) {
+    // Side traces are entered through their parent's (maybe linked) exit
+    // only; they keep sending Tier 1 the instruction instead.
+    if (old.parent || old.replaced_by || old.rebuilds >= kMaxRebuilds || at(old.fn, old.start) != &old) return nullptr;
+    Trace* t = build(old.fn, old.start, old.from_entry, nullptr, -1, old.at_return);
+    if (!t) return nullptr;
+    t->rebuilds = uint8_t(old.rebuilds + 1);
+    old.replaced_by = t;
+    ++stats.traces_rebuilt;
+    return t;
 }
 
 }  // namespace cpjit

@@ -56,6 +56,11 @@ struct Exit {
     Trace* side = nullptr;   // a side trace grown from this exit, once hot
     bool at_return = false;  // a RETURN's: once hot, a trace grows at the caller's return point instead
     uint8_t failures = 0;    // traces that could not be built from here: each doubles the count needed
+    // Whether leaving here has moved the program on from where the trace
+    // started (mark_exit_progress). An exit without progress resumes Tier 1
+    // at the trace's own start: it never links to a trace (that could be
+    // this one, failing the same guard forever), Tier 1 runs the instruction.
+    bool progress = true;
 };
 
 struct Trace {
@@ -66,6 +71,11 @@ struct Trace {
     bool at_return = false;   // started at a return point (reached by RETURN)
     Trace* parent = nullptr;  // for side traces
     int parent_exit = -1;
+    // Rebuilt from the same start because it kept leaving without progress
+    // (its types went stale): `replaced_by` is the trace Tier 1 enters
+    // instead; `rebuilds` counts generations, bounded by kMaxRebuilds.
+    Trace* replaced_by = nullptr;
+    uint8_t rebuilds = 0;
     std::string stop_reason;  // why projection ended
     std::vector<Uop> projected;  // before the optimizer (for the printer)
     std::vector<Uop> uops;       // what runs
@@ -98,6 +108,7 @@ struct Tier2Options {
     X(side_exits_taken)   /* exits that reached the VM */                         \
     X(side_traces)                                                                \
     X(invalidations)                                                              \
+    X(traces_rebuilt)     /* re-projected after exiting at their start */         \
     X(guards_removed)                                                             \
     X(uops_removed)                                                               \
     X(projections_failed)                                                         \
@@ -131,6 +142,12 @@ public:
     // nullptr when nothing worth running came out.
     Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
                  bool at_return = false);
+    // Projects `old` again from its start (Tier 1 has re-specialized what
+    // made it exit) and makes the new trace the one Tier 1 enters. `old`
+    // stays valid for whatever still links to it. nullptr when no better
+    // trace came out or `old` was rebuilt kMaxRebuilds times already.
+    Trace* rebuild(Trace& old);
+    static constexpr uint8_t kMaxRebuilds = 8;
 
     const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
     const Tier2Options& options() const { return opts_; }
@@ -148,6 +165,10 @@ private:
 };
 
 // Passes (projector.cpp, optimizer.cpp).
+// Sets Exit::progress from the projected uops: an exit that resumes at the
+// trace's start before any uop of another instruction ran has done nothing
+// Tier 1 would see.
+void mark_exit_progress(Trace& t);
 bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts);
 void optimize_trace(Trace& t, Tier2Stats& stats);
 

@@ -90,6 +90,7 @@ std::string print_trace(const Program& prog, const Trace& t) {
     const char* kind = t.parent ? "side trace" : t.from_entry ? "function entry" : t.at_return ? "return point" : "loop";
     out += fmt::format("trace {}: {} at {}", t.id, kind, place(prog, &t.fn->code[t.start]));
     if (t.parent) out += fmt::format(", from exit {} of trace {}", t.parent_exit, t.parent->id);
+    if (t.replaced_by) out += fmt::format(", replaced by trace {} (kept exiting at its start)", t.replaced_by->id);
     out += fmt::format("\n  ends: {}\n", t.stop_reason);
 
     out += "  bytecode:\n";
@@ -110,6 +111,7 @@ std::string print_trace(const Program& prog, const Trace& t) {
         const Exit& e = t.exits[i];
         out += fmt::format("    {:3}  -> {}", i, place(prog, e.resume));
         if (e.side) out += fmt::format(", linked to trace {}", e.side->id);
+        if (!e.progress && !e.at_return) out += " (no progress: Tier 1 runs it)";
         out += '\n';
     }
     return out;

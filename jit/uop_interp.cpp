@@ -144,7 +144,12 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
 
 // A trace left through exit `index` of `t`: count it, grow a side trace once
 // it is hot, and say which trace to go on with (nullptr: Tier 1).
-Trace* VM::take_exit(Trace* t, uint16_t index, bool progress, Value* sp) {
+//
+// No program loops between tiers: an exit that made no progress (see
+// mark_exit_progress) always resumes Tier 1, which runs the instruction the
+// trace could not; every other exit has run at least one instruction, so a
+// chain of exits and traces moves the program on as Tier 1 would.
+Trace* VM::take_exit(Trace* t, uint16_t index, Value* sp) {
     Exit& e = t->exits[index];
     ++traces_->stats.side_exits_taken;
     // Every failed attempt to build a trace here doubles the count needed
@@ -155,16 +160,25 @@ Trace* VM::take_exit(Trace* t, uint16_t index, bool progress, Value* sp) {
         sp_ = sp;
         return true;
     };
+    auto backoff = [&] {
+        if (e.failures < kMaxExitBackoff) ++e.failures;
+    };
     if (e.at_return) {  // RETURN found no trace at the caller's return point
-        if (hot() && !grow_return_trace() && e.failures < kMaxExitBackoff) ++e.failures;
+        if (hot() && !grow_return_trace()) backoff();
         return nullptr;  // Tier 1 makes this return
     }
-    // Leaving at a trace's first uop made no progress: Tier 1 must run that
-    // instruction, or traces could hand the same point to each other forever.
-    if (!progress) return nullptr;
+    if (!e.progress) {
+        // A rebuilt trace hands its start to its replacement (same place,
+        // same state; replacements are newer, so this never cycles).
+        if (t->replaced_by) return t->replaced_by;
+        // Hot: the trace's first instruction no longer has the types it was
+        // built for. Tier 1 has re-specialized it by now; project again.
+        if (hot() && !traces_->rebuild(*t)) backoff();
+        return nullptr;
+    }
     if (!e.side && hot()) {
         e.side = grow_side_trace(t, index);
-        if (!e.side && e.failures < kMaxExitBackoff) ++e.failures;
+        if (!e.side) backoff();
     }
     return e.side;
 }
@@ -187,7 +201,7 @@ VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
         if (rec->link_to->machine) jit->link_exit(*rec, *rec->link_to);  // now it has: jump there directly
         return {rec->link_to, nullptr, r.sp};
     }
-    Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), rec->progress, r.sp);
+    Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), r.sp);
     if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
     if (next->machine) {
         jit->link_exit(*rec, *next);  // from now on the stub jumps there itself
@@ -259,7 +273,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
         ++u;
         continue;
     side_exit: {
-        Trace* next = take_exit(t, u->exit, u != t->uops.data(), sp);
+        Trace* next = take_exit(t, u->exit, sp);
         if (next && !next->machine) {
             t = next;
             u = t->uops.data();

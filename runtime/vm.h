@@ -82,7 +82,7 @@ private:
     };
     TraceStep run_uops(Trace* t, Value* sp);
     TraceStep run_machine_code(Trace* t, Value* sp);
-    Trace* take_exit(Trace* t, uint16_t index, bool progress, Value* sp);
+    Trace* take_exit(Trace* t, uint16_t index, Value* sp);
     Trace* grow_side_trace(Trace* t, uint16_t exit_index);
     bool grow_return_trace();
     static constexpr uint8_t kMaxExitBackoff = 10;

@@ -22,6 +22,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES_DIR = os.path.join(HERE, "..", "conformance", "cases")
@@ -56,6 +57,14 @@ CASES = [
     ("stack overflow reached from machine code",
      os.path.join(CASES_DIR, "t2_stack_overflow.cpasm"), [],
      [("exit_code", "==", 1)]),
+] + [
+    # Issue 18: a trace whose first guard fails exits where it started; that
+    # exit must resume Tier 1, never link back to the same trace (it hung at
+    # every threshold from 2 to 99). Hot, it rebuilds the trace.
+    ("an exit at a trace's own start makes progress (threshold %d)" % t,
+     os.path.join(CASES_DIR, "t2_exit_at_trace_start.cpasm"), ["--jit-threshold=%d" % t],
+     [("traces_compiled", ">=", 2)] + ([("traces_rebuilt", ">=", 1)] if t <= 20 else []))
+    for t in (2, 3, 10, 20, 64, 99)
 ]
 
 ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("jit_failures", "==", 0),
@@ -70,8 +79,14 @@ OPS = {
 
 
 def run(cmd, timeout):
-    p = subprocess.run(cmd, capture_output=True, timeout=timeout)
-    return p.stdout, p.stderr, p.returncode
+    """(stdout, stderr, exit code, seconds); exit code None when it ran past
+    `timeout` (a hang: no program may hang in one tier and finish in another)."""
+    start = time.monotonic()
+    try:
+        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return b"", b"", None, timeout
+    return p.stdout, p.stderr, p.returncode, time.monotonic() - start
 
 
 def main():
@@ -87,10 +102,14 @@ def main():
         path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
         stats_file = os.path.join(tmp, "%d.json" % n)
         ref = run(base + ["--jit=off", *flags_without_jit(flags), path], args.timeout)
-        got = run(base + ["--jit=on", *flags, "--stats=" + stats_file, path], args.timeout)
+        # Time budget: 10x Tier 1's time plus 10 s.
+        budget = min(args.timeout, 10 * ref[3] + 10)
+        got = run(base + ["--jit=on", *flags, "--stats=" + stats_file, path], budget)
         problems = []
-        for what, g, w in zip(("stdout", "stderr", "exit code"), got, ref):
-            if g != w:
+        if got[2] is None:
+            problems.append("hang: still running after %.1f s (--jit=off took %.2f s)" % (budget, ref[3]))
+        for what, g, w in zip(("stdout", "stderr", "exit code"), got[:3], ref[:3]):
+            if g != w and got[2] is not None:
                 problems.append("%s differs from --jit=off" % what)
         try:
             with open(stats_file) as f:
