@@ -1,5 +1,7 @@
 #include "runtime/heap.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -8,15 +10,44 @@ namespace cpjit {
 
 namespace {
 constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // first collection at 8 MiB
+constexpr size_t kPoolBlocks = 64;                       // empty blocks kept: 4 MiB
+}  // namespace
+
+// A block: this header, then cells of one size class back to back.
+struct Heap::Block {
+    uint8_t size_class;
+    uint32_t num_cells;
+    char* cells() { return reinterpret_cast<char*>(this) + kCellsOffset; }
+    static constexpr size_t kCellsOffset = 64;  // keeps cells 16-byte aligned
+};
+
+Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinCollectionBytes) {
+    // Classes: every 16 bytes up to 128, then four steps per doubling.
+    auto add = [&](uint32_t bytes) { classes_[num_classes_++].cell = bytes; };
+    for (uint32_t b = 16; b <= 128; b += 16) add(b);
+    for (uint32_t p = 128; p < kMaxSmall; p *= 2)
+        for (uint32_t q = 5; q <= 8; ++q) add(p * q / 4);
+    uint8_t cls = 0;
+    for (size_t units = 0; units <= kMaxSmall / 16; ++units) {
+        while (classes_[cls].cell < units * 16) ++cls;
+        class_of_[units] = cls;
+    }
 }
 
-Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinCollectionBytes) {}
-
 Heap::~Heap() {
-    ObjHeader* o = objects_;
-    while (o) {
+    for (uint8_t c = 0; c < num_classes_; ++c) {
+        SizeClass& sc = classes_[c];
+        for (Block* b : sc.blocks) {
+            char* end = b == sc.blocks.back() && sc.bump ? sc.bump : b->cells() + size_t(b->num_cells) * sc.cell;
+            for (char* p = b->cells(); p < end; p += sc.cell) release_object(reinterpret_cast<ObjHeader*>(p));
+            munmap(b, kBlockBytes);
+        }
+    }
+    for (Block* b : pool_) munmap(b, kBlockBytes);
+    for (ObjHeader* o = large_; o;) {
         ObjHeader* next = o->next;
-        free_object(o);
+        release_object(o);
+        std::free(o);
         o = next;
     }
 }
@@ -30,14 +61,92 @@ size_t Heap::object_size(const ObjHeader* o) {
     case ObjKind::String: return sizeof(StringObj) + size_t(reinterpret_cast<const StringObj*>(o)->len);
     case ObjKind::Array: return sizeof(ArrayObj) + size_t(reinterpret_cast<const ArrayObj*>(o)->cap) * sizeof(Value);
     case ObjKind::BoxedInt: return sizeof(BoxedInt);
+    case ObjKind::Free:
+    case ObjKind::Storage: return 0;  // counted with its array
     }
     return 0;
 }
 
-void Heap::free_object(ObjHeader* o) {
-    if (o->kind == ObjKind::Array) std::free(reinterpret_cast<ArrayObj*>(o)->items);
-    std::free(o);
+// ---- cells and blocks ----
+
+Heap::Block* Heap::new_block() {
+    if (!pool_.empty()) {
+        Block* b = pool_.back();
+        pool_.pop_back();
+        return b;
+    }
+    void* m = mmap(nullptr, kBlockBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return nullptr;
+    ++blocks_mapped_;
+    return static_cast<Block*>(m);
 }
+
+void Heap::drop_block(Block* b) {
+    if (pool_.size() < kPoolBlocks) {
+        pool_.push_back(b);
+        return;
+    }
+    munmap(b, kBlockBytes);
+    --blocks_mapped_;
+}
+
+ObjHeader* Heap::alloc_cell(size_t bytes) {
+    const uint8_t cls = class_of_[(bytes + 15) / 16];
+    SizeClass& c = classes_[cls];
+    ObjHeader* o = c.free;
+    if (o) [[likely]] {
+        c.free = o->next;
+    } else if (c.bump + c.cell <= c.end) {
+        o = reinterpret_cast<ObjHeader*>(c.bump);
+        c.bump += c.cell;
+    } else {
+        return alloc_cell_slow(c, cls);
+    }
+    o->size_class = cls;
+    return o;
+}
+
+// The class's block is used up: start a new one.
+ObjHeader* Heap::alloc_cell_slow(SizeClass& c, uint8_t cls) {
+    Block* b = new_block();
+    if (!b) return nullptr;
+    b->size_class = cls;
+    b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
+    c.blocks.push_back(b);
+    c.bump = b->cells();
+    c.end = c.bump + size_t(b->num_cells) * c.cell;
+    auto* o = reinterpret_cast<ObjHeader*>(c.bump);
+    c.bump += c.cell;
+    o->size_class = cls;
+    return o;
+}
+
+void Heap::free_cell(ObjHeader* o) {
+    SizeClass& c = classes_[o->size_class];
+    o->kind = ObjKind::Free;
+    o->next = c.free;
+    c.free = o;
+}
+
+Value* Heap::alloc_storage(size_t cap) {
+    if (!cap) return nullptr;
+    if (!small_storage(cap)) return static_cast<Value*>(std::malloc(cap * sizeof(Value)));
+    ObjHeader* h = alloc_cell(sizeof(ObjHeader) + cap * sizeof(Value));
+    if (!h) return nullptr;
+    h->kind = ObjKind::Storage;
+    h->marked = false;
+    return reinterpret_cast<Value*>(h + 1);
+}
+
+void Heap::free_storage(Value* items, size_t cap) {
+    if (!items) return;
+    if (small_storage(cap))
+        free_cell(storage_header(items));
+    else
+        std::free(items);
+}
+
+// ---- objects ----
 
 bool Heap::reserve(size_t bytes) {
     if (live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_) collect();
@@ -49,16 +158,24 @@ bool Heap::reserve(size_t bytes) {
 
 void* Heap::allocate(size_t bytes, size_t extra, ObjKind kind) {
     if (!reserve(bytes + extra)) return nullptr;
-    auto* o = static_cast<ObjHeader*>(std::malloc(bytes));
+    ObjHeader* o;
+    if (bytes <= kMaxSmall) {
+        o = alloc_cell(bytes);
+    } else {
+        o = static_cast<ObjHeader*>(std::malloc(bytes));
+        if (o) {
+            o->size_class = kLargeClass;
+            o->next = large_;
+            large_ = o;
+        }
+    }
     if (!o) {
         live_bytes_ -= bytes + extra;
         return nullptr;
     }
-    o->next = objects_;
     o->kind = kind;
     o->marked = false;
     o->in_repr = false;
-    objects_ = o;
     return o;
 }
 
@@ -84,16 +201,13 @@ ArrayObj* Heap::new_array(int64_t len) {
     if (!a) return nullptr;
     a->len = len;
     a->cap = int64_t(cap);
-    a->items = nullptr;
-    if (cap) {
-        a->items = static_cast<Value*>(std::malloc(cap * sizeof(Value)));
-        if (!a->items) {  // leave a valid empty array for the sweeper
-            live_bytes_ -= cap * sizeof(Value);
-            a->len = a->cap = 0;
-            return nullptr;
-        }
-        std::fill(a->items, a->items + cap, Value::nil());
+    a->items = alloc_storage(cap);
+    if (cap && !a->items) {  // leave a valid empty array for the sweeper
+        live_bytes_ -= cap * sizeof(Value);
+        a->len = a->cap = 0;
+        return nullptr;
     }
+    std::fill(a->items, a->items + cap, Value::nil());
     return a;
 }
 
@@ -109,11 +223,13 @@ bool Heap::array_push(ArrayObj* a, Value v) {
         size_t extra = (new_cap - size_t(a->cap)) * sizeof(Value);
         // The array and v are reachable from the caller's roots while we collect.
         if (!reserve(extra)) return false;
-        auto* items = static_cast<Value*>(std::realloc(a->items, new_cap * sizeof(Value)));
+        Value* items = alloc_storage(new_cap);
         if (!items) {
             live_bytes_ -= extra;
             return false;
         }
+        if (a->len) std::memcpy(items, a->items, size_t(a->len) * sizeof(Value));
+        free_storage(a->items, size_t(a->cap));
         a->items = items;
         a->cap = int64_t(new_cap);
     }
@@ -121,13 +237,82 @@ bool Heap::array_push(ArrayObj* a, Value v) {
     return true;
 }
 
+// ---- collection ----
+
 void Heap::drain_mark_stack() {
     while (!mark_stack_.empty()) {
         ObjHeader* o = mark_stack_.back();
         mark_stack_.pop_back();
         if (o->kind == ObjKind::Array) {
             auto* a = reinterpret_cast<ArrayObj*>(o);
+            if (a->items && small_storage(size_t(a->cap))) storage_header(a->items)->marked = true;
             mark_range(a->items, a->items + a->len);
+        }
+    }
+}
+
+// A dead object's cell is about to be reused: free what it owns elsewhere
+// (small item storage is a cell of its own, swept like any other).
+void Heap::release_object(ObjHeader* o) {
+    if (o->kind != ObjKind::Array) return;
+    auto* a = reinterpret_cast<ArrayObj*>(o);
+    if (a->items && !small_storage(size_t(a->cap))) std::free(a->items);
+}
+
+// Rebuilds every class's free list from its blocks' dead cells; a block
+// with nothing live (other than the one being bump-allocated) is dropped.
+void Heap::sweep_small(size_t& live) {
+    for (uint8_t cls = 0; cls < num_classes_; ++cls) {
+        SizeClass& c = classes_[cls];
+        c.free = nullptr;
+        Block* bumping = c.blocks.empty() ? nullptr : c.blocks.back();
+        size_t kept = 0;
+        for (Block* b : c.blocks) {
+            char* end = b == bumping ? c.bump : b->cells() + size_t(b->num_cells) * c.cell;
+            ObjHeader* free = nullptr;
+            ObjHeader* last_free = nullptr;
+            bool any_live = false;
+            for (char* p = b->cells(); p < end; p += c.cell) {
+                auto* o = reinterpret_cast<ObjHeader*>(p);
+                if (o->kind != ObjKind::Free) {
+                    if (o->marked) {
+                        o->marked = false;
+                        any_live = true;
+                        live += object_size(o);
+                        continue;
+                    }
+                    release_object(o);
+                    o->kind = ObjKind::Free;
+                }
+                o->next = free;
+                free = o;
+                if (!last_free) last_free = o;
+            }
+            if (!any_live && b != bumping) {
+                drop_block(b);
+                continue;
+            }
+            if (free) {
+                last_free->next = c.free;
+                c.free = free;
+            }
+            c.blocks[kept++] = b;
+        }
+        c.blocks.resize(kept);
+    }
+}
+
+void Heap::sweep_large(size_t& live) {
+    ObjHeader** link = &large_;
+    while (ObjHeader* o = *link) {
+        if (o->marked) {
+            o->marked = false;
+            live += object_size(o);
+            link = &o->next;
+        } else {
+            *link = o->next;
+            release_object(o);
+            std::free(o);
         }
     }
 }
@@ -138,18 +323,9 @@ void Heap::collect() {
         r->trace(*this);
         drain_mark_stack();
     }
-    ObjHeader** link = &objects_;
     size_t live = 0;
-    while (ObjHeader* o = *link) {
-        if (o->marked) {
-            o->marked = false;
-            live += object_size(o);
-            link = &o->next;
-        } else {
-            *link = o->next;
-            free_object(o);
-        }
-    }
+    sweep_small(live);
+    sweep_large(live);
     live_bytes_ = live;
     next_collection_ = std::max(kMinCollectionBytes, live * 2);
 }

@@ -1,5 +1,12 @@
 // Heap objects and a precise, non-moving mark-and-sweep collector.
 //
+// Memory: objects and arrays' item storage up to kMaxSmall bytes live in
+// cells of size classes, carved from 64 KiB blocks mapped on their own
+// (bump allocation in the newest block, then free lists that the sweep
+// rebuilds; a block left empty goes back to a small pool or to the system).
+// Larger ones are malloc'd and kept on a list. No malloc per small object:
+// the allocation fast path is a free-list pop or a pointer bump.
+//
 // Why non-moving: machine code produced by later tiers may hold raw object
 // pointers in registers between safepoints; a collector that never moves
 // objects only needs those values to be visible as roots when it runs.
@@ -68,10 +75,31 @@ public:
     size_t collections() const { return collections_; }
     size_t total_allocated() const { return total_allocated_; }
     size_t max_bytes() const { return max_bytes_; }
+    size_t blocks_mapped() const { return blocks_mapped_; }  // 64 KiB blocks in use or pooled
+
+    static constexpr size_t kBlockBytes = size_t(64) << 10;
+    static constexpr size_t kMaxSmall = 4096;  // larger objects and storage are malloc'd
+    static constexpr uint8_t kLargeClass = 0xff;
 
 private:
+    struct Block;
+    struct SizeClass {
+        uint32_t cell = 0;               // bytes per cell
+        ObjHeader* free = nullptr;       // free cells, linked through next
+        char* bump = nullptr;            // the newest block's unused tail
+        char* end = nullptr;
+        std::vector<Block*> blocks;
+    };
+
     void* allocate(size_t bytes, size_t extra, ObjKind kind);  // extra: storage owned elsewhere
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
+    ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
+    ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);
+    void free_cell(ObjHeader* o);
+    Value* alloc_storage(size_t cap);  // an array's items
+    void free_storage(Value* items, size_t cap);
+    static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
+    static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }
     void mark_object(ObjHeader* o) {
         if (!o->marked) {
             o->marked = true;
@@ -79,10 +107,19 @@ private:
         }
     }
     void drain_mark_stack();
-    void free_object(ObjHeader* o);
+    void release_object(ObjHeader* o);  // what a dead object owns besides its cell
+    void sweep_small(size_t& live);
+    void sweep_large(size_t& live);
+    Block* new_block();
+    void drop_block(Block* b);
     static size_t object_size(const ObjHeader* o);
 
-    ObjHeader* objects_ = nullptr;
+    SizeClass classes_[32];
+    uint8_t num_classes_ = 0;
+    uint8_t class_of_[kMaxSmall / 16 + 1];  // (bytes + 15) / 16 -> size class
+    std::vector<Block*> pool_;  // empty blocks kept for reuse
+    size_t blocks_mapped_ = 0;
+    ObjHeader* large_ = nullptr;
     std::vector<RootSet*> roots_;
     std::vector<ObjHeader*> mark_stack_;
     size_t max_bytes_;

@@ -6,13 +6,16 @@
 
 namespace cpjit {
 
-enum class ObjKind : uint8_t { String, Array, BoxedInt };
+// Free and Storage never reach a Value: the heap's free cells and arrays'
+// item storage (runtime/heap.cpp).
+enum class ObjKind : uint8_t { String, Array, BoxedInt, Free, Storage };
 
 struct ObjHeader {
-    ObjHeader* next;  // all objects, for sweeping
+    ObjHeader* next;  // large objects: the list the sweep walks; free cells: the free list
     ObjKind kind;
     bool marked;
     bool in_repr;     // set while tostr/print is inside this array ([...])
+    uint8_t size_class;  // the heap's cell class, or Heap::kLargeClass
 };
 
 struct StringObj {
