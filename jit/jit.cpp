@@ -20,8 +20,6 @@ struct HelperAddress {
 };
 const HelperAddress kHelperAddresses[] = {
     {"cpjit_uop_generic", uint64_t(&cpjit_uop_generic)},
-    {"cpjit_uop_push_frame", uint64_t(&cpjit_uop_push_frame)},
-    {"cpjit_uop_pop_frame", uint64_t(&cpjit_uop_pop_frame)},
     {"cpjit_uop_values_equal", uint64_t(&cpjit_uop_values_equal)},
     {"cpjit_uop_return", uint64_t(&cpjit_uop_return)},
 };

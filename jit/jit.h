@@ -89,7 +89,7 @@ public:
 #if defined(__clang__)
     __attribute__((no_sanitize("function")))
 #endif
-    JitReturn enter(VM* vm, Value* sp, Value* base, const Trace& t) const {
+    JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const {
         return entry_(vm, sp, base, t.machine->entry());
     }
 

@@ -3,11 +3,8 @@
 // it when clang compiles them with -nostdlibinc).
 #pragma once
 
-#include "runtime/value.h"
+#include "runtime/call_stack.h"
 
-namespace cpjit {
-class VM;
-}
 
 namespace cpjit::jit {
 
@@ -28,10 +25,10 @@ struct JitReturn {
 #else
 #define CPJIT_PRESERVE_NONE  // g++ never calls these: the entry shim does
 #endif
-typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(VM* vm, Value* sp, Value* base);
+typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base);
 
 // The entry shim (a stencil with the C calling convention, compiled by
 // clang): g++-built code calls it, it calls the trace with preserve_none.
-typedef JitReturn JitEntryFn(VM* vm, Value* sp, Value* base, JitTraceFn* code);
+typedef JitReturn JitEntryFn(CallStack* vm, Value* sp, Value* base, JitTraceFn* code);
 
 }  // namespace cpjit::jit

@@ -252,7 +252,7 @@ private:
         }
         case UopOp::GUARD_TRUE_BOOL: case UopOp::GUARD_FALSE_BOOL: pop(); break;
         case UopOp::PUSH_FRAME: {
-            auto* callee = reinterpret_cast<const Function*>(u.operand);
+            auto* callee = reinterpret_cast<const CallSite*>(u.operand)->fn;
             std::vector<Fact> args(callee->num_locals(), of_kind(Kind::Nil));
             for (uint32_t i = callee->num_params; i-- > 0;) args[i] = pop();
             for (Fact& a : args) a.local = -1;  // names of the caller's frame

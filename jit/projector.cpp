@@ -114,11 +114,11 @@ public:
                 bool can_inline = !self && inline_.size() < opts_.max_inline_depth && callee != fn &&
                                   !on_inline_stack(callee) && callee != t_.fn;
                 if (!can_inline && (self || (entry && entry->from_entry))) {
-                    emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
+                    emit(UopOp::PUSH_FRAME, ins, 0, call_site(fn, i, callee), ins);
                     return end(UopOp::LINK_TRACE, ins, self ? &t_ : entry, self ? "recursive call: linked to itself" : fmt::format("call linked to trace {}", entry->id));
                 }
                 if (!can_inline) return stop(ins, "recursive or deep call");
-                emit(UopOp::PUSH_FRAME, ins, 0, uint64_t(uintptr_t(callee)), ins);
+                emit(UopOp::PUSH_FRAME, ins, 0, call_site(fn, i, callee), ins);
                 inline_.push_back({fn, i + 1});
                 fn = callee;
                 i = 0;
@@ -160,6 +160,10 @@ private:
         if (backward && !closes) return false;
         i = to;
         return true;
+    }
+
+    uint64_t call_site(Function* caller, uint32_t i, Function* callee) {
+        return uint64_t(uintptr_t(cache_.call_site(caller, i, callee)));
     }
 
     bool on_inline_stack(Function* f) const {
@@ -267,11 +271,28 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     if (parent) ++stats.side_traces;
     stats.uops_in_traces += t->uops.size();
     if (!parent) {  // side traces are reached through their exit only
-        if (fn->trace_at.size() < fn->code.size()) fn->trace_at.resize(fn->code.size(), nullptr);
+        size_slots(*fn);
         fn->trace_at[start] = t.get();
+        fn->machine_at[start] = t->machine ? t->machine->rx : nullptr;
     }
     traces_.push_back(std::move(t));
     return traces_.back().get();
+}
+
+void TraceCache::size_slots(Function& fn) {
+    if (fn.trace_at.size() == fn.code.size()) return;  // never resized again: frames point into machine_at
+    fn.trace_at.resize(fn.code.size(), nullptr);
+    fn.machine_at.resize(fn.code.size(), nullptr);
+}
+
+const CallSite* TraceCache::call_site(Function* caller, uint32_t call_index, Function* callee) const {
+    Instr* call = &caller->code[call_index];
+    auto it = call_sites_.find(call);
+    if (it != call_sites_.end()) return &it->second;
+    size_slots(*caller);
+    CallSite c{callee, call + 1, &caller->machine_at[call_index + 1], callee->num_params, callee->num_locals(),
+               callee->max_stack};
+    return &call_sites_.emplace(call, c).first->second;
 }
 
 Trace* TraceCache::rebuild(Trace& old) {

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include "runtime/call_stack.h"
 #include "runtime/program.h"
 
 namespace cpjit {
@@ -149,6 +151,10 @@ public:
     Trace* rebuild(Trace& old);
     static constexpr uint8_t kMaxRebuilds = 8;
 
+    // The CallSite of the call at caller's instruction call_index (PUSH_FRAME's
+    // operand): made once per call instruction.
+    const CallSite* call_site(Function* caller, uint32_t call_index, Function* callee) const;
+
     const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
     const Tier2Options& options() const { return opts_; }
     // The copy-and-patch JIT (nullptr unless opts.machine_code and the host
@@ -162,6 +168,9 @@ private:
     Tier2Options opts_;
     std::vector<std::unique_ptr<Trace>> traces_;
     std::unique_ptr<jit::Jit> jit_;
+    // Node-based: CallSites never move (machine code holds their addresses).
+    mutable std::unordered_map<const Instr*, CallSite> call_sites_;
+    static void size_slots(Function& fn);
 };
 
 // Passes (projector.cpp, optimizer.cpp).

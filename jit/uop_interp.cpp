@@ -10,64 +10,39 @@
 
 using namespace cpjit;
 
+namespace {
+VM* vm_of(CallStack* cs) { return static_cast<VM*>(cs); }
+}  // namespace
+
 extern "C" {
 
-bool cpjit_uop_generic(VM* vm, int32_t op, Value** sp) { return vm->trace_generic(Op(op), *sp); }
-
-Value* cpjit_uop_push_frame(VM* vm, Function* callee, Instr* call_ins, Value* sp, Value** base) {
-    return vm->trace_push_frame(callee, call_ins + 1, sp, *base);
-}
-
-Value* cpjit_uop_pop_frame(VM* vm, Value* sp, Value** base) { return vm->trace_pop_frame(sp, *base); }
+bool cpjit_uop_generic(CallStack* vm, int32_t op, Value** sp) { return vm_of(vm)->trace_generic(Op(op), *sp); }
 
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b) { return values_equal(Value::from_bits(a), Value::from_bits(b)); }
 
-cpjit_return_to cpjit_uop_return(VM* vm, Value* sp, Value** base, bool machine) {
-    return vm->trace_return(sp, *base, machine);
+cpjit_return_to cpjit_uop_return(CallStack* vm, Value* sp, Value** base, bool machine) {
+    return vm_of(vm)->trace_return(sp, *base, machine);
 }
 
 }  // extern "C"
 
 namespace cpjit {
 
-// Runs for every call in machine code: kept lean (one limit compare, one
-// stack bound compare).
-Value* VM::trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base) {
-    // Anything unusual (depth limit, growing the stack or the frame table)
-    // is left to Tier 1's call.
-    const uint32_t depth = depth_;
-    if (depth >= trace_depth_limit_) [[unlikely]]
-        return nullptr;
-    Value* callee_base = sp - callee->num_params;
-    Value* top = callee_base + callee->num_locals();
-    if (top + callee->max_stack > stack_ + stack_cap_) [[unlikely]]
-        return nullptr;
-    for (Value* p = callee_base + callee->num_params; p < top; ++p) *p = Value::nil();
-    frames_.data()[depth] = Frame{callee, ret_ip, callee_base};
-    depth_ = depth + 1;
-    base = callee_base;
-    return top;
-}
-
-Value* VM::trace_pop_frame(Value* sp, Value*& base) {
-    Value r = sp[-1];
-    sp = frames_[--depth_].base;
-    *sp++ = r;
-    base = frames_[depth_ - 1].base;
-    return sp;
-}
-
 cpjit_return_to VM::trace_return(Value* sp, Value*& base, bool machine) {
     const uint32_t depth = depth_;
     if (depth < 2) [[unlikely]]
         return {nullptr, sp};  // main returns: Tier 1 ends the run
-    const Frame* frames = frames_.data();
-    const Frame& callee = frames[depth - 1];
-    const Frame& caller = frames[depth - 2];
+    const Frame& callee = frames_[depth - 1];
+    const Frame& caller = frames_[depth - 2];
     Trace* t = traces_->at(caller.fn, uint32_t(callee.ret_ip - caller.fn->code.data()));
     if (!t || (machine && !t->machine)) return {nullptr, sp};
     void* next = machine ? static_cast<void*>(t->machine->rx) : static_cast<void*>(t);
-    return {next, trace_pop_frame(sp, base)};
+    Value r = sp[-1];
+    sp = callee.base;
+    *sp++ = r;
+    depth_ = depth - 1;
+    base = caller.base;
+    return {next, sp};
 }
 
 bool VM::trace_generic(Op op, Value*& sp) {
@@ -195,7 +170,7 @@ bool VM::grow_return_trace() {
 
 VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
     jit::Jit* jit = traces_->jit();
-    jit::JitReturn r = jit->enter(this, sp, frames_[depth_ - 1].base, *t);
+    jit::JitReturn r = jit->enter(static_cast<CallStack*>(this), sp, frames_[depth_ - 1].base, *t);
     auto* rec = static_cast<jit::JitExitRecord*>(const_cast<void*>(r.exit));
     if (rec->link_to) {  // a LINK_TRACE to a trace that had no machine code when this one was compiled
         if (rec->link_to->machine) jit->link_exit(*rec, *rec->link_to);  // now it has: jump there directly
@@ -223,7 +198,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
 #define END_UOP break;
 #define SP sp
 #define BASE base
-#define VMP this
+#define VMP static_cast<CallStack*>(this)
 #define ARG (u->arg)
 #define OPERAND (u->operand)
 #define ORIGIN (u->origin)
@@ -235,6 +210,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
         continue;           \
     }
 #define IN_MACHINE_CODE false
+#define SHORT_LOOP
 #define GOTO_DYNAMIC(p)                                    \
     {                                                      \
         t = static_cast<Trace*>(p);                        \
@@ -269,6 +245,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
 #undef GOTO_TRACE
 #undef GOTO_DYNAMIC
 #undef IN_MACHINE_CODE
+#undef SHORT_LOOP
         }
         ++u;
         continue;

@@ -29,9 +29,11 @@ VM::VM(Program& prog, const RunOptions& opts)
     heap_.add_roots(&prog_);
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
+    stack_end_ = stack_ + stack_cap_;
     sp_ = stack_;
-    frames_.resize(kInitialFrames);
-    trace_depth_limit_ = uint32_t(std::min<size_t>(frames_.size(), opts_.max_depth));
+    frame_store_.resize(kInitialFrames);
+    frames_ = frame_store_.data();
+    trace_depth_limit_ = uint32_t(std::min<size_t>(frame_store_.size(), opts_.max_depth));
 }
 
 VM::~VM() { std::free(stack_); }
@@ -51,13 +53,15 @@ bool VM::grow_stack(size_t need) {
     sp_ = fresh + (sp_ - stack_);
     stack_ = fresh;
     stack_cap_ = cap;
+    stack_end_ = stack_ + cap;
     return true;
 }
 
 bool VM::grow_frames() {
-    frames_.resize(std::min<size_t>(frames_.size() * 2, size_t(opts_.max_depth) + 1));
-    trace_depth_limit_ = uint32_t(std::min<size_t>(frames_.size(), opts_.max_depth));
-    return depth_ < frames_.size();
+    frame_store_.resize(std::min<size_t>(frame_store_.size() * 2, size_t(opts_.max_depth) + 1));
+    frames_ = frame_store_.data();
+    trace_depth_limit_ = uint32_t(std::min<size_t>(frame_store_.size(), opts_.max_depth));
+    return depth_ < frame_store_.size();
 }
 
 void VM::report_error(const Instr* at) {
@@ -190,7 +194,7 @@ int VM::run() {
     bool ok = prog_.materialize(heap_);
     if (ok) {
         for (uint32_t i = 0; i < main.num_locals(); ++i) stack_[i] = Value::nil();
-        frames_[0] = Frame{&main, nullptr, stack_};
+        frames_[0] = Frame{&main, nullptr, stack_, nullptr};
         depth_ = 1;
         if (main.num_locals() + main.max_stack > stack_cap_ && !grow_stack(main.num_locals() + main.max_stack)) ok = false;
     }

@@ -87,9 +87,12 @@ struct Function {
     std::vector<SourcePos> pos;  // one per instruction
     SourcePos decl;              // the .func line (for errors about the function)
     uint32_t max_stack = 0;      // operand stack depth bound (set by the verifier)
-    // Tier 2: traces starting at an instruction (sized when the first one is
-    // installed) and the hotness of the function's entry.
+    // Tier 2: traces starting at an instruction, and the machine code of
+    // each (what frames returning there jump to: Frame::ret_code points at
+    // these slots), both sized to the code once, when first needed; and the
+    // hotness of the function's entry.
     std::vector<Trace*> trace_at;
+    std::vector<void*> machine_at;
     uint32_t entry_count = 0;
 
     uint32_t num_locals() const { return uint32_t(local_names.size()); }

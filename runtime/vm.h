@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/call_stack.h"
 #include "runtime/errors.h"
 #include "runtime/heap.h"
 #include "runtime/program.h"
@@ -34,13 +35,7 @@ struct RunStats {
     uint64_t instructions_executed = 0;
 };
 
-struct Frame {
-    Function* fn;
-    Instr* ret_ip;  // where the caller resumes (just after its call)
-    Value* base;          // locals, then the operand stack
-};
-
-class VM final : public RootSet {
+class VM final : public CallStack, public RootSet {
 public:
     VM(Program& prog, const RunOptions& opts);
     ~VM();
@@ -59,8 +54,6 @@ public:
 
     // Tier 2's helpers (jit/uop_interp.cpp; called from uop bodies through
     // the C functions of jit/uop_helpers.h).
-    Value* trace_push_frame(Function* callee, Instr* ret_ip, Value* sp, Value*& base);
-    Value* trace_pop_frame(Value* sp, Value*& base);
     cpjit_return_to trace_return(Value* sp, Value*& base, bool machine);
     bool trace_generic(Op op, Value*& sp);
 
@@ -98,9 +91,7 @@ private:
     Value* stack_ = nullptr;
     size_t stack_cap_ = 0;
     Value* sp_ = nullptr;  // synced from the interpreter before anything that may collect
-    std::vector<Frame> frames_;
-    uint32_t depth_ = 0;
-    uint32_t trace_depth_limit_ = 0;  // min(frames_.size(), max_depth): past it traces let Tier 1 call
+    std::vector<Frame> frame_store_;  // CallStack::frames_ points into it
     RtError err_;
     std::string scratch_;  // text of print/tostr
     RunStats stats_;

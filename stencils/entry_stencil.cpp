@@ -5,7 +5,7 @@
 // callee-saved register here, so the trace may use them all.
 #include "stencils/stencil.h"
 
-extern "C" cpjit::jit::JitReturn cpjit_stencil_ENTRY(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value* base,
+extern "C" cpjit::jit::JitReturn cpjit_stencil_ENTRY(cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base,
                                                      cpjit::jit::JitTraceFn* code) {
     return code(vm, sp, base);
 }

@@ -38,4 +38,4 @@ extern char _JIT_LINK_TARGET[] __attribute__((weak));
     } while (0)
 
 #define JIT_STENCIL(name) \
-    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::VM* vm, cpjit::Value* sp, cpjit::Value* base)
+    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base)

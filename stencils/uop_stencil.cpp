@@ -42,6 +42,7 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 #define GOTO_TRACE() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_DYNAMIC(p) JIT_GOTO(reinterpret_cast<cpjit::jit::JitTraceFn*>(p))
 #define IN_MACHINE_CODE true
+#define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 #include "jit/uop_bodies.inc"
     JIT_GOTO(_JIT_CONTINUE);
 }

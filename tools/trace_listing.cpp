@@ -200,8 +200,8 @@ Meaning Lister::meaning(const PatchedHole& h) const {
             return {"address of global " + g, "&global:" + g, true};
         }
         case UopOp::PUSH_FRAME: {
-            const std::string& f = reinterpret_cast<const Function*>(u->operand)->name;
-            return {"function " + f, "&function:" + f, true};
+            const std::string& f = reinterpret_cast<const CallSite*>(u->operand)->fn->name;
+            return {"call site of function " + f, "&call_site:" + f, true};
         }
         case UopOp::LINK_TRACE: {
             uint32_t id = reinterpret_cast<const Trace*>(u->operand)->id;
