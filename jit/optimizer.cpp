@@ -233,7 +233,7 @@ private:
             pop();
             pop();
             break;
-        case UopOp::GENERIC: {
+        case UopOp::GENERIC: case UopOp::APUSH: case UopOp::LEN: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();
             for (int i = 0; i < info.pushes; ++i) push(of_kind(generic_result(Op(u.arg))));

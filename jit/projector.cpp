@@ -137,6 +137,11 @@ public:
                 i = inline_.back().resume;
                 inline_.pop_back();
                 break;
+            case Op::APush:
+            case Op::Len:
+                emit(ins->op == Op::APush ? UopOp::APUSH : UopOp::LEN, ins, int32_t(ins->op), 0, ins);
+                ++i;
+                break;
             default:  // everything else runs through the shared semantics
                 emit(UopOp::GENERIC, ins, int32_t(base_op(ins->op)), 0, ins);
                 ++i;
