@@ -9,7 +9,7 @@
 namespace cpjit {
 
 namespace {
-constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // first collection at 8 MiB
+constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // allocated between collections, at least
 constexpr size_t kPoolBlocks = 64;                       // empty blocks kept: 4 MiB
 }  // namespace
 
@@ -327,7 +327,10 @@ void Heap::collect() {
     sweep_small(live);
     sweep_large(live);
     live_bytes_ = live;
-    next_collection_ = std::max(kMinCollectionBytes, live * 2);
+    // At least 8 MiB, and at least as much as is live, to allocate before
+    // the next collection: marking a large live set costs about what the
+    // allocation it makes room for does.
+    next_collection_ = live + std::max(kMinCollectionBytes, live);
 }
 
 }  // namespace cpjit

@@ -103,7 +103,7 @@ private:
     void mark_object(ObjHeader* o) {
         if (!o->marked) {
             o->marked = true;
-            mark_stack_.push_back(o);
+            if (o->kind == ObjKind::Array) mark_stack_.push_back(o);  // only arrays hold values
         }
     }
     void drain_mark_stack();
