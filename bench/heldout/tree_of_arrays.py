@@ -55,7 +55,7 @@ def count_range(node, lo, hi):
 def main():
     rounds = 0
     x = 2024
-    while rounds < 3:
+    while rounds < 2:
         root = None
         n = 40000
         i = 0
