@@ -32,7 +32,7 @@ def find(words, w):
 def main():
     words = []
     counts = []
-    n = 150000
+    n = 100000
     x = 7
     total_len = 0
     line = ""
