@@ -233,7 +233,8 @@ private:
             pop();
             pop();
             break;
-        case UopOp::GENERIC: case UopOp::APUSH: case UopOp::LEN: {
+        case UopOp::GENERIC: case UopOp::APUSH: case UopOp::LEN:
+        case UopOp::BAND: case UopOp::BOR: case UopOp::BXOR: case UopOp::SHR: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();
             for (int i = 0; i < info.pushes; ++i) push(of_kind(generic_result(Op(u.arg))));

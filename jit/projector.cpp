@@ -57,6 +57,19 @@ constexpr UopForm kForms[] = {
     {Op::Not, {}, 0, UopOp::NOT},
 };
 
+// Instructions whose uop has its own fast path and GENERIC's helper for the rest.
+UopOp fast_path_uop(Op op) {
+    switch (op) {
+    case Op::APush: return UopOp::APUSH;
+    case Op::Len: return UopOp::LEN;
+    case Op::BAnd: return UopOp::BAND;
+    case Op::BOr: return UopOp::BOR;
+    case Op::BXor: return UopOp::BXOR;
+    case Op::Shr: return UopOp::SHR;
+    default: return UopOp::GENERIC;
+    }
+}
+
 const UopForm* form_of(Op op) {
     for (const UopForm& f : kForms)
         if (f.op == op) return &f;
@@ -137,9 +150,8 @@ public:
                 i = inline_.back().resume;
                 inline_.pop_back();
                 break;
-            case Op::APush:
-            case Op::Len:
-                emit(ins->op == Op::APush ? UopOp::APUSH : UopOp::LEN, ins, int32_t(ins->op), 0, ins);
+            case Op::APush: case Op::Len: case Op::BAnd: case Op::BOr: case Op::BXor: case Op::Shr:
+                emit(fast_path_uop(ins->op), ins, int32_t(ins->op), 0, ins);
                 ++i;
                 break;
             default:  // everything else runs through the shared semantics
