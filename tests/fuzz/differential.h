@@ -3,15 +3,20 @@
 // in process, compared byte for byte with the first, under a hang budget.
 //
 // Hang budget: a configuration may take at most factor x the reference run's
-// wall time plus a constant. A VM cannot be interrupted from outside (no
+// time plus a constant, counted in the CPU time of the thread that runs the
+// VM (wall time would turn a busy machine, where a niced campaign waits for
+// the CPU, into false hangs). A VM cannot be interrupted from outside (no
 // instruction budget, and machine code never polls), so a watchdog thread
-// enforces it: when a run passes its deadline the watchdog writes the
-// program and the configuration to fd 2 (and to a file, when asked), then
-// ends the process. A hung run is a failure like a mismatch; with libFuzzer
-// the end is abort(), so libFuzzer saves the input as a crash artifact.
+// enforces it: it samples the running thread's CPU clock every 10 ms, and
+// when a run passes its budget it writes the program and the configuration
+// to fd 2 (and to a file, when asked), then ends the process. A hung run is
+// a failure like a mismatch; with libFuzzer the end is abort(), so libFuzzer
+// saves the input as a crash artifact.
 #pragma once
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,8 +31,15 @@
 
 namespace cpjit_fuzz {
 
+// The CPU time the calling thread has used, in seconds.
+inline double thread_cpu_seconds(clockid_t clock = CLOCK_THREAD_CPUTIME_ID) {
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
 struct HangBudget {
-    double factor = 10.0;     // x the reference run's time
+    double factor = 10.0;     // x the reference run's CPU time
     double constant_s = 1.0;  // plus this (start-up, trace compiles, a busy machine)
     double reference_s = 60;  // the reference itself (a generator bug if it takes longer)
 };
@@ -46,10 +58,11 @@ public:
         save_path_ = std::move(save_path);
         on_hang_ = on_hang;
     }
+    // Called by the thread about to run the program: its CPU time is watched.
     void arm(double seconds, const std::string& program, const std::string& what) {
         std::lock_guard<std::mutex> l(m_);
-        deadline_ = std::chrono::steady_clock::now() +
-                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+        if (pthread_getcpuclockid(pthread_self(), &clock_) != 0) clock_ = CLOCK_MONOTONIC;
+        deadline_ = thread_cpu_seconds(clock_) + seconds;
         budget_s_ = seconds;
         program_ = program;
         what_ = what;
@@ -71,9 +84,8 @@ private:
                 cv_.wait(l);
                 continue;
             }
-            if (cv_.wait_until(l, deadline_) == std::cv_status::timeout && armed_ &&
-                std::chrono::steady_clock::now() >= deadline_)
-                report_and_end();
+            cv_.wait_for(l, std::chrono::milliseconds(10));
+            if (armed_ && thread_cpu_seconds(clock_) >= deadline_) report_and_end();
         }
     }
 
@@ -81,7 +93,7 @@ private:
     // fd 2 (the run has C stdio's stderr swapped for a memory stream).
     [[noreturn]] void report_and_end() {
         std::string msg = "==== HANG: [" + what_ + "] ran past its budget of " + std::to_string(budget_s_) +
-                          " s\n==== program:\n" + program_ + "\n";
+                          " s of CPU time\n==== program:\n" + program_ + "\n";
         if (!save_path_.empty() && write_file(save_path_, program_))
             msg += "==== saved to " + save_path_ + "\n";
         write_all(2, msg);
@@ -105,7 +117,8 @@ private:
     std::mutex m_;
     std::condition_variable cv_;
     bool armed_ = false;
-    std::chrono::steady_clock::time_point deadline_;
+    clockid_t clock_ = CLOCK_MONOTONIC;  // the watched thread's CPU clock
+    double deadline_ = 0;               // on that clock, in seconds
     double budget_s_ = 0;
     std::string program_, what_, save_path_;
     OnHang on_hang_ = OnHang::Abort;
@@ -151,7 +164,7 @@ inline std::vector<Config> all_configs(uint32_t threshold, size_t heap) {
 // How a program went in one configuration.
 struct Run {
     Outcome outcome;
-    double seconds = 0;
+    double seconds = 0;  // CPU time of the running thread
 };
 
 // Loads `text` afresh (running mutates a program) and runs it under the
@@ -161,10 +174,10 @@ Run run_watched(const std::string& text, const Config& cfg, double budget_s, Loa
     cpjit::Program p;
     load(p);
     Watchdog::instance().arm(budget_s, text, cfg.name);
-    auto t0 = std::chrono::steady_clock::now();
+    double t0 = thread_cpu_seconds();
     Run r;
     r.outcome = run_captured(p, cfg.opts);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.seconds = thread_cpu_seconds() - t0;
     Watchdog::instance().disarm();
     return r;
 }
