@@ -116,8 +116,8 @@ report() {
             "$(sed -nE 's/.* ([0-9.]+) programs\/s.*/\1/p' <<<"$line")" "$(cat "$dir/diff_driver.state" 2>/dev/null)"
     else
         local execs rate cov ft now
-        execs=$(sed -nE 's/^stat::number_of_executed_units: ([0-9]+)/\1/p' "$log")
-        rate=$(sed -nE 's/^stat::average_exec_per_sec: ([0-9]+)/\1/p' "$log")
+        execs=$(sed -nE 's/^stat::number_of_executed_units: +([0-9]+)/\1/p' "$log")
+        rate=$(sed -nE 's/^stat::average_exec_per_sec: +([0-9]+)/\1/p' "$log")
         cov=$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -nE 's/.*cov: ([0-9]+) ft: ([0-9]+).*/cov \1, ft \2/p')
         now=$(corpus_size "$dir/$t")
         printf '%-20s executions %s, execs/s %s, %s, corpus %s (+%s new)\n' "$t" "${execs:-?}" "${rate:-?}" \
