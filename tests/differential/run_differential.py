@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Differential testing of the tiers on random programs (gen_program.py).
+"""Differential testing of the tiers on random programs, through the cpjit
+command line (each run a process).
 
-  run_differential.py --cpjit build/cpjit --count N --seed S [--save DIR]
+  run_differential.py --cpjit build/cpjit --generator build/tests/diff_driver \
+      --count N --seed S [--save DIR]
 
-For each of N programs (seeds S, S+1, ...) runs `cpjit run --jit=off` and
-then every Tier-2 configuration below, and requires the same stdout, stderr
-and exit code byte for byte. A mismatch prints the seed, the configuration
-and a short diff, and (with --save DIR) writes the program to
-DIR/seed-N.cpasm with the reference output next to it. The last line is
-always `N passed, M failed` (a program passes when every configuration
-agrees with --jit=off).
+The program for seed N is `diff_driver --print N` (tests/fuzz/program_gen.cpp,
+the one generator; diff_driver itself runs the same programs in process,
+faster). For each of N programs (seeds S, S+1, ...) runs `cpjit run
+--jit=off` and then every Tier-2 configuration below, and requires the same
+stdout, stderr and exit code byte for byte, each within the hang budget:
+--hang-factor (10) x the --jit=off run's wall time + --hang-constant (5 s,
+process start-up and a busy machine). A run past its budget is a HANG, a
+failure like a mismatch. A failure prints the seed, the configuration and a
+short diff, and (with --save DIR) writes the program to DIR/seed-N.cpasm
+with the reference output next to it. The last line is always `N passed, M
+failed` (a program passes when every configuration agrees with --jit=off).
 
 The count defaults to the environment variable CPJIT_DIFF_COUNT, else
 --default-count (300; the ctest passes a smaller one under an emulator).
@@ -27,8 +33,6 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import gen_program  # noqa: E402
 
 CONFIGS = [
     ["--jit=uops"],
@@ -36,15 +40,19 @@ CONFIGS = [
     ["--jit=uops", "--jit-threshold=1", "--opt=0"],
     ["--jit=uops", "--jit-threshold=2"],
     ["--jit=on", "--jit-threshold=1"],
+    ["--jit=on", "--jit-threshold=2"],
+    ["--jit=on"],
 ]
 # Every run gets these too: a generated program never needs much memory.
 COMMON = ["--max-heap=512M"]
 
 
 def run(cmd, timeout):
+    """(stdout, stderr, exit code, seconds), or None past the timeout."""
+    start = time.monotonic()
     try:
         p = subprocess.run(cmd, capture_output=True, timeout=timeout)
-        return p.stdout, p.stderr, p.returncode
+        return p.stdout, p.stderr, p.returncode, time.monotonic() - start
     except subprocess.TimeoutExpired:
         return None
 
@@ -60,7 +68,8 @@ def short_diff(name, want, got, limit=12):
 
 def check_one(seed, args, cpjit, emulator, tmpdir):
     """Returns (seed, None) when every tier agrees, else (seed, report)."""
-    text = gen_program.generate(seed)
+    gen = subprocess.run([*emulator, args.generator, "--print", str(seed)], capture_output=True, check=True)
+    text = gen.stdout.decode()
     path = os.path.join(tmpdir, "seed-%d.cpasm" % seed)
     with open(path, "w") as f:
         f.write(text)
@@ -78,11 +87,13 @@ def compare(seed, args, cpjit, emulator, path, text):
         return seed, "seed %d: --jit=off exit code %d (generator bug?):\n%s" % (
             seed, ref[2], ref[1].decode("utf-8", "replace")[:600]), text, ref
     problems = []
+    budget = args.hang_factor * ref[3] + args.hang_constant
     for cfg in CONFIGS:
-        got = run([*emulator, cpjit, "run", *cfg, *COMMON, path], args.timeout)
+        got = run([*emulator, cpjit, "run", *cfg, *COMMON, path], budget)
         flags = " ".join(cfg)
         if got is None:
-            problems.append("  [%s] timed out" % flags)
+            problems.append("  [%s] HANG: ran past its budget of %.1f s (--jit=off took %.2f s)" % (
+                flags, budget, ref[3]))
             continue
         parts = []
         if got[2] != ref[2]:
@@ -94,13 +105,14 @@ def compare(seed, args, cpjit, emulator, path, text):
         if parts:
             problems.append("  [%s]\n%s" % (flags, "\n".join(parts)))
     if problems:
-        return seed, "MISMATCH seed %d:\n%s" % (seed, "\n".join(problems)), text, ref
+        return seed, "FAILED seed %d (mismatch or hang):\n%s" % (seed, "\n".join(problems)), text, ref
     return seed, None, text, ref
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--generator", required=True, help="diff_driver, whose --print SEED writes the program")
     ap.add_argument("--count", type=int, default=None,
                     help="programs to run (default: $CPJIT_DIFF_COUNT, else --default-count)")
     ap.add_argument("--default-count", type=int, default=300)
@@ -111,13 +123,17 @@ def main():
     ap.add_argument("--config", action="append", metavar="FLAGS",
                     help="a Tier-2 configuration to compare (repeatable; replaces the default set), "
                          "e.g. --config='--jit=uops --jit-threshold=5'")
-    ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "60")))
+    ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "60")),
+                    help="limit of the --jit=off run (past it: a generator bug)")
+    ap.add_argument("--hang-factor", type=float, default=10.0)
+    ap.add_argument("--hang-constant", type=float, default=5.0)
     args = ap.parse_args()
     if args.config:
         CONFIGS[:] = [shlex.split(c) for c in args.config]
     if args.count is None:
         args.count = int(os.environ.get("CPJIT_DIFF_COUNT") or args.default_count)
     cpjit = os.path.abspath(args.cpjit)
+    args.generator = os.path.abspath(args.generator)
     emulator = shlex.split(args.emulator)
     start = time.time()
     passed = failed = 0

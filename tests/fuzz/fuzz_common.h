@@ -72,7 +72,7 @@ inline Outcome run_captured(cpjit::Program& prog, const cpjit::RunOptions& opts)
 
 // A run configuration as the command line would set it (tools/cpjit_main.cpp).
 struct Config {
-    const char* name;  // the cpjit run flags it stands for
+    std::string name;  // the cpjit run flags it stands for
     cpjit::RunOptions opts;
 };
 

@@ -13,8 +13,17 @@
 // are reset past a small length, and arrays only ever hold scalars, fresh
 // nil arrays or themselves, so printing stays small.
 // Runtime errors are allowed (every tier must report the same one): planted
-// ones behind an iteration count in a hot loop, and natural ones (overflow at
-// the int64 edges, a nan `toint` ...).
+// ones behind an iteration count in a hot loop (some three calls deep), and
+// natural ones (overflow at the int64 edges, a nan `toint` ...).
+//
+// Shapes aimed at Tier 2's entry and exit points (issue 18 hung on the first
+// one combined with the second): loops entered at their condition (a forward
+// `jmp` to the test at the bottom), calls in hot loops whose results change
+// type at a chosen iteration (`sw`), ints that cross the 48-bit inline/boxed
+// boundary or int64's edge at a chosen iteration, and errors raised in the
+// innermost of three calls (`deep3` -> `deep2` -> `deep1`) at a chosen
+// iteration. A chosen iteration is picked around the default trace threshold
+// (64) and the loop's end, so it comes after traces were built.
 #include "tests/fuzz/program_gen.h"
 
 #include <vector>
@@ -139,6 +148,11 @@ private:
     void stmt(int d);
     void loop(int d);
     void planted_error();
+    void loop_test(const std::string& ctr, unsigned trips, const std::string& jump);
+    void call_changes_type();
+    void cross_int_edge();
+    void deep_error();
+    unsigned chosen_iteration();
 
     // ---- functions ----
     void gen_helper(size_t index);
@@ -148,6 +162,9 @@ private:
     Bytes& b_;
     std::vector<Func> helpers_;  // helpers_[i] may call helpers_[j], j > i
     bool has_rec_ = false;
+    bool has_sw_ = false;    // sw i k: 2 while i < k, then 2.5
+    int deep_error_ = -1;    // the error deep1 raises, or -1: no deep chain
+    std::vector<unsigned> trips_;  // trip counts of the enclosing loops
     size_t callable_from_ = 0;   // index of the first helper the current function may call
     Func* f_ = nullptr;
     std::vector<std::string> live_ctrs_;
@@ -437,7 +454,10 @@ void Gen::block(int d, unsigned max_stmts) {
 }
 
 void Gen::stmt(int d) {
-    switch (b_.below(16)) {
+    switch (b_.below(20)) {
+    case 16: call_changes_type(); return;
+    case 17: case 18: cross_int_edge(); return;
+    case 19: deep_error(); return;
     case 14: case 15: {  // a call whose result is kept (or printed)
         if (helpers_.size() <= callable_from_ && !has_rec_) return;
         static const T kinds[] = {Int, Float, Str, Any};
@@ -602,28 +622,109 @@ void Gen::loop(int d) {
     while (trips > 1 && (mult_ * trips > kMaxMult || !budget(uint64_t(trips) * 20))) trips /= 3;
     std::string c = "c" + std::to_string(++ctrs_);
     f_->locals.push_back({c, kNumTypes});  // a counter: not writable, readable inside only
-    std::string top = label(), end = label();
+    // Entered at the condition (test at the bottom, a forward jmp to it) or
+    // at the top (test first, jmp back to it).
+    bool at_cond = b_.chance(45);
+    std::string top = label(), end = label(), cond = label();
     emit("const 0");
     emit("store " + c);
+    if (at_cond) emit("jmp " + cond);
     place(top);
     uint64_t saved = mult_;
     mult_ *= trips;
-    emit("load " + c);
-    emit("const " + std::to_string(trips));
-    emit("lt");
-    emit("jf " + end);
+    if (!at_cond) loop_test(c, trips, "jf " + end);
     live_ctrs_.push_back(c);
+    trips_.push_back(trips);
     ++loop_depth_;
     block(d + 1, 5);
     --loop_depth_;
+    trips_.pop_back();
     live_ctrs_.pop_back();
     emit("load " + c);
     emit("const 1");
     emit("add");
     emit("store " + c);
-    emit("jmp " + top);
+    if (at_cond) {
+        place(cond);
+        loop_test(c, trips, "jt " + top);
+    } else {
+        emit("jmp " + top);
+    }
     mult_ = saved;
     place(end);
+}
+
+void Gen::loop_test(const std::string& ctr, unsigned trips, const std::string& jump) {
+    emit("load " + ctr);
+    emit("const " + std::to_string(trips));
+    emit("lt");
+    emit(jump);
+}
+
+// An iteration of the innermost loop: early (before a trace exists at the
+// default threshold), around the threshold, or late (well after it).
+unsigned Gen::chosen_iteration() {
+    unsigned trips = trips_.empty() ? 1 : trips_.back();
+    static const unsigned kPicks[] = {0, 1, 2, 63, 64, 65, 66, 100, 130};
+    unsigned k = b_.chance(25) ? trips - 1 - b_.below(3) : kPicks[b_.below(count(kPicks))];
+    return k < trips ? k : trips / 2;
+}
+
+// v = v OP sw(c, K): a call whose result is an int until iteration K of the
+// innermost loop and a float from then on, so v (a Num local) changes type
+// after traces were built on the int.
+void Gen::call_changes_type() {
+    auto ns = writable(Num);
+    if (ns.empty() || live_ctrs_.empty()) return;
+    static const char* const ops[] = {"add", "sub", "mod", "idiv", "div"};  // mul would overflow
+    has_sw_ = true;
+    const std::string& v = pick(ns);
+    emit("load " + v);
+    emit("load " + live_ctrs_.back());
+    emit("const " + std::to_string(chosen_iteration()));
+    emit("call sw");
+    add_cost(8);
+    emit(ops[b_.below(count(ops))]);
+    emit("store " + v);
+}
+
+// An int local set to BASE + c (or BASE - c, or STEP * c) where the value
+// crosses +-2^47 (inline to boxed) or int64's edge (an overflow error) at
+// iteration K of the innermost loop.
+void Gen::cross_int_edge() {
+    auto is = writable(Int);
+    if (is.empty() || live_ctrs_.empty()) return;
+    const std::string& v = pick(is);
+    const std::string& c = live_ctrs_.back();
+    long long k = chosen_iteration();
+    constexpr long long kP47 = 1LL << 47, kMax = 0x7FFFFFFFFFFFFFFFLL;
+    switch (b_.below(errors_left_ ? 5 : 4)) {
+    case 0: emit("const " + std::to_string(kP47 - k)); emit("load " + c); emit("add"); break;
+    case 1: emit("const " + std::to_string(-kP47 + k - 1)); emit("load " + c); emit("sub"); break;
+    case 2: emit("const " + std::to_string(kP47 / (k + 1) + 1)); emit("load " + c); emit("mul"); break;
+    case 3:  // back and forth across 2^47 every iteration
+        emit("const " + std::to_string(kP47 - 1)); emit("load " + c); emit("const 1"); emit("band"); emit("add");
+        break;
+    default:
+        --errors_left_;
+        emit("const " + std::to_string(kMax - k)); emit("load " + c); emit("add");
+        break;
+    }
+    emit("store " + v);
+}
+
+// deep3(c, K) calls deep2 calls deep1, which raises this program's planted
+// error when c == K: the error's traceback crosses three frames that Tier 2
+// may have inlined into the loop's trace.
+void Gen::deep_error() {
+    if (!errors_left_ || live_ctrs_.empty()) return;
+    --errors_left_;
+    if (deep_error_ < 0) deep_error_ = int(b_.below(5));
+    emit("load " + live_ctrs_.back());
+    emit("const " + std::to_string(chosen_iteration()));
+    emit("call deep3");
+    add_cost(30);
+    emit("pop");
 }
 
 // An error raised at one iteration of the innermost loop (or at once
@@ -695,6 +796,23 @@ void Gen::gen_helper(size_t index) {
     finish(h.ret);
 }
 
+// deep3 i k -> deep2 i k -> deep1 i k, which raises error `kind` when i == k
+// (returns i otherwise).
+std::string deep_chain(int kind) {
+    static const char* const kErrors[] = {
+        "    const 1\n    const 0\n    idiv\n",           // division by zero
+        "    const \"a\"\n    load i\n    add\n",        // type error
+        "    const 1\n    newarray\n    const 5\n    aget\n",  // index out of range
+        "    const 9223372036854775807\n    load k\n    const 1\n    bor\n    add\n",  // overflow
+        "    const nan\n    toint\n"};
+    std::string s = ".func deep1 i k\n    load i\n    load k\n    eq\n    jf L0\n" + std::string(kErrors[kind]) +
+                    "    pop\nL0:\n    load i\n    ret\n.end\n";
+    for (int n = 2; n <= 3; ++n)
+        s += ".func deep" + std::to_string(n) + " i k\n    load i\n    load k\n    call deep" + std::to_string(n - 1) +
+             "\n    const 1\n    add\n    ret\n.end\n";
+    return s;
+}
+
 std::string Gen::run() {
     p_edge_ = 2 + b_.below(20);
     max_depth_ = 2 + b_.below(3);
@@ -750,6 +868,10 @@ std::string Gen::run() {
         out += ".func rec d\n    load d\n    const 0\n    le\n    jf L0\n    gload g_int\n    ret\nL0:\n"
                "    load d\n    const 1\n    sub\n    call rec\n    load d\n    add\n    ret\n.end\n";
     }
+    if (has_sw_)
+        out += ".func sw i k\n    load i\n    load k\n    lt\n    jf L0\n    const 2\n    ret\nL0:\n"
+               "    const 2.5\n    ret\n.end\n";
+    if (deep_error_ >= 0) out += deep_chain(deep_error_);
     for (const Func& h : helpers_) write(h);
     write(main);
     return out;
