@@ -287,10 +287,12 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     ++stats.traces;
     if (parent) ++stats.side_traces;
     stats.uops_in_traces += t->uops.size();
-    if (!parent) {  // side traces are reached through their exit only
+    if (!parent) {  // side traces are reached through exits only
         size_slots(*fn);
         fn->trace_at[start] = t.get();
         fn->machine_at[start] = t->machine ? t->machine->rx : nullptr;
+    } else {
+        side_at_.emplace(&fn->code[start], t.get());
     }
     traces_.push_back(std::move(t));
     return traces_.back().get();

@@ -140,6 +140,12 @@ public:
     Trace* at(Function* fn, uint32_t start) const {
         return start < fn->trace_at.size() ? static_cast<Trace*>(fn->trace_at[start]) : nullptr;
     }
+    // The first side trace built starting at `start` (side traces are not
+    // entered from Tier 1, but another exit resuming there can link to one).
+    Trace* side_at(const Instr* start) const {
+        auto it = side_at_.find(start);
+        return it == side_at_.end() ? nullptr : it->second;
+    }
     // Projects, optimizes and installs a trace starting at fn[start].
     // nullptr when nothing worth running came out.
     Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
@@ -170,6 +176,7 @@ private:
     std::unique_ptr<jit::Jit> jit_;
     // Node-based: CallSites never move (machine code holds their addresses).
     mutable std::unordered_map<const Instr*, CallSite> call_sites_;
+    std::unordered_map<const Instr*, Trace*> side_at_;
     static void size_slots(Function& fn);
 };
 

@@ -92,13 +92,16 @@ bool VM::trace_generic(Op op, Value*& sp) {
     }
 }
 
-// An exit got hot: link it to the trace already starting where it resumes,
-// or project a side trace from there.
+// An exit got hot: link it to the trace already starting where it resumes
+// (a side trace too: exits that keep resuming at one place, e.g. a loop
+// whose branch the projection predicted wrong, then share one trace instead
+// of growing a new one each time), or project a side trace from there.
 Trace* VM::grow_side_trace(Trace* t, uint16_t exit_index) {
     Exit& e = t->exits[exit_index];
     Function* fn = frames_[depth_ - 1].fn;
     uint32_t at = uint32_t(e.resume - fn->code.data());
     if (Trace* existing = traces_->at(fn, at)) return existing;
+    if (Trace* side = traces_->side_at(e.resume)) return side;
     return traces_->build(fn, at, false, t, exit_index);
 }
 

@@ -65,6 +65,13 @@ CASES = [
      os.path.join(CASES_DIR, "t2_exit_at_trace_start.cpasm"), ["--jit-threshold=%d" % t],
      [("traces_compiled", ">=", 2)] + ([("traces_rebuilt", ">=", 1)] if t <= 20 else []))
     for t in (2, 3, 10, 20, 64, 99)
+] + [
+    # Exits resuming where a side trace already starts link to it: at
+    # threshold 1 this program built a new side trace per loop iteration
+    # (4096 traces, the cap) before.
+    ("exits resuming at a side trace's start share it (no chain of side traces)",
+     os.path.join(HERE, "..", "fuzz", "regressions", "side_trace_chain_at_loop_head.cpasm"),
+     ["--jit-threshold=1"], [("traces", "<=", 16), ("side_traces", ">=", 1)]),
 ]
 
 ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("jit_failures", "==", 0),
