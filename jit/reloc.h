@@ -139,6 +139,10 @@ struct RelocArgs {
 };
 // Calls the patch function of `kind` with the values it takes.
 PatchStatus apply_reloc(RelocKind kind, uint8_t* loc, const RelocArgs& args);
+// The same as a function pointer (looked up once, e.g. per hole of a stencil
+// at start-up, and called per patch).
+using PatchFn = PatchStatus (*)(uint8_t* loc, const RelocArgs& args);
+PatchFn patch_fn(RelocKind kind);
 
 // ---- stencil tables (filled by the generated stencil headers) --------------
 enum class HoleValue : uint8_t {
