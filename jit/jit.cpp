@@ -35,12 +35,12 @@ enum Extra { kEntry, kExit };
 // Whether a uop leaves through an exit of its own (u.exit).
 bool has_exit(const Uop& u) { return (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE; }
 
-}  // namespace
-
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
 constexpr uint32_t bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
 // Jump holes a uop may lack a target for; the other values always exist.
 constexpr uint32_t kOptionalJumps = bit(HoleValue::JumpTarget) | bit(HoleValue::SideExit);
+
+}  // namespace
 
 // Where the parts of one trace go (offsets in its block), from the sizing pass.
 struct Jit::Layout {
@@ -144,20 +144,30 @@ void Jit::plan_stencils() {
 // (executing at rx).
 bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                 RelaxCounter& relax) {
+    if (listing_) [[unlikely]]
+        return patch_listed(p, num_ops, rw, rx, v, relax);
     const PatchOp* op = ops_.data() + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        RelocArgs a;
-        a.loc_addr = rx + op->offset;
-        a.symbol = v.v[size_t(op->value)] + op->bias;
-        a.addend = op->addend;
-        a.got_slot = op->has_got ? v.got + op->got_offset : 0;
-        a.counter = &relax;
+        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
+        if (op->fn(rw + op->offset, rx + op->offset, v.v[size_t(op->value)] + op->bias, op->addend, got, &relax) !=
+            PatchStatus::Ok)
+            return false;
+    }
+    return true;
+}
+
+// patch(), keeping what each hole became (`cpjit trace`).
+bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                       RelaxCounter& relax) {
+    const PatchOp* op = ops_.data() + p.first_op;
+    for (const PatchOp* end = op + num_ops; op != end; ++op) {
+        const uint64_t at = rx + op->offset, symbol = v.v[size_t(op->value)] + op->bias;
+        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
         const uint64_t relaxed_before = relax.relaxed;
-        if (op->fn(rw + op->offset, a) != PatchStatus::Ok) return false;
-        if (listing_) [[unlikely]]
-            listing_->holes.push_back({uint32_t(a.loc_addr - uint64_t(listing_->rx)), op->kind, op->value,
-                                       op->helper, a.symbol, a.addend, a.got_slot,
-                                       reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
+        if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
+        listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
+                                   op->addend, got,
+                                   reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
     }
     return true;
 }
@@ -254,12 +264,11 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
 
 // Copies and patches the stub of record r. A LINK_TRACE to a compiled trace
 // (or to this one: a recursive call) jumps there at once.
-bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, uint64_t got, RelaxCounter& relax) {
+// `v` is shared by all stubs of a trace (only these three values differ).
+bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
     const StencilPlan& p = plans_[kNumUops + kExit];
     const uint64_t at = uint64_t(c.rx) + r.stub_offset;
     std::memcpy(c.rw + r.stub_offset, p.code, p.code_size);
-    Values v;
-    v.got = got;
     v.set(HoleValue::Code, at);
     v.set(HoleValue::ExitRecord, uint64_t(&r));
     const uint64_t link = !r.link_to             ? 0
@@ -275,14 +284,15 @@ bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, uint64_t
 
 bool Jit::compile(Trace& t) {
     if (full_ || t.uops.empty()) return false;
-    auto start = std::chrono::steady_clock::now();
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
     if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
     Layout l;
     if (!size_trace(t, l)) {
         ++stats_.jit_failures;
         return false;
     }
-    if (memory_->used_bytes() + l.total > opts_.max_code_bytes) {
+    if (memory_->used_bytes() + align_up(l.total, CodeMemory::kAlign) > opts_.max_code_bytes) {
         full_ = true;  // hot code from now on stays in Tier 1
         return false;
     }
@@ -301,7 +311,9 @@ bool Jit::compile(Trace& t) {
     std::memcpy(block.rw + l.got_at, helpers_.data(), 8 * helpers_.size());
     RelaxCounter relax;
     bool ok = emit_trace(t, c, l, relax);
-    for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, uint64_t(c.rx) + l.got_at, relax);
+    Values stub_values;
+    stub_values.got = uint64_t(c.rx) + l.got_at;
+    for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, stub_values, relax);
     listing_ = nullptr;
     if (!ok) {
         memory_->release(block, l.total);
@@ -315,8 +327,8 @@ bool Jit::compile(Trace& t) {
     stats_.code_bytes += l.total;
     stats_.code_mapped_bytes = memory_->mapped_bytes();
     stats_.got_loads_relaxed += relax.relaxed;
-    stats_.compile_ns +=
-        uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
+    if (opts_.time_compiles)
+        stats_.compile_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
     t.machine = &c;
     if (perf_map_) write_perf_map(t, c);
     return true;
@@ -342,13 +354,12 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
     for (uint32_t k = 0; k < p.num_ops; ++k) {
         const PatchOp& op = ops_[p.first_op + k];
         if (op.value != HoleValue::LinkTarget) continue;
-        RelocArgs a;
-        a.loc_addr = at + op.offset;
-        a.symbol = uint64_t(target.machine->rx);
-        a.addend = op.addend;
-        if (op.fn(c.rw + rec.stub_offset + op.offset, a) != PatchStatus::Ok) return;
+        const uint64_t symbol = uint64_t(target.machine->rx);
+        if (op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) !=
+            PatchStatus::Ok)
+            return;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
-            if (h.offset == rec.stub_offset + op.offset) h.symbol = a.symbol;
+            if (h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }
     CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
     rec.linked = true;

@@ -154,9 +154,11 @@ private:
     void plan_stencils();
     bool size_trace(const Trace& t, Layout& l) const;
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
-    bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, uint64_t got, RelaxCounter& relax);
+    bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
     bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                RelaxCounter& relax);
+    bool patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                      RelaxCounter& relax);
     void write_perf_map(const Trace& t, const CompiledTrace& c);
 
     const StencilSet& set_;

@@ -107,6 +107,9 @@ struct Tier2Options {
     // Address space per code-arena chunk; 0: one chunk up to the cap. Tests
     // make it tiny (`run --jit-arena-chunk=SIZE`) so traces spread over chunks.
     uint64_t arena_chunk_bytes = 0;
+    // compile_ns: two clock reads per compile (20-80 ns here). `cpjit bench
+    // --compile` turns it off and times whole rounds instead.
+    bool time_compiles = true;
 };
 
 // Tier-2 and JIT statistics, one list (the stats JSON and summary print

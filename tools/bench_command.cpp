@@ -67,11 +67,19 @@ options:
   --chart FILE.svg    draw the speedups over Tier 1 as an SVG bar chart
   --compile           measure compile speed instead: run each program once in
                       this process with --jit=on, keep its traces, compile
-                      them again --repeat times (default 20) after a warm-up
+                      them again --repeat times (default 100) after a warm-up
                       round; ns/uop, ns/trace (median, min), MB/s of code,
                       executable memory mapped per byte of code
 (each option also takes the --option=VALUE form)
 )";
+
+double geomean(const std::vector<double>& xs) {
+    double sum = 0;
+    size_t n = 0;
+    for (double x : xs)
+        if (x > 0 && std::isfinite(x)) sum += std::log(x), ++n;
+    return n ? std::exp(sum / double(n)) : NAN;
+}
 
 namespace {
 
@@ -263,13 +271,6 @@ double median(std::vector<double> xs) {
     return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
 }
 
-double geomean(const std::vector<double>& xs) {
-    double sum = 0;
-    size_t n = 0;
-    for (double x : xs)
-        if (x > 0 && std::isfinite(x)) sum += std::log(x), ++n;
-    return n ? std::exp(sum / double(n)) : NAN;
-}
 
 const Cell* find_cell(const Bench& b, const std::string& label) {
     for (const Cell& c : b.cells)
@@ -765,7 +766,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     if (compile) {  // compile speed only, in this process (tools/bench_compile.cpp)
         std::vector<std::string> paths;
         for (const Bench& b : benches) paths.push_back(b.path);
-        return bench_compile(paths, repeat_given ? repeat : 20);
+        return bench_compile(paths, repeat_given ? repeat : 100);
     }
 
     // A private folder for the children's stdout, stderr and stats.
