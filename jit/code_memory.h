@@ -39,9 +39,10 @@ public:
     static std::unique_ptr<CodeMemory> create(const CodeMemoryOptions& opts = {});
     ~CodeMemory();
 
-    // A block of `size` bytes starting at a multiple of kAlign;
+    // A block of `size` bytes starting at a multiple of kAlign (a cache
+    // line: a trace's loop head starts one, as with asmjit's allocator);
     // {nullptr, nullptr} when out of memory.
-    static constexpr uint32_t kAlign = 16;
+    static constexpr uint32_t kAlign = 64;
     CodeBlock alloc(uint32_t size);
     // Returns a block of alloc(size) to the arena (rx of that block).
     void release(const CodeBlock& b, uint32_t size);

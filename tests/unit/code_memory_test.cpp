@@ -108,15 +108,16 @@ void run_jit(Program1& r, Tier2Options t2) {
 TEST_CASE("code arena: blocks are placed one after another, aligned, in two views") {
     auto m = CodeMemory::create();
     REQUIRE(m);
-    CodeBlock a = m->alloc(100), b = m->alloc(1), c = m->alloc(33);
+    const uint32_t k = CodeMemory::kAlign;
+    CodeBlock a = m->alloc(k + 1), b = m->alloc(1), c = m->alloc(k / 2);
     REQUIRE((a.rx && b.rx && c.rx));
-    CHECK(b.rx == a.rx + 112);  // 100 rounded up to CodeMemory::kAlign
-    CHECK(c.rx == b.rx + 16);
+    CHECK(b.rx == a.rx + 2 * k);  // k + 1 rounded up to CodeMemory::kAlign
+    CHECK(c.rx == b.rx + k);
     CHECK(a.rw != a.rx);
     CHECK(uint64_t(a.rx) % CodeMemory::kAlign == 0);
     std::memcpy(c.rw, "cpjit", 6);  // written through one view, seen through the other
     CHECK(std::memcmp(c.rx, "cpjit", 6) == 0);
-    CHECK(m->used_bytes() == 112 + 16 + 48);
+    CHECK(m->used_bytes() == 4 * k);
     CHECK(m->mapped_bytes() == kPage);  // committed one page at a time while small
     if (native()) check_chunk_pages(*m, a.rx);
 }
@@ -124,14 +125,15 @@ TEST_CASE("code arena: blocks are placed one after another, aligned, in two view
 TEST_CASE("code arena: released space is placed again") {
     auto m = CodeMemory::create();
     REQUIRE(m);
-    CodeBlock a = m->alloc(64), b = m->alloc(256), c = m->alloc(64);
-    m->release(b, 256);
-    CHECK(m->used_bytes() == 128);
-    CodeBlock d = m->alloc(200);  // fits where b was
+    const uint32_t k = CodeMemory::kAlign;
+    CodeBlock a = m->alloc(k), b = m->alloc(4 * k), c = m->alloc(k);
+    m->release(b, 4 * k);
+    CHECK(m->used_bytes() == 2 * k);
+    CodeBlock d = m->alloc(3 * k - 5);  // fits where b was
     CHECK(d.rx == b.rx);
-    CodeBlock e = m->alloc(48);   // the rest of b's space
-    CHECK(e.rx == b.rx + 208);
-    for (auto [blk, size] : {std::pair{a, 64u}, {c, 64u}, {d, 200u}, {e, 48u}}) m->release(blk, size);
+    CodeBlock e = m->alloc(k);          // the rest of b's space
+    CHECK(e.rx == b.rx + 3 * k);
+    for (auto [blk, size] : {std::pair{a, k}, {c, k}, {d, 3 * k - 5}, {e, k}}) m->release(blk, size);
     CHECK(m->used_bytes() == 0);
     CHECK(m->alloc(1000).rx == a.rx);  // all free again: placed from the start
 }
