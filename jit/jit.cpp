@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -26,23 +27,32 @@ const HelperAddress kHelperAddresses[] = {
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }
 
-const Stencil& uop_stencil(const StencilSet& set, UopOp op) { return set.stencils[int(op)]; }
 const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
 enum Extra { kEntry, kExit };
 
 // Whether a uop leaves through an exit of its own (u.exit).
 bool has_exit(const Uop& u) { return (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE; }
 
+constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
+constexpr uint32_t bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
+// Jump holes a uop may lack a target for; the other values always exist.
+constexpr uint32_t kOptionalJumps = bit(HoleValue::JumpTarget) | bit(HoleValue::SideExit);
+
 }  // namespace
 
-// What each kind of hole of one placed stencil is patched with.
-struct HoleValues {
-    uint64_t code = 0, data = 0;   // where this copy's code and data are (rx)
-    uint64_t got = 0;              // the trace's first GOT slot (rx); slot i = got + 8 i
-    uint64_t cont = 0, jump_target = 0, side_exit = 0;
-    uint64_t operand32 = 0, operand64 = 0, origin = 0;
-    uint64_t exit_record = 0, link_target = 0;
-    bool has_cont = false, has_jump_target = false, has_side_exit = false;
+// Where the parts of one trace go (offsets in its block), from the sizing pass.
+struct Jit::Layout {
+    uint32_t hot_size = 0;
+    uint32_t stubs_at = 0, stub_size = 0, num_records = 0;
+    uint32_t data_at = 0, got_at = 0, total = 0;
+};
+
+// What each HoleValue of one placed stencil is (S before the op's bias).
+struct Jit::Values {
+    uint64_t v[kNumHoleValues] = {};
+    uint64_t got = 0;      // the trace's first GOT slot (rx); slot i = got + 8 i
+    uint32_t has = 0;      // kOptionalJumps bits that have a target
+    void set(HoleValue k, uint64_t x) { v[size_t(k)] = x; }
 };
 
 std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
@@ -56,9 +66,11 @@ std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
 Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) : set_(set), opts_(opts), stats_(stats) {}
 
 Jit::~Jit() {
-    for (auto& c : compiled_) memory_->release({c->rx, c->rw});
     if (perf_map_) std::fclose(perf_map_);
 }
+
+uint64_t Jit::mapped_bytes() const { return memory_->mapped_bytes(); }
+uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
 
 bool Jit::init() {
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
@@ -68,7 +80,13 @@ bool Jit::init() {
         if (!address) return false;  // stencils name a helper this build lacks
         helpers_.push_back(address);
     }
-    memory_ = CodeMemory::create();
+    plan_stencils();
+    CodeMemoryOptions mo;
+    // One chunk holds everything up to the cap (reserved address space
+    // costs nothing until committed), unless a test asks for small chunks.
+    mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
+                                             : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
+    memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
     const Stencil& shim = extra_stencil(set_, kEntry);
@@ -78,7 +96,7 @@ bool Jit::init() {
     std::memcpy(b.rw, shim.code, shim.code_size);
     CodeMemory::flush(b.rx, shim.code_size);
     entry_ = reinterpret_cast<JitEntryFn*>(b.rx);
-    mapped_bytes_ += shim.code_size;
+    stats_.code_mapped_bytes = memory_->mapped_bytes();
     if (opts_.perf_map) {
         perf_map_ = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "w");
         if (perf_map_) {
@@ -89,228 +107,259 @@ bool Jit::init() {
     return true;
 }
 
-// Copies nothing: patches the holes of stencil `s` already copied to rw
-// (executing at rx), except hole `skip_hole` (a dropped trailing jump).
-bool Jit::patch_stencil(const Stencil& s, uint8_t* rw, uint64_t rx, const HoleValues& v, int32_t skip_hole,
-                        RelaxCounter* relax) {
-    for (uint32_t h = 0; h < s.num_holes; ++h) {
-        if (int32_t(h) == skip_hole) continue;
-        const Hole& hole = s.holes[h];
-        RelocArgs a;
-        a.loc_addr = rx + hole.offset;
-        a.addend = hole.addend;
-        a.counter = relax;
-        switch (hole.value) {
-        case HoleValue::Code: a.symbol = v.code; break;
-        case HoleValue::Data: a.symbol = v.data; break;
-        case HoleValue::Helper:
-            a.symbol = helpers_[hole.helper];
-            a.got_slot = v.got + 8 * uint64_t(hole.helper);
-            break;
-        case HoleValue::Continue:
-            if (!v.has_cont) return false;
-            a.symbol = v.cont;
-            break;
-        case HoleValue::JumpTarget:
-            if (!v.has_jump_target) return false;
-            a.symbol = v.jump_target;
-            break;
-        case HoleValue::SideExit:
-            if (!v.has_side_exit) return false;
-            a.symbol = v.side_exit;
-            break;
-        case HoleValue::ErrorExit: return false;  // uops exit before errors: none uses it
-        case HoleValue::Operand16: return false;  // no uop has a 16-bit operand
-        case HoleValue::Operand32: a.symbol = v.operand32; break;
-        case HoleValue::Operand64: a.symbol = v.operand64; break;
-        case HoleValue::Origin: a.symbol = v.origin; break;
-        case HoleValue::ExitRecord: a.symbol = v.exit_record; break;
-        case HoleValue::LinkTarget: a.symbol = v.link_target; break;
-        }
-        const uint64_t relaxed_before = relax ? relax->relaxed : 0;
-        if (apply_reloc(hole.kind, rw + hole.offset, a) != PatchStatus::Ok) return false;
-        if (listing_) [[unlikely]]
-            listing_->holes.push_back({uint32_t(a.loc_addr - uint64_t(listing_->rx)), hole.kind, hole.value,
-                                       hole.helper, a.symbol, a.addend, a.got_slot,
-                                       reloc_info(hole.kind).uses_got && !(relax && relax->relaxed != relaxed_before)});
+// The patch list of every stencil, once: what patching a copy needs and
+// nothing else (no names, no switch on kinds or values at compile time).
+void Jit::plan_stencils() {
+    plans_.resize(set_.num_stencils);
+    for (uint32_t i = 0; i < set_.num_stencils; ++i) {
+        const Stencil& s = set_.stencils[i];
+        StencilPlan& p = plans_[i];
+        p.code = s.code;
+        p.data = s.data;
+        p.code_size = s.code_size;
+        p.drops_jump = s.trailing_jump_size != 0;
+        p.kept_size = s.code_size - s.trailing_jump_size;
+        p.data_size = s.data_size;
+        p.data_align = s.data_align ? s.data_align : 1;
+        p.first_op = uint32_t(ops_.size());
+        p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
+        auto add = [&](const Hole& h) {
+            // No uop has a 16-bit operand; uops exit before errors.
+            if (h.value == HoleValue::ErrorExit || h.value == HoleValue::Operand16) p.usable = false;
+            const bool helper = h.value == HoleValue::Helper;
+            ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper,
+                            8 * uint32_t(h.helper), h.addend, helper ? helpers_[h.helper] : 0});
+            p.needs |= bit(h.value) & kOptionalJumps;
+        };
+        for (uint32_t h = 0; h < s.num_holes; ++h)
+            if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);
+        if (p.drops_jump) add(s.holes[s.trailing_jump_hole]);  // last: left out with the jump
+        p.num_ops = uint32_t(ops_.size()) - p.first_op;
     }
-    return s.num_data_holes == 0;  // no stencil has addresses in its data yet
+}
+
+// Patches the first `num_ops` holes of plan `p`, already copied to rw
+// (executing at rx).
+bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                RelaxCounter& relax) {
+    if (listing_) [[unlikely]]
+        return patch_listed(p, num_ops, rw, rx, v, relax);
+    const PatchOp* op = ops_.data() + p.first_op;
+    for (const PatchOp* end = op + num_ops; op != end; ++op) {
+        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
+        if (op->fn(rw + op->offset, rx + op->offset, v.v[size_t(op->value)] + op->bias, op->addend, got, &relax) !=
+            PatchStatus::Ok)
+            return false;
+    }
+    return true;
+}
+
+// patch(), keeping what each hole became (`cpjit trace`).
+bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                       RelaxCounter& relax) {
+    const PatchOp* op = ops_.data() + p.first_op;
+    for (const PatchOp* end = op + num_ops; op != end; ++op) {
+        const uint64_t at = rx + op->offset, symbol = v.v[size_t(op->value)] + op->bias;
+        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
+        const uint64_t relaxed_before = relax.relaxed;
+        if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
+        listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
+                                   op->addend, got,
+                                   reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
+    }
+    return true;
+}
+
+// Pass 1: sizes and offsets. Hot code: each uop's stencil; its trailing
+// jump to the next uop is dropped (the next one follows). The last uop ends
+// the trace (JUMP_TO_TOP, LINK_TRACE, EXIT_TRACE) and never continues. Then
+// cold: one stub per exit and one per LINK_TRACE; read-only data; the GOT.
+bool Jit::size_trace(const Trace& t, Layout& l) const {
+    const uint32_t n = uint32_t(t.uops.size());
+    uint32_t pos = 0, links = 0;
+    bool has_data = false;
+    for (uint32_t i = 0; i < n; ++i) {
+        const StencilPlan& p = plans_[size_t(t.uops[i].op)];
+        if (!p.usable) return false;
+        pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
+        has_data |= p.data_size != 0;
+        links += t.uops[i].op == UopOp::LINK_TRACE;
+    }
+    const StencilPlan& stub = plans_[kNumUops + kExit];
+    if (stub.data_size) return false;
+    const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
+    l.hot_size = pos;
+    l.stubs_at = align_up(pos, stub_align);
+    l.stub_size = align_up(stub.code_size, stub_align);
+    l.num_records = uint32_t(t.exits.size()) + links;
+    pos = l.stubs_at + l.num_records * l.stub_size;
+    l.data_at = pos;  // each uop's data at the next multiple of its alignment
+    for (uint32_t i = 0; has_data && i < n; ++i) {
+        const StencilPlan& p = plans_[size_t(t.uops[i].op)];
+        if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
+    }
+    l.got_at = align_up(pos, 8);
+    l.total = l.got_at + 8 * set_.num_helpers;
+    return true;
+}
+
+// Pass 2: copies and patches the uops' stencils (and their data), and fills
+// the exit records the stubs will name.
+bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax) {
+    const uint32_t n = uint32_t(t.uops.size()), num_exits = uint32_t(t.exits.size());
+    const uint64_t rx = uint64_t(c.rx);
+    for (uint32_t e = 0; e < num_exits; ++e) {
+        JitExitRecord& r = c.records[e];
+        r.trace = &t;
+        r.exit_index = e;
+        r.progress = t.exits[e].progress;  // exits without progress never link (see VM::take_exit)
+        r.stub_offset = l.stubs_at + e * l.stub_size;
+    }
+    Values v;
+    v.got = rx + l.got_at;
+    uint32_t code = 0, data = l.data_at, link = num_exits;
+    for (uint32_t i = 0; i < n; ++i) {
+        const Uop& u = t.uops[i];
+        const StencilPlan& p = plans_[size_t(u.op)];
+        const bool dropped = p.drops_jump && i + 1 < n;
+        const uint32_t size = dropped ? p.kept_size : p.code_size;
+        std::memcpy(c.rw + code, p.code, size);
+        if (p.data_size) {
+            data = align_up(data, p.data_align);
+            std::memcpy(c.rw + data, p.data, p.data_size);
+            v.set(HoleValue::Data, rx + data);
+            data += p.data_size;
+        }
+        v.set(HoleValue::Code, rx + code);
+        v.set(HoleValue::Continue, rx + code + size);  // the next uop (or, for the last, never taken)
+        v.set(HoleValue::Operand32, uint32_t(u.arg));
+        v.set(HoleValue::Operand64, u.operand);
+        v.set(HoleValue::Origin, uint64_t(u.origin));
+        v.has = 0;
+        if (has_exit(u)) {
+            v.has |= bit(HoleValue::SideExit);
+            v.set(HoleValue::SideExit, rx + l.stubs_at + u.exit * l.stub_size);
+        }
+        if (u.op == UopOp::JUMP_TO_TOP) {
+            v.has |= bit(HoleValue::JumpTarget);
+            v.set(HoleValue::JumpTarget, rx);
+        } else if (u.op == UopOp::LINK_TRACE) {
+            JitExitRecord& r = c.records[link++];
+            r.trace = &t;
+            r.link_to = reinterpret_cast<Trace*>(u.operand);
+            r.stub_offset = l.stubs_at + (link - 1) * l.stub_size;
+            v.has |= bit(HoleValue::JumpTarget);
+            v.set(HoleValue::JumpTarget, rx + r.stub_offset);
+        }
+        if (p.needs & ~v.has) return false;
+        if (listing_) [[unlikely]]
+            c.placed.push_back({int32_t(i), &set_.stencils[size_t(u.op)], code, size});
+        if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
+        code += size;
+    }
+    return true;
+}
+
+// Copies and patches the stub of record r. A LINK_TRACE to a compiled trace
+// (or to this one: a recursive call) jumps there at once.
+// `v` is shared by all stubs of a trace (only these three values differ).
+bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
+    const StencilPlan& p = plans_[kNumUops + kExit];
+    const uint64_t at = uint64_t(c.rx) + r.stub_offset;
+    std::memcpy(c.rw + r.stub_offset, p.code, p.code_size);
+    v.set(HoleValue::Code, at);
+    v.set(HoleValue::ExitRecord, uint64_t(&r));
+    const uint64_t link = !r.link_to             ? 0
+                          : r.link_to == &t      ? uint64_t(c.rx)
+                          : r.link_to->machine   ? uint64_t(r.link_to->machine->rx)
+                                                 : 0;
+    v.set(HoleValue::LinkTarget, link);
+    r.linked = link != 0;
+    if (listing_) [[unlikely]]
+        c.placed.push_back({-1, &extra_stencil(set_, kExit), r.stub_offset, p.code_size});
+    return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
 }
 
 bool Jit::compile(Trace& t) {
     if (full_ || t.uops.empty()) return false;
-    auto start = std::chrono::steady_clock::now();
-    const uint32_t n = uint32_t(t.uops.size());
-    const Stencil& exit_stub = extra_stencil(set_, kExit);
-    auto c = std::make_unique<CompiledTrace>();
-
-    // Pass 1: layout. Hot code: each uop's stencil; its trailing jump to the
-    // next uop is dropped (the next one follows). The last uop ends the trace
-    // (JUMP_TO_TOP, LINK_TRACE, EXIT_TRACE) and never continues.
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
     if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
-    std::vector<uint32_t> code_at(n), data_at(n);
-    std::vector<int32_t> skip(n, -1);
-    uint32_t pos = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-        const Stencil& s = uop_stencil(set_, t.uops[i].op);
-        uint32_t size = s.code_size;
-        if (s.trailing_jump_size && i + 1 < n) {
-            size -= s.trailing_jump_size;
-            skip[i] = s.trailing_jump_hole;
-        }
-        code_at[i] = pos;
-        c->placed.push_back({int32_t(i), &s, pos, size});
-        pos += size;
+    Layout l;
+    if (!size_trace(t, l)) {
+        ++stats_.jit_failures;
+        return false;
     }
-    c->hot_size = pos;
-    // Cold: one stub per exit, then one per LINK_TRACE.
-    const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
-    std::vector<uint32_t> exit_stub_at(t.exits.size());
-    for (size_t e = 0; e < t.exits.size(); ++e) {
-        pos = align_up(pos, stub_align);
-        exit_stub_at[e] = pos;
-        JitExitRecord r;
-        r.trace = &t;
-        r.exit_index = uint32_t(e);
-        r.stub_offset = pos;
-        c->records.push_back(r);
-        c->placed.push_back({-1, &exit_stub, pos, exit_stub.code_size});
-        pos += exit_stub.code_size;
-    }
-    // Exits without progress never link (see VM::take_exit).
-    for (size_t e = 0; e < t.exits.size(); ++e) c->records[e].progress = t.exits[e].progress;
-    std::vector<int32_t> link_record(n, -1);
-    for (uint32_t i = 0; i < n; ++i) {
-        if (t.uops[i].op != UopOp::LINK_TRACE) continue;
-        pos = align_up(pos, stub_align);
-        JitExitRecord r;
-        r.trace = &t;
-        r.link_to = reinterpret_cast<Trace*>(t.uops[i].operand);
-        r.stub_offset = pos;
-        link_record[i] = int32_t(c->records.size());
-        c->records.push_back(r);
-        c->placed.push_back({-1, &exit_stub, pos, exit_stub.code_size});
-        pos += exit_stub.code_size;
-    }
-    // Read-only data (the exit stub has none), then the GOT.
-    for (uint32_t i = 0; i < n; ++i) {
-        const Stencil& s = uop_stencil(set_, t.uops[i].op);
-        if (!s.data_size) continue;
-        pos = align_up(pos, s.data_align);
-        data_at[i] = pos;
-        pos += s.data_size;
-    }
-    if (exit_stub.data_size) return false;
-    pos = align_up(pos, 8);
-    const uint32_t got_at = pos;
-    pos += 8 * set_.num_helpers;
-    const uint32_t total = pos;
-
-    if (mapped_bytes_ + total > opts_.max_code_bytes) {
+    if (memory_->used_bytes() + align_up(l.total, CodeMemory::kAlign) > opts_.max_code_bytes) {
         full_ = true;  // hot code from now on stays in Tier 1
         return false;
     }
-    CodeBlock block = memory_->alloc(total);
+    CodeBlock block = memory_->alloc(l.total);
     if (!block.rx) {
         full_ = true;
         return false;
     }
-    c->rx = block.rx;
-    c->rw = block.rw;
-    c->size = total;
-    const uint64_t rx = uint64_t(block.rx);
-
-    // Pass 2: copy and patch.
-    listing_ = opts_.keep_listing ? c.get() : nullptr;
+    CompiledTrace& c = trace_pool_.take(1)[0];
+    c.rx = block.rx;
+    c.rw = block.rw;
+    c.size = l.total;
+    c.hot_size = l.hot_size;
+    c.records = record_pool_.take(l.num_records);
+    listing_ = opts_.keep_listing ? &c : nullptr;
+    std::memcpy(block.rw + l.got_at, helpers_.data(), 8 * helpers_.size());
     RelaxCounter relax;
-    for (uint32_t h = 0; h < set_.num_helpers; ++h) std::memcpy(block.rw + got_at + 8 * h, &helpers_[h], 8);
-    bool ok = true;
-    for (uint32_t i = 0; i < n && ok; ++i) {
-        const Uop& u = t.uops[i];
-        const Stencil& s = uop_stencil(set_, u.op);
-        std::memcpy(block.rw + code_at[i], s.code, c->placed[i].size);
-        if (s.data_size) std::memcpy(block.rw + data_at[i], s.data, s.data_size);
-        HoleValues v;
-        v.code = rx + code_at[i];
-        v.data = rx + data_at[i];
-        v.got = rx + got_at;
-        v.has_cont = true;
-        v.cont = rx + code_at[i] + c->placed[i].size;  // the next uop (or, for the last, never taken)
-        v.operand32 = uint32_t(u.arg);
-        v.operand64 = u.operand;
-        v.origin = uint64_t(u.origin);
-        if (has_exit(u)) {
-            v.has_side_exit = true;
-            v.side_exit = rx + exit_stub_at[u.exit];
-        }
-        if (u.op == UopOp::JUMP_TO_TOP) {
-            v.has_jump_target = true;
-            v.jump_target = rx;
-        } else if (u.op == UopOp::LINK_TRACE) {
-            v.has_jump_target = true;
-            v.jump_target = rx + c->records[link_record[i]].stub_offset;
-        }
-        ok = patch_stencil(s, block.rw + code_at[i], rx + code_at[i], v, skip[i], &relax);
-    }
-    for (JitExitRecord& r : c->records) {
-        if (!ok) break;
-        std::memcpy(block.rw + r.stub_offset, exit_stub.code, exit_stub.code_size);
-        HoleValues v;
-        v.code = rx + r.stub_offset;
-        v.got = rx + got_at;
-        v.exit_record = uint64_t(&r);
-        // A LINK_TRACE to a compiled trace (or to this one: a recursive
-        // call) jumps there at once.
-        v.link_target = !r.link_to                ? 0
-                        : r.link_to == &t         ? rx
-                        : r.link_to->machine      ? uint64_t(r.link_to->machine->rx)
-                                                  : 0;
-        r.linked = v.link_target != 0;
-        ok = patch_stencil(exit_stub, block.rw + r.stub_offset, rx + r.stub_offset, v, -1, &relax);
-    }
+    bool ok = emit_trace(t, c, l, relax);
+    Values stub_values;
+    stub_values.got = uint64_t(c.rx) + l.got_at;
+    for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, stub_values, relax);
     listing_ = nullptr;
     if (!ok) {
-        memory_->release(block);
+        memory_->release(block, l.total);
+        record_pool_.give(c.records);
+        trace_pool_.give({&c, 1});
         ++stats_.jit_failures;
         return false;
     }
-    CodeMemory::flush(block.rx, total);
-    mapped_bytes_ += total;
+    CodeMemory::flush(block.rx, l.total);  // once per trace, over all it wrote
     stats_.traces_compiled += 1;
-    stats_.code_bytes += total;
+    stats_.code_bytes += l.total;
+    stats_.code_mapped_bytes = memory_->mapped_bytes();
     stats_.got_loads_relaxed += relax.relaxed;
-    stats_.compile_ns +=
-        uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count());
-    t.machine = c.get();
-    if (perf_map_) write_perf_map(t, *c);
-    compiled_.push_back(std::move(c));
+    if (opts_.time_compiles)
+        stats_.compile_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
+    t.machine = &c;
+    if (perf_map_) write_perf_map(t, c);
     return true;
+}
+
+void Jit::release(Trace& t) {
+    if (!t.machine) return;
+    CompiledTrace& c = *t.machine;
+    memory_->release({c.rx, c.rw}, c.size);
+    record_pool_.give(c.records);
+    trace_pool_.give({&c, 1});
+    t.machine = nullptr;
 }
 
 void Jit::link_exit(JitExitRecord& rec, Trace& target) {
     if (rec.linked || !target.machine) return;
     if (!rec.progress && rec.trace->replaced_by != &target) return;  // see VM::take_exit
     CompiledTrace& c = *rec.trace->machine;
-    const Stencil& stub = extra_stencil(set_, kExit);
-    HoleValues v;
-    v.code = uint64_t(c.rx) + rec.stub_offset;
-    v.got = 0;
-    v.exit_record = uint64_t(&rec);
-    v.link_target = uint64_t(target.machine->rx);
+    const StencilPlan& p = plans_[kNumUops + kExit];
+    const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
     // Only the link target's holes change; re-patching the rest writes the
     // same bytes. (Helpers: the stub calls none.)
-    for (uint32_t h = 0; h < stub.num_holes; ++h) {
-        const Hole& hole = stub.holes[h];
-        if (hole.value != HoleValue::LinkTarget) continue;
-        RelocArgs a;
-        a.loc_addr = v.code + hole.offset;
-        a.symbol = v.link_target;
-        a.addend = hole.addend;
-        if (apply_reloc(hole.kind, c.rw + rec.stub_offset + hole.offset, a) != PatchStatus::Ok) return;
-        for (PatchedHole& p : c.holes)  // empty unless keeping listings
-            if (p.offset == rec.stub_offset + hole.offset) p.symbol = v.link_target;
+    for (uint32_t k = 0; k < p.num_ops; ++k) {
+        const PatchOp& op = ops_[p.first_op + k];
+        if (op.value != HoleValue::LinkTarget) continue;
+        const uint64_t symbol = uint64_t(target.machine->rx);
+        if (op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) !=
+            PatchStatus::Ok)
+            return;
+        for (PatchedHole& h : c.holes)  // empty unless keeping listings
+            if (h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }
-    CodeMemory::flush(c.rx + rec.stub_offset, stub.code_size);
+    CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
     rec.linked = true;
     ++stats_.exits_linked;
 }

@@ -8,17 +8,26 @@
 //   data       the stencils' read-only data (e.g. float constants)
 //   GOT        one slot per helper function, for calls that cannot be
 //              relaxed into direct ones
-// Executable memory is W^X: a dual mapping (asmjit), written only through
-// its read-write view, executed only through its read-execute view.
+// Traces are placed one after another in a code arena (jit/code_memory.h):
+// large W^X dual mappings, written only through their read-write view,
+// executed only through their read-execute view, committed ahead of need.
+//
+// Patching is data: at start-up every stencil gets a patch list (offset,
+// patch function of its relocation kind, where the value comes from), so
+// emitting a uop is one memcpy and a short loop over that list. A compile is
+// one sizing pass over the uops and one emit pass; the exit records and the
+// CompiledTrace come from pools (jit/span_pool.h), not from malloc.
 #pragma once
 
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "jit/jit_abi.h"
+#include "jit/span_pool.h"
 #include "jit/stencil_set.h"
 #include "jit/trace.h"
 
@@ -65,9 +74,10 @@ struct CompiledTrace {
     uint8_t* rw = nullptr;      // writable view of the same pages
     uint32_t size = 0;
     uint32_t hot_size = 0;      // bytes of the uops' code
-    std::vector<JitExitRecord> records;
-    std::vector<PlacedStencil> placed;
-    std::vector<PatchedHole> holes;  // empty unless Tier2Options::keep_listing
+    std::span<JitExitRecord> records;  // from the Jit's pool: exits, then LINK_TRACEs
+    // Both empty unless Tier2Options::keep_listing (for `cpjit trace`):
+    std::vector<PlacedStencil> placed;  // uops in order, then stubs in record order
+    std::vector<PatchedHole> holes;
     JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
 };
 
@@ -82,6 +92,15 @@ public:
     // cap is reached (full() then says so) or a hole cannot be patched.
     bool compile(Trace& t);
     bool full() const { return full_; }
+    // Returns t's machine code and records to the arena and pools (t.machine
+    // becomes nullptr). Nothing may still jump there: no linked exit of
+    // another trace, no frame running it.
+    void release(Trace& t);
+    // Executable memory mapped now (both views of the dual mapping once),
+    // and bytes placed in it (traces, the entry shim, alignment).
+    uint64_t mapped_bytes() const;
+    uint64_t used_bytes() const;
+    const CodeMemory& memory() const { return *memory_; }
 
     // Runs machine code from `t` until an exit stub returns. (Exempt from
     // clang's -fsanitize=function, which reads a type signature from the 8
@@ -101,10 +120,45 @@ public:
     uint64_t helper_address(uint16_t index) const { return helpers_[index]; }
 
 private:
+    // One hole of a stencil, ready to patch: S = values[value] + bias,
+    // G = got + got_offset when has_got (a helper's slot), else none.
+    struct PatchOp {
+        PatchFn fn;
+        uint32_t offset;
+        HoleValue value;
+        RelocKind kind;
+        uint16_t helper;
+        bool has_got;
+        uint32_t got_offset;
+        int64_t addend;
+        uint64_t bias;
+    };
+    // A stencil as the compiler uses it. Its ops are ops_[first_op ..
+    // first_op + num_ops); a trailing jump's hole is the last of them, so
+    // dropping the jump patches num_ops - 1.
+    struct StencilPlan {
+        const uint8_t* code = nullptr;
+        const uint8_t* data = nullptr;
+        uint32_t code_size = 0, kept_size = 0;  // kept: without the trailing jump
+        uint32_t data_size = 0, data_align = 1;
+        uint32_t first_op = 0, num_ops = 0;
+        bool drops_jump = false;
+        uint32_t needs = 0;   // bit (1 << HoleValue) for every value its holes use
+        bool usable = true;   // false: a hole the JIT cannot fill (the trace stays uops)
+    };
+    struct Layout;
+    struct Values;
+
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
     bool init();
-    bool patch_stencil(const Stencil& s, uint8_t* rw, uint64_t rx, const struct HoleValues& v,
-                       int32_t skip_hole, RelaxCounter* relax);
+    void plan_stencils();
+    bool size_trace(const Trace& t, Layout& l) const;
+    bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
+    bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
+    bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+               RelaxCounter& relax);
+    bool patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                      RelaxCounter& relax);
     void write_perf_map(const Trace& t, const CompiledTrace& c);
 
     const StencilSet& set_;
@@ -112,9 +166,11 @@ private:
     Tier2Stats& stats_;
     std::unique_ptr<CodeMemory> memory_;
     std::vector<uint64_t> helpers_;  // address of each helper of set_
+    std::vector<StencilPlan> plans_;  // one per stencil of set_
+    std::vector<PatchOp> ops_;
     JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once
-    std::vector<std::unique_ptr<CompiledTrace>> compiled_;
-    uint64_t mapped_bytes_ = 0;
+    SpanPool<JitExitRecord> record_pool_{4096};
+    SpanPool<CompiledTrace> trace_pool_{256};
     bool full_ = false;
     std::FILE* perf_map_ = nullptr;
     CompiledTrace* listing_ = nullptr;  // the trace being compiled, when keeping its holes

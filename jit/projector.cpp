@@ -258,8 +258,9 @@ TraceCache::~TraceCache() = default;
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
                          bool at_return) {
-    if (traces_.size() >= opts_.max_traces) return nullptr;  // hot code stays in Tier 1
-    if (jit_ && jit_->full()) {                              // so does code past the code-memory cap
+    // Past the code-memory cap (machine code, or the uops it allows) hot
+    // code stays in Tier 1.
+    if ((jit_ && jit_->full()) || stats.uops_in_traces >= opts_.max_uops_in_traces()) {
         ++stats.jit_cap_refusals;
         return nullptr;
     }

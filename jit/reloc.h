@@ -139,6 +139,18 @@ struct RelocArgs {
 };
 // Calls the patch function of `kind` with the values it takes.
 PatchStatus apply_reloc(RelocKind kind, uint8_t* loc, const RelocArgs& args);
+// The same as a function pointer, looked up once (per hole of a stencil, at
+// start-up) and called per patch: P, S, A, G and the counter in registers.
+#define CPJIT_APPLY_PARAMS                                                                          \
+    uint8_t *loc, [[maybe_unused]] uint64_t P, [[maybe_unused]] uint64_t S, [[maybe_unused]] int64_t A, \
+        [[maybe_unused]] uint64_t G, [[maybe_unused]] RelaxCounter *counter
+using PatchFn = PatchStatus (*)(CPJIT_APPLY_PARAMS);
+PatchFn patch_fn(RelocKind kind);
+// apply_<Id>: the patch function of kind Id as a PatchFn (defined next to it,
+// in reloc_x64.cpp / reloc_a64.cpp).
+#define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) PatchStatus apply_##id(CPJIT_APPLY_PARAMS);
+#include "jit/reloc_kinds.def"
+#undef CPJIT_RELOC
 
 // ---- stencil tables (filled by the generated stencil headers) --------------
 enum class HoleValue : uint8_t {

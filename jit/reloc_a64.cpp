@@ -174,4 +174,33 @@ PatchStatus patch_a64_got_load_pair(uint8_t* loc, uint64_t loc_addr, uint64_t sy
     return PatchStatus::Ok;
 }
 
+// The adapters of jit/reloc.h (apply_<Id>): each kind's patch function with
+// the values it takes, in this file so the compiler inlines it into the one
+// call the JIT makes per hole. S + A for absolute and PC-relative kinds;
+// GOT forms get S, A and G apart.
+PatchStatus apply_A64_ABS64(CPJIT_APPLY_PARAMS) { return patch_a64_abs64(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G0(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g0(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G0_NC(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g0_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G1(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g1(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G1_NC(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g1_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G2(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g2(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G2_NC(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g2_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_MOVW_UABS_G3(CPJIT_APPLY_PARAMS) { return patch_a64_movw_uabs_g3(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_ADR_PREL_LO21(CPJIT_APPLY_PARAMS) { return patch_a64_adr_prel_lo21(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_ADR_PREL_PG_HI21(CPJIT_APPLY_PARAMS) { return patch_a64_adr_prel_pg_hi21(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_ADR_PREL_PG_HI21_NC(CPJIT_APPLY_PARAMS) { return patch_a64_adr_prel_pg_hi21_nc(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_ADD_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_add_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_LDST8_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ldst8_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_LDST16_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ldst16_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_LDST32_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ldst32_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_LDST64_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ldst64_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_LDST128_ABS_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ldst128_abs_lo12_nc(loc, S + uint64_t(A)); }
+PatchStatus apply_A64_CALL26(CPJIT_APPLY_PARAMS) { return patch_a64_call26(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_JUMP26(CPJIT_APPLY_PARAMS) { return patch_a64_jump26(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_CONDBR19(CPJIT_APPLY_PARAMS) { return patch_a64_condbr19(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_TSTBR14(CPJIT_APPLY_PARAMS) { return patch_a64_tstbr14(loc, P, S + uint64_t(A)); }
+PatchStatus apply_A64_ADR_GOT_PAGE(CPJIT_APPLY_PARAMS) { return patch_a64_adr_got_page(loc, P, G); }
+PatchStatus apply_A64_LD64_GOT_LO12_NC(CPJIT_APPLY_PARAMS) { return patch_a64_ld64_got_lo12_nc(loc, G); }
+PatchStatus apply_A64_GOT_LOAD_PAIR(CPJIT_APPLY_PARAMS) { return patch_a64_got_load_pair(loc, P, S + uint64_t(A), G, counter); }
+
 }  // namespace cpjit::jit

@@ -146,4 +146,17 @@ PatchStatus patch_x64_rex_gotpcrelx(uint8_t* loc, uint64_t loc_addr, uint64_t sy
     return gotpcrelx(loc, loc_addr, symbol, addend, got_slot, counter, true);
 }
 
+// The adapters of jit/reloc.h (apply_<Id>): each kind's patch function with
+// the values it takes, in this file so the compiler inlines it into the one
+// call the JIT makes per hole. S + A for absolute and PC-relative kinds;
+// GOT forms get S, A and G apart.
+PatchStatus apply_X64_64(CPJIT_APPLY_PARAMS) { return patch_x64_64(loc, S + uint64_t(A)); }
+PatchStatus apply_X64_32(CPJIT_APPLY_PARAMS) { return patch_x64_32(loc, S + uint64_t(A)); }
+PatchStatus apply_X64_32S(CPJIT_APPLY_PARAMS) { return patch_x64_32s(loc, S + uint64_t(A)); }
+PatchStatus apply_X64_PC32(CPJIT_APPLY_PARAMS) { return patch_x64_pc32(loc, P, S + uint64_t(A)); }
+PatchStatus apply_X64_PLT32(CPJIT_APPLY_PARAMS) { return patch_x64_plt32(loc, P, S + uint64_t(A)); }
+PatchStatus apply_X64_GOTPCREL(CPJIT_APPLY_PARAMS) { return patch_x64_gotpcrel(loc, P, G, A); }
+PatchStatus apply_X64_GOTPCRELX(CPJIT_APPLY_PARAMS) { return patch_x64_gotpcrelx(loc, P, S, A, G, counter); }
+PatchStatus apply_X64_REX_GOTPCRELX(CPJIT_APPLY_PARAMS) { return patch_x64_rex_gotpcrelx(loc, P, S, A, G, counter); }
+
 }  // namespace cpjit::jit

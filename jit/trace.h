@@ -90,15 +90,28 @@ struct Tier2Options {
     int opt_level = 1;           // 0: run the projected uops as they are
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
-    uint32_t max_traces = 4096;  // past this, hot code stays in Tier 1
     bool machine_code = false;   // --jit=on: compile traces by copy-and-patch
-    uint64_t max_code_bytes = uint64_t(64) << 20;  // past this, hot code stays in Tier 1
+    // The one Tier-2 size limit (--max-jit-code); past it hot code stays in
+    // Tier 1 and each refusal counts in jit_cap_refusals. It bounds the
+    // machine code placed (--jit=on) and, through max_uops_in_traces(), the
+    // uops kept in traces in either tier: no fixed count of traces.
+    uint64_t max_code_bytes = uint64_t(64) << 20;
+    // A uop compiles to 20-100 bytes of machine code: a budget of one uop per
+    // 32 bytes lets the code cap bind first for --jit=on, and bounds the
+    // uop interpreter's traces (about 50 bytes of Uop per uop kept) alike.
+    uint64_t max_uops_in_traces() const { return max_code_bytes / 32; }
     bool perf_map = false;       // write /tmp/perf-PID.map for `perf report`
     // Test hook (tests/unit/wx_test.cpp): called each time the JIT has written
     // machine code (a trace compiled, an exit linked), to inspect the mappings.
     void (*on_code_written)(void* ctx, const jit::CompiledTrace& c) = nullptr;
     void* on_code_written_ctx = nullptr;
     bool keep_listing = false;   // keep what each hole was patched with (`cpjit trace`)
+    // Address space per code-arena chunk; 0: one chunk up to the cap. Tests
+    // make it tiny (`run --jit-arena-chunk=SIZE`) so traces spread over chunks.
+    uint64_t arena_chunk_bytes = 0;
+    // compile_ns: two clock reads per compile (20-80 ns here). `cpjit bench
+    // --compile` turns it off and times whole rounds instead.
+    bool time_compiles = true;
 };
 
 // Tier-2 and JIT statistics, one list (the stats JSON and summary print
@@ -120,7 +133,8 @@ struct Tier2Options {
     X(exits_linked)       /* exit stubs patched to jump to another trace */       \
     X(got_loads_relaxed)  /* helper GOT loads turned into direct forms */         \
     X(jit_failures)       /* traces left to the uop interpreter / Tier 1 */     \
-    X(jit_cap_refusals)   /* hot spots left to Tier 1: --max-jit-code reached */
+    X(jit_cap_refusals)   /* hot spots left to Tier 1: --max-jit-code reached (code or uops) */ \
+    X(code_mapped_bytes)  /* executable memory mapped (both views once) */
 
 struct Tier2Stats {
 #define X(name) uint64_t name = 0;

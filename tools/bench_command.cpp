@@ -36,6 +36,7 @@
 
 #include <fmt/format.h>
 
+#include "tools/bench_compile.h"
 #include "tools/run_stats.h"
 
 #ifndef CPJIT_VERSION
@@ -64,8 +65,21 @@ options:
   --python            also time NAME.py next to each program with python3
   --json FILE         write every sample and a machine description as JSON
   --chart FILE.svg    draw the speedups over Tier 1 as an SVG bar chart
+  --compile           measure compile speed instead: run each program once in
+                      this process with --jit=on, keep its traces, compile
+                      them again --repeat times (default 100) after a warm-up
+                      round; ns/uop, ns/trace (median, min), MB/s of code,
+                      executable memory mapped per byte of code
 (each option also takes the --option=VALUE form)
 )";
+
+double geomean(const std::vector<double>& xs) {
+    double sum = 0;
+    size_t n = 0;
+    for (double x : xs)
+        if (x > 0 && std::isfinite(x)) sum += std::log(x), ++n;
+    return n ? std::exp(sum / double(n)) : NAN;
+}
 
 namespace {
 
@@ -257,13 +271,6 @@ double median(std::vector<double> xs) {
     return n % 2 ? xs[n / 2] : (xs[n / 2 - 1] + xs[n / 2]) / 2;
 }
 
-double geomean(const std::vector<double>& xs) {
-    double sum = 0;
-    size_t n = 0;
-    for (double x : xs)
-        if (x > 0 && std::isfinite(x)) sum += std::log(x), ++n;
-    return n ? std::exp(sum / double(n)) : NAN;
-}
 
 const Cell* find_cell(const Bench& b, const std::string& label) {
     for (const Cell& c : b.cells)
@@ -382,27 +389,31 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
         for (const Cell& c : b.cells) {
             if (c.cfg.python || c.cfg.tier == "off") continue;
             auto traces = num(c, "traces"), uops = num(c, "uops_in_traces"), bytes = num(c, "code_bytes"),
-                 ns = num(c, "compile_ns"), compiled = num(c, "traces_compiled");
+                 ns = num(c, "compile_ns"), compiled = num(c, "traces_compiled"),
+                 mapped = num(c, "code_mapped_bytes");
             auto cell = [](std::optional<double> x, const char* f, double scale = 1) {
                 return x && std::isfinite(*x * scale) ? fmt::format(fmt::runtime(f), *x * scale) : std::string("-");
             };
-            std::optional<double> per_trace, per_uop, mbps;
+            std::optional<double> per_trace, per_uop, mbps, ratio;
+            if (mapped && bytes && *bytes > 0) ratio = *mapped / *bytes;
             std::optional<double> n_traces = compiled ? compiled : traces;
             if (ns && *ns > 0 && (!compiled || *compiled > 0)) {  // nothing compiled (--jit=uops): "-"
                 if (n_traces && *n_traces > 0) per_trace = *ns / 1e3 / *n_traces;
                 if (uops && *uops > 0) per_uop = *ns / *uops;
                 if (bytes) mbps = *bytes * 1e3 / *ns;
             }
-            jit += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8}\n", b.name, c.cfg.label,
-                               cell(traces, "{:.0f}"), cell(uops, "{:.0f}"), cell(compiled, "{:.0f}"),
+            jit += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n", b.name,
+                               c.cfg.label, cell(traces, "{:.0f}"), cell(uops, "{:.0f}"), cell(compiled, "{:.0f}"),
                                cell(bytes, "{:.1f}", 1.0 / 1024), cell(ns, "{:.3f}", 1e-6), cell(per_trace, "{:.1f}"),
-                               cell(per_uop, "{:.0f}"), cell(mbps, "{:.0f}"));
+                               cell(per_uop, "{:.0f}"), cell(mbps, "{:.0f}"), cell(mapped, "{:.1f}", 1.0 / 1024),
+                               cell(ratio, "{:.2f}x"));
         }
     }
     if (!jit.empty()) {
         out += "\nJIT (from each warm-up run's --stats; - = not reported by this build):\n";
-        out += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8}\n", "program", "config",
-                           "traces", "uops", "compiled", "code KiB", "compile ms", "us/trace", "ns/uop", "MB/s");
+        out += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n", "program",
+                           "config", "traces", "uops", "compiled", "code KiB", "compile ms", "us/trace", "ns/uop", "MB/s",
+                           "mapped KiB", "map/code");
         out += jit;
     }
     out += fmt::format("\n(peak RSS of a child cannot be below this bench process's own, {:.1f} MiB: "
@@ -660,7 +671,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::vector<std::string> files;
     std::string tiers_arg = "off,uops,on", interp_arg = "threaded";
     int repeat = 3;
-    bool python = false;
+    bool python = false, compile = false, repeat_given = false;
     std::optional<std::string> json_file, chart_file;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -668,8 +679,8 @@ int cmd_bench(const std::vector<std::string>& args) {
             std::fputs(kBenchUsage, stdout);
             return 0;
         }
-        if (a == "--python") {
-            python = true;
+        if (a == "--python" || a == "--compile") {
+            (a == "--python" ? python : compile) = true;
             continue;
         }
         if (a.size() > 1 && a[0] == '-') {
@@ -691,6 +702,7 @@ int cmd_bench(const std::vector<std::string>& args) {
                 long n = std::strtol(value.c_str(), &end, 10);
                 if (value.empty() || *end || n < 1 || n > 1000) return usage("--repeat takes a whole number from 1 to 1000");
                 repeat = int(n);
+                repeat_given = true;
             } else if (name == "--json") json_file = value;
             else if (name == "--chart") chart_file = value;
             else return usage(fmt::format("unknown option '{}'", a));
@@ -749,6 +761,12 @@ int cmd_bench(const std::vector<std::string>& args) {
         if (exists(base + ".stdout")) b.expected_stdout = base + ".stdout";
         if (exists(base + ".py")) b.python_twin = base + ".py";
         benches.push_back(b);
+    }
+
+    if (compile) {  // compile speed only, in this process (tools/bench_compile.cpp)
+        std::vector<std::string> paths;
+        for (const Bench& b : benches) paths.push_back(b.path);
+        return bench_compile(paths, repeat_given ? repeat : 100);
     }
 
     // A private folder for the children's stdout, stderr and stats.

@@ -12,4 +12,7 @@ int cmd_bench(const std::vector<std::string>& args);
 
 extern const char* const kBenchUsage;
 
+// Of the positive, finite xs; NaN when there is none.
+double geomean(const std::vector<double>& xs);
+
 }  // namespace cpjit

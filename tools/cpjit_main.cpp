@@ -57,7 +57,8 @@ run options:
   --jit-threshold=N        backward jumps, calls or exits before Tier 2
                            builds a trace there (1-65535, default 64)
   --opt=0|1                Tier-2 optimizer off or on (default 1)
-  --max-jit-code=SIZE      cap on JIT machine code, e.g. 256K or 64M (default
+  --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
+                           kept in traces per 32 bytes, e.g. 256K or 64M (default
                            64M); past it, hot code stays in the interpreter
   --perf-map               write /tmp/perf-PID.map so `perf report` names traces
   --max-depth=N            call depth limit (default 10000)
@@ -149,6 +150,9 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         } else if (auto v = value("--max-jit-code=")) {
             if (!parse_size(*v, n) || n < 4096) return usage_error("--max-jit-code takes a size of at least 4K, e.g. 256K or 64M");
             opts.tier2.max_code_bytes = n;
+        } else if (auto v = value("--jit-arena-chunk=")) {  // for tests: traces spread over tiny chunks
+            if (!parse_size(*v, n) || n < 1) return usage_error("--jit-arena-chunk takes a size, e.g. 4K");
+            opts.tier2.arena_chunk_bytes = n;
         } else if (a == "--perf-map") {
             opts.tier2.perf_map = true;
         } else if (auto v = value("--max-heap=")) {

@@ -38,7 +38,8 @@ def test_bench(cpjit, tmp):
     cmd = cpjit + ["bench", *files, "--repeat", "2", "--json", jpath, "--chart=" + spath] + (["--python"] if python else [])
     p = run(cmd)
     expect(p.returncode == 0, "bench exits 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
-    for word in ["median s", "vs T1", "RSS MiB", "geometric mean", "off+threaded", "uops+threaded", "on+threaded"] + PROGRAMS:
+    for word in ["median s", "vs T1", "RSS MiB", "geometric mean", "off+threaded", "uops+threaded", "on+threaded",
+                 "mapped KiB", "map/code"] + PROGRAMS:
         expect(word in p.stdout, "table has %r:\n%s" % (word, p.stdout))
     expect("bench [1/" in p.stderr and "warm-up" in p.stderr, "progress on stderr:\n" + p.stderr)
     expect("FAILED" not in p.stdout and "MISMATCH" not in p.stderr, "no failures reported")
@@ -90,6 +91,23 @@ def test_bench(cpjit, tmp):
     expect(p.returncode == 1, "mismatch: exit 1, not %d" % p.returncode)
     expect("MISMATCH" in p.stderr and "stdout differs" in p.stderr, "mismatch on stderr:\n" + p.stderr)
     expect("FAILED" in p.stdout, "mismatch in the table:\n" + p.stdout)
+
+    # --compile: traces recorded in process and compiled again; every figure
+    # is there (no timing assertions), and the JIT table has the mapped memory.
+    p = run(cpjit + ["bench", "--compile", *files, "--repeat", "5"])
+    expect(p.returncode == 0, "bench --compile exits 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    for word in ["ns/uop", "ns/trace", "min ns", "MB/s", "mapped/code", "geometric mean"] + PROGRAMS:
+        expect(word in p.stdout, "compile table has %r:\n%s" % (word, p.stdout))
+    for line in p.stdout.splitlines():
+        cols = line.split()
+        if cols and cols[0] in PROGRAMS:
+            expect(len(cols) == 12 and int(cols[1]) > 0 and int(cols[2]) > 0 and cols[11].endswith("x"),
+                   "compile row: traces, uops, ..., mapped/code: %r" % line)
+            expect(float(cols[11][:-1]) >= 1.0, "mapped memory covers the code: %r" % line)
+    with open(jpath) as f:
+        runs = [r for b in json.load(f)["benchmarks"] for r in b["runs"] if r["config"] == "on+threaded"]
+    expect(runs and all(r["stats"]["code_mapped_bytes"] >= r["stats"]["code_bytes"] > 0 for r in runs),
+           "--stats code_mapped_bytes >= code_bytes > 0 with the JIT")
 
     for bad in (["--tiers", "bogus"], ["--interp=goto"], ["--repeat", "0"], ["--frobnicate"], [os.path.join(tmp, "missing.cpasm")]):
         p = run(cpjit + ["bench", *bad])

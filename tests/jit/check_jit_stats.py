@@ -26,6 +26,21 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES_DIR = os.path.join(HERE, "..", "conformance", "cases")
+GEN_DIR = tempfile.mkdtemp(prefix="cpjit-jitstats-gen-")
+MANY_LOOPS = os.path.join(GEN_DIR, "ten_thousand_loops.cpasm")
+
+
+def write_many_loops(path, n=10000):
+    """main with n loops one after another, 100 iterations each: every one
+    gets hot and its trace closes at its own back edge."""
+    lines = [".func main", ".locals i s", "    const 0", "    store s"]
+    for k in range(n):
+        lines += ["    const 0", "    store i", "L%d:" % k, "    load s", "    load i", "    add", "    store s",
+                  "    load i", "    const 1", "    add", "    dup", "    store i", "    const 100", "    lt",
+                  "    jt L%d" % k]
+    lines += ["    load s", "    print", "    const nil", "    ret", ".end", ""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
 
 # (name, program, extra run flags, [(stat, op, value)])
 CASES = [
@@ -39,6 +54,13 @@ CASES = [
     ("the same program without the cap compiles every trace", "many_traces.cpasm",
      ["--jit-threshold=1"],
      [("jit_cap_refusals", "==", 0), ("traces_compiled", ">=", 16), ("code_bytes", ">", 4096)]),
+    # No fixed count of traces (it was 4,096, refused silently): the limits
+    # come from the code-memory cap, and every refusal is counted.
+    ("10,000 hot loops get 10,000 traces", MANY_LOOPS, [],
+     [("traces_compiled", ">=", 10000), ("jit_cap_refusals", "==", 0),
+      ("code_mapped_bytes", ">=", 1), ("code_mapped_bytes", "<=", 64 << 20)]),
+    ("a small cap refuses the rest of them, and counts it", MANY_LOOPS, ["--max-jit-code=64K"],
+     [("jit_cap_refusals", ">", 0), ("code_bytes", "<=", 64 << 10)]),
     ("a global flips type mid-loop: guards fail, nothing invalidated",
      os.path.join(CASES_DIR, "t2_global_flip.cpasm"), [],
      [("side_exits_taken", ">", 0)]),
@@ -105,6 +127,7 @@ def main():
     base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit), "run"]
     failures = []
     tmp = tempfile.mkdtemp(prefix="cpjit-jitstats-")
+    write_many_loops(MANY_LOOPS)
     for n, (name, prog, flags, checks) in enumerate(CASES):
         path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
         stats_file = os.path.join(tmp, "%d.json" % n)

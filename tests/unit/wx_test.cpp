@@ -116,8 +116,9 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// Runs `text` with the JIT at threshold 1, scanning after every write.
-void run_scanned(const std::string& name, const std::string& text, WxScan& scan) {
+// Runs `text` with the JIT at threshold 1, scanning after every write
+// (chunk_bytes: the code arena's chunk size, 0 for the default).
+void run_scanned(const std::string& name, const std::string& text, WxScan& scan, uint64_t chunk_bytes) {
     Program prog;
     LoadError err;
     REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
@@ -127,6 +128,7 @@ void run_scanned(const std::string& name, const std::string& text, WxScan& scan)
     opts.max_heap = size_t(64) << 20;
     opts.tier2.on_code_written = scan_after_write;
     opts.tier2.on_code_written_ctx = &scan;
+    opts.tier2.arena_chunk_bytes = chunk_bytes;
     cpjit_fuzz::Outcome r = cpjit_fuzz::run_captured(prog, opts);
     INFO(name, " stderr: ", r.err);
     CHECK((r.code == 0 || r.code == 1));
@@ -171,7 +173,8 @@ TEST_CASE("W^X: no mapping is writable and executable while the JIT compiles and
         std::string path = std::string(CPJIT_SOURCE_DIR) + "/" + rel;
         std::string text = read_file(path);
         REQUIRE_MESSAGE(!text.empty(), path);
-        run_scanned(rel, text, scan);
+        run_scanned(rel, text, scan, 0);
+        run_scanned(rel, text, scan, 1);  // one-page chunks: traces spread over many mappings
     }
     if (!scan.problems.empty()) {
         std::string all;

@@ -1,0 +1,59 @@
+// Spans of T carved from large blocks, so the trace compiler does not call
+// malloc per trace. A released span goes to the free list of its length and
+// is handed out again for that length only: no search, no splitting, so no
+// fragments pile up however often traces are compiled and released (memory
+// stays bounded by the most spans of each length live at once).
+// Not thread-safe (one per Jit).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace cpjit::jit {
+
+template <class T>
+class SpanPool {
+public:
+    explicit SpanPool(size_t block_len) : block_len_(block_len) {}
+
+    // n value-initialized elements (n may be 0: an empty span).
+    std::span<T> take(size_t n) {
+        if (n == 0) return {};
+        if (n < free_.size() && !free_[n].empty()) {
+            T* p = free_[n].back();
+            free_[n].pop_back();
+            return {p, n};  // cleared when given back
+        }
+        return carve(n);
+    }
+    void give(std::span<T> s) {
+        if (s.empty()) return;
+        for (T& x : s) x = T{};  // drop what the elements own now, not at reuse
+        if (s.size() >= free_.size()) free_.resize(s.size() + 1);
+        free_[s.size()].push_back(s.data());
+    }
+
+private:
+    std::span<T> carve(size_t n) {
+        if (n > left_) {
+            const size_t len = n > block_len_ ? n : block_len_;
+            blocks_.push_back(std::make_unique<T[]>(len));
+            next_ = blocks_.back().get();
+            left_ = len;
+        }
+        std::span<T> s(next_, n);
+        next_ += n;
+        left_ -= n;
+        return s;
+    }
+
+    size_t block_len_;
+    std::vector<std::unique_ptr<T[]>> blocks_;
+    T* next_ = nullptr;
+    size_t left_ = 0;
+    std::vector<std::vector<T*>> free_;  // by length
+};
+
+}  // namespace cpjit::jit

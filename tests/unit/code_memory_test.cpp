@@ -1,0 +1,212 @@
+// The code arena (jit/code_memory.cpp) and the JIT's use of it: placement,
+// reuse after release, the code-memory cap, chunks, mapped vs used bytes,
+// and the protection of every page of both views (native only: under
+// qemu-user /proc/self/maps has no guest execute permissions).
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jit/code_memory.h"
+#include "jit/jit.h"
+#include "jit/trace.h"
+#include "runtime/loader.h"
+#include "runtime/vm.h"
+
+using namespace cpjit;
+using jit::CodeBlock;
+using jit::CodeMemory;
+using jit::CodeMemoryOptions;
+
+namespace {
+
+const size_t kPage = size_t(sysconf(_SC_PAGESIZE));
+
+// The permissions ("r-xs") of the mapping holding each page of [p, p + n).
+std::vector<std::string> page_perms(const uint8_t* p, size_t n) {
+    struct Map {
+        uint64_t a, b;
+        std::string perms;
+    };
+    std::vector<Map> maps;
+    std::ifstream in("/proc/self/maps");
+    std::string line;
+    while (std::getline(in, line)) {
+        unsigned long long a = 0, b = 0;
+        char pm[8] = {};
+        if (std::sscanf(line.c_str(), "%llx-%llx %7s", &a, &b, pm) == 3) maps.push_back({a, b, pm});
+    }
+    std::vector<std::string> out;
+    for (size_t off = 0; off < n; off += kPage) {
+        const uint64_t at = uint64_t(p) + off;
+        std::string perms = "unmapped";
+        for (const Map& m : maps)
+            if (m.a <= at && at < m.b) perms = m.perms;
+        out.push_back(perms);
+    }
+    return out;
+}
+
+bool native() { return std::string(CPJIT_EMULATOR).empty(); }
+
+// Every committed page of the chunk holding `rx`: r-x in its executable
+// view, rw- in its writable one, at other addresses; the rest inaccessible.
+void check_chunk_pages(const CodeMemory& m, const uint8_t* rx) {
+    size_t reserved = 0;
+    CodeBlock c = m.chunk_of(rx, &reserved);
+    REQUIRE(c.rx);
+    CHECK(c.rx != c.rw);
+    // Every committed page and a few beyond (a chunk reserves up to 1 GiB).
+    const size_t n = std::min(reserved, size_t(m.mapped_bytes()) + 4 * kPage);
+    std::vector<std::string> x = page_perms(c.rx, n), w = page_perms(c.rw, n);
+    size_t committed = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+        INFO("page ", i);
+        if (x[i].substr(0, 3) == "---") {
+            CHECK(w[i].substr(0, 3) == "---");
+            continue;
+        }
+        CHECK(x[i].substr(0, 3) == "r-x");
+        CHECK(w[i].substr(0, 3) == "rw-");
+        ++committed;
+    }
+    CHECK(committed >= 1);
+}
+
+struct Program1 {
+    Program prog;
+    std::unique_ptr<VM> vm;
+};
+
+// Runs tests/conformance/cases/t2_type_change_loop.cpasm with the JIT.
+void run_jit(Program1& r, Tier2Options t2) {
+    std::ifstream in(std::string(CPJIT_SOURCE_DIR) + "/tests/conformance/cases/t2_type_change_loop.cpasm");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(!text.empty());
+    LoadError err;
+    REQUIRE_MESSAGE((assemble("loop.cpasm", text, r.prog, err) && verify(r.prog, err)), err.format());
+    RunOptions opts;
+    opts.tier = Tier::Jit;
+    opts.tier2 = t2;
+    opts.tier2.threshold = 1;
+    std::fflush(stdout);
+    r.vm = std::make_unique<VM>(r.prog, opts);
+    r.vm->run();
+    std::fflush(stdout);
+    REQUIRE(r.vm->traces());
+}
+
+}  // namespace
+
+TEST_CASE("code arena: blocks are placed one after another, aligned, in two views") {
+    auto m = CodeMemory::create();
+    REQUIRE(m);
+    const uint32_t k = CodeMemory::kAlign;
+    CodeBlock a = m->alloc(k + 1), b = m->alloc(1), c = m->alloc(k / 2);
+    REQUIRE((a.rx && b.rx && c.rx));
+    CHECK(b.rx == a.rx + 2 * k);  // k + 1 rounded up to CodeMemory::kAlign
+    CHECK(c.rx == b.rx + k);
+    CHECK(a.rw != a.rx);
+    CHECK(uint64_t(a.rx) % CodeMemory::kAlign == 0);
+    std::memcpy(c.rw, "cpjit", 6);  // written through one view, seen through the other
+    CHECK(std::memcmp(c.rx, "cpjit", 6) == 0);
+    CHECK(m->used_bytes() == 4 * k);
+    CHECK(m->mapped_bytes() == kPage);  // committed one page at a time while small
+    if (native()) check_chunk_pages(*m, a.rx);
+}
+
+TEST_CASE("code arena: released space is placed again") {
+    auto m = CodeMemory::create();
+    REQUIRE(m);
+    const uint32_t k = CodeMemory::kAlign;
+    CodeBlock a = m->alloc(k), b = m->alloc(4 * k), c = m->alloc(k);
+    m->release(b, 4 * k);
+    CHECK(m->used_bytes() == 2 * k);
+    CodeBlock d = m->alloc(3 * k - 5);  // fits where b was
+    CHECK(d.rx == b.rx);
+    CodeBlock e = m->alloc(k);          // the rest of b's space
+    CHECK(e.rx == b.rx + 3 * k);
+    for (auto [blk, size] : {std::pair{a, k}, {c, k}, {d, 3 * k - 5}, {e, k}}) m->release(blk, size);
+    CHECK(m->used_bytes() == 0);
+    CHECK(m->alloc(1000).rx == a.rx);  // all free again: placed from the start
+}
+
+TEST_CASE("code arena: committed memory follows use, chunks hold what does not fit") {
+    CodeMemoryOptions o;
+    o.chunk_bytes = 2 * kPage;
+    auto m = CodeMemory::create(o);
+    REQUIRE(m);
+    std::vector<CodeBlock> blocks;
+    for (int i = 0; i < 64; ++i) blocks.push_back(m->alloc(uint32_t(kPage / 3)));
+    CHECK(m->num_chunks() > 10);
+    // Every byte of every block is usable through both views.
+    for (CodeBlock& b : blocks) {
+        std::memset(b.rw, 0xc3, kPage / 3);
+        CHECK(b.rx[kPage / 3 - 1] == 0xc3);
+    }
+    CodeBlock big = m->alloc(uint32_t(5 * kPage));  // larger than a chunk: a chunk of its own
+    REQUIRE(big.rx);
+    std::memset(big.rw, 0, 5 * kPage);
+    CHECK(m->mapped_bytes() <= m->used_bytes() * 2 + kPage);
+    if (native()) check_chunk_pages(*m, big.rx);
+
+    auto grow = CodeMemory::create();
+    REQUIRE(grow);
+    for (int i = 0; i < 4096; ++i) REQUIRE(grow->alloc(1000).rx);
+    // Committed ahead in steps of 1/8 of what is committed: within 1.125x
+    // of what is used, plus a page.
+    CHECK(double(grow->mapped_bytes()) <= double(grow->used_bytes()) * 1.125 + double(kPage));
+    CHECK(grow->num_chunks() == 1);
+}
+
+TEST_CASE("JIT: a released trace returns its space, and compiling again reuses it") {
+    Program1 r;
+    run_jit(r, Tier2Options{});
+    jit::Jit* jit = r.vm->traces()->jit();
+    REQUIRE(jit);
+    const uint64_t used = jit->used_bytes();
+    std::vector<Trace*> compiled;
+    std::vector<uint8_t*> at;
+    for (const auto& t : r.vm->traces()->traces())
+        if (t->machine) compiled.push_back(t.get()), at.push_back(t->machine->rx);
+    REQUIRE(compiled.size() >= 2);
+    for (Trace* t : compiled) jit->release(*t);
+    CHECK(jit->used_bytes() < used);
+    const uint64_t mapped = jit->mapped_bytes();
+    for (Trace* t : compiled) REQUIRE(jit->compile(*t));
+    CHECK(jit->used_bytes() == used);
+    CHECK(jit->mapped_bytes() == mapped);  // no new memory
+    CHECK(compiled[0]->machine->rx == at[0]);
+    if (native())
+        for (Trace* t : compiled) check_chunk_pages(jit->memory(), t->machine->rx);
+    for (Trace* t : compiled) jit->release(*t);  // nothing runs them again
+}
+
+TEST_CASE("JIT: the code-memory cap bounds what is placed; tiny chunks still work") {
+    Tier2Options capped;
+    capped.max_code_bytes = 4096;
+    Program1 r;
+    run_jit(r, capped);
+    REQUIRE(r.vm->traces()->jit());
+    CHECK(r.vm->traces()->jit()->used_bytes() <= 4096);
+    CHECK(r.vm->traces()->stats.code_bytes <= 4096);
+
+    Tier2Options chunked;
+    chunked.arena_chunk_bytes = 1;  // one page per chunk
+    Program1 s;
+    run_jit(s, chunked);
+    jit::Jit* jit = s.vm->traces()->jit();
+    REQUIRE(jit);
+    CHECK(s.vm->traces()->stats.traces_compiled >= 2);
+    CHECK(jit->memory().num_chunks() >= 2);
+    if (native())
+        for (const auto& t : s.vm->traces()->traces())
+            if (t->machine) check_chunk_pages(jit->memory(), t->machine->rx);
+}
