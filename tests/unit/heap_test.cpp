@@ -38,7 +38,8 @@ TEST_CASE("heap: objects of every size class survive collections intact") {
     }
     for (int round = 0; round < 3; ++round) {
         // garbage in between, so cells are freed and reused around the live ones
-        for (int i = 0; i < 5000; ++i) REQUIRE(heap.new_string("garbage", 7 + size_t(i % 300)) != nullptr);
+        const std::string junk(400, 'g');
+        for (int i = 0; i < 5000; ++i) REQUIRE(heap.new_string(junk.data(), 7 + size_t(i % 300)) != nullptr);
         heap.collect();
     }
     size_t len = 0;
@@ -58,9 +59,10 @@ TEST_CASE("heap: dead cells are reused, blocks stay bounded") {
     // Steady state: the most blocks mapped in the first half (several
     // collections in) against the second half.
     size_t first_half = 0, second_half = 0;
+    const std::string junk(100, 'x');
     for (int i = 0; i < 2000000; ++i) {
         if (i % 2) {
-            REQUIRE(heap.new_string("0123456789abcdef0123456789abcdef", 32 + size_t(i % 64)) != nullptr);
+            REQUIRE(heap.new_string(junk.data(), 32 + size_t(i % 64)) != nullptr);
         } else {
             ArrayObj* a = heap.new_array(i % 12);
             REQUIRE(a != nullptr);
