@@ -96,7 +96,7 @@ ObjHeader* Heap::alloc_cell(size_t bytes) {
     ObjHeader* o = c.free;
     if (o) [[likely]] {
         c.free = o->next;
-    } else if (c.bump + c.cell <= c.end) {
+    } else if (size_t(c.end - c.bump) >= c.cell) {  // (no block yet: both null)
         o = reinterpret_cast<ObjHeader*>(c.bump);
         c.bump += c.cell;
     } else {
