@@ -30,8 +30,6 @@ uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a 
 const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
 enum Extra { kEntry, kExit };
 
-// Whether a uop leaves through an exit of its own (u.exit).
-bool has_exit(const Uop& u) { return (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE; }
 
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
 constexpr uint32_t bit(HoleValue v) { return uint32_t(1) << unsigned(v); }

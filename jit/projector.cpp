@@ -150,12 +150,8 @@ public:
                 i = inline_.back().resume;
                 inline_.pop_back();
                 break;
-            case Op::APush: case Op::Len: case Op::BAnd: case Op::BOr: case Op::BXor: case Op::Shr:
-                emit(fast_path_uop(ins->op), ins, int32_t(ins->op), 0, ins);
-                ++i;
-                break;
-            default:  // everything else runs through the shared semantics
-                emit(UopOp::GENERIC, ins, int32_t(base_op(ins->op)), 0, ins);
+            default:  // everything else runs through the shared semantics (some with a fast path)
+                emit(fast_path_uop(ins->op), ins, int32_t(base_op(ins->op)), 0, ins);
                 ++i;
                 break;
             }
@@ -244,8 +240,7 @@ void mark_exit_progress(Trace& t) {
     bool moved_on = false;
     for (const Uop& u : t.projected) {
         if (u.origin != start && u.op != UopOp::EXIT_TRACE) moved_on = true;
-        const bool exits = (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE;
-        if (exits && !moved_on && t.exits[u.exit].resume == start) t.exits[u.exit].progress = false;
+        if (has_exit(u) && !moved_on && t.exits[u.exit].resume == start) t.exits[u.exit].progress = false;
     }
 }
 

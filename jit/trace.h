@@ -65,6 +65,11 @@ struct Exit {
     bool progress = true;
 };
 
+// Whether a uop leaves through an exit of its own (u.exit).
+inline bool has_exit(const Uop& u) {
+    return (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE;
+}
+
 struct Trace {
     uint32_t id = 0;
     Function* fn = nullptr;   // where the trace starts
