@@ -77,7 +77,7 @@ struct SourcePos {
     uint32_t col = 0;  // text: 1-based column; binary: byte offset in the file
 };
 
-struct Trace;  // jit/trace.h
+struct Trace;  // jit/tier2/trace.h
 
 struct Function {
     std::string name;

@@ -13,8 +13,8 @@
 #include "runtime/errors.h"
 #include "runtime/heap.h"
 #include "runtime/program.h"
-#include "jit/trace.h"
-#include "jit/uop_helpers.h"
+#include "jit/tier2/trace.h"
+#include "jit/tier2/uop_helpers.h"
 
 namespace cpjit {
 
@@ -52,8 +52,8 @@ public:
     const TraceCache* traces() const { return traces_.get(); }
     void trace(Heap& heap) override;
 
-    // Tier 2's helpers (jit/uop_interp.cpp; called from uop bodies through
-    // the C functions of jit/uop_helpers.h).
+    // Tier 2's helpers (jit/tier2/uop_interp.cpp; called from uop bodies through
+    // the C functions of jit/tier2/uop_helpers.h).
     cpjit_return_to trace_return(Value* sp, Value*& base, bool machine);
     bool trace_generic(Op op, Value*& sp);
 
@@ -62,7 +62,7 @@ private:
     template <unsigned kFlags> bool interpret_threaded();
     template <unsigned kFlags> bool interpret_switch();
 
-    // Tier 2 (jit/uop_interp.cpp): runs traces from `t` until one leaves to
+    // Tier 2 (jit/tier2/uop_interp.cpp): runs traces from `t` until one leaves to
     // Tier 1; returns the instruction to resume at, with sp_ and the frames
     // describing the state there.
     Instr* run_trace(Trace* t, Value* sp);

@@ -3,11 +3,11 @@
 //
 // A hole is an extern symbol the stencil refers to. The extractor
 // (tools/stencil_extract) records each reference as a hole; the JIT patches it
-// when it copies the stencil. The symbols are listed in jit/reloc_holes.def.
+// when it copies the stencil. The symbols are listed in jit/copy_patch/reloc_holes.def.
 #pragma once
 
 #include "jit/jit_abi.h"
-#include "jit/uop_helpers.h"
+#include "jit/tier2/uop_helpers.h"
 
 // Jump holes: hidden, so a tail call is a direct `jmp rel32` / `b imm26`
 // (R_X86_64_PLT32 / R_AARCH64_JUMP26) and not a load from the GOT; the JIT

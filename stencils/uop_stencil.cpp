@@ -1,6 +1,6 @@
 // The stencil template: compiled once per uop, with -DCPJIT_STENCIL_UOP=NAME,
 // into an object holding one function, that uop's machine code. The body
-// comes from jit/uop_bodies.inc, the same text the uop interpreter runs; the
+// comes from jit/tier2/uop_bodies.inc, the same text the uop interpreter runs; the
 // interpreter's variables become the stencil's registers and holes:
 //   SP, BASE, VMP   the arguments (kept in registers across stencils)
 //   ARG, OPERAND    the holes _JIT_OPERAND32 / _JIT_OPERAND64
@@ -17,7 +17,7 @@ namespace {
 // The uop table as an enum, to pick this stencil's body.
 enum class Uop {
 #define UOP(name, pops, pushes, flags) name,
-#include "jit/uops.def"
+#include "jit/tier2/uops.def"
 #undef UOP
 };
 constexpr Uop kThisUop = Uop::CPJIT_STENCIL_UOP;
@@ -43,6 +43,6 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 #define GOTO_DYNAMIC(p) JIT_GOTO(reinterpret_cast<cpjit::jit::JitTraceFn*>(p))
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
-#include "jit/uop_bodies.inc"
+#include "jit/tier2/uop_bodies.inc"
     JIT_GOTO(_JIT_CONTINUE);
 }

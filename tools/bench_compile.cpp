@@ -26,7 +26,7 @@
 
 #include <fmt/format.h>
 
-#include "jit/jit.h"
+#include "jit/copy_patch/trace_compiler.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
 #include "tools/bench_command.h"

@@ -12,7 +12,7 @@
 
 #include "runtime/loader.h"
 #include "runtime/vm.h"
-#include "jit/trace.h"
+#include "jit/tier2/trace.h"
 #include "tools/bench_command.h"
 #include "tools/run_stats.h"
 #include "tools/trace_listing.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/reloc.h"
+#include "jit/copy_patch/reloc.h"
 
 namespace cpjit::tools {
 

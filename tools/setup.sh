@@ -77,7 +77,7 @@ fi
 if ((stencils)); then
   cmake -S . -B build-regen -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_REGENERATE_STENCILS=ON >/dev/null
   ninja -C build-regen
-  echo "setup: built build-regen/ (stencils regenerated into build-regen/stencils; ninja -C build-regen regenerate-stencils copies them into jit/generated/)"
+  echo "setup: built build-regen/ (stencils regenerated into build-regen/stencils; ninja -C build-regen regenerate-stencils copies them into jit/copy_patch/generated/)"
   exit 0
 fi
 

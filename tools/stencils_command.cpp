@@ -1,7 +1,7 @@
 // `cpjit stencils`: shows the stencil tables compiled into this build (both
-// targets are, see jit/stencil_set.h). Everything printed comes from the
+// targets are, see jit/copy_patch/stencil_set.h). Everything printed comes from the
 // tables and the X-macro descriptions of holes and relocation kinds
-// (jit/reloc.h); nothing here knows a particular stencil or kind.
+// (jit/copy_patch/reloc.h); nothing here knows a particular stencil or kind.
 #include "tools/stencils_command.h"
 
 #include <algorithm>
@@ -12,15 +12,15 @@
 
 #include <fmt/format.h>
 
-#include "jit/reloc.h"
-#include "jit/stencil_set.h"
+#include "jit/copy_patch/reloc.h"
+#include "jit/copy_patch/stencil_set.h"
 #include "tools/disasm.h"
 
 namespace cpjit {
 
 const char* const kStencilsUsage = R"(usage: cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
 
-Shows the stencils compiled into cpjit: one per micro-op of jit/uops.def, plus
+Shows the stencils compiled into cpjit: one per micro-op of jit/tier2/uops.def, plus
 ENTRY (the entry shim) and EXIT (the exit stub). Both targets' stencils are in
 every build; the default target is the host's.
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/stencil_set.h"
+#include "jit/copy_patch/stencil_set.h"
 #include "tools/disasm.h"
 
 namespace cpjit {

@@ -1,5 +1,5 @@
 // The machine code section of `cpjit trace` (layout of a compiled trace in
-// jit/jit.h). Every patched field is known from CompiledTrace::holes; a field
+// jit/copy_patch/trace_compiler.h). Every patched field is known from CompiledTrace::holes; a field
 // whose bytes depend on where the code was mapped (absolute addresses, page
 // offsets, branches out of the trace) is printed as a name instead of the
 // number capstone decodes, so the listing is stable across runs.
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "jit/jit.h"
+#include "jit/copy_patch/trace_compiler.h"
 #include "tools/disasm.h"
 
 namespace cpjit::tools {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/trace.h"
+#include "jit/tier2/trace.h"
 
 namespace cpjit::tools {
 

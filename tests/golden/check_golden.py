@@ -14,7 +14,7 @@ Stencils (--stencils): every line `NAME: ARGS` of tests/golden/stencils/cases
 names a `cpjit stencils ARGS` command whose output must equal NAME.txt there
 (stdout; a command that fails gives "exit status N" and its stderr instead).
 These come from the committed generated stencil headers
-(jit/generated/stencils_*.h): after regenerating stencils, run --stencils
+(jit/copy_patch/generated/stencils_*.h): after regenerating stencils, run --stencils
 --update and review the changes with the headers.
 
   check_golden.py --cpjit build/cpjit              compare

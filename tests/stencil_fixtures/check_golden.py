@@ -9,7 +9,7 @@ OBJDIR/<flagset>/<fixture>.o; this script runs the extractor on them.
   --errors FLAGSET   every bad_*.c makes the extractor exit 1, each error names
                      the stencil and where (offset + relocation type, section
                      or symbol), and stderr equals golden/FLAGSET.errors
-  --kinds            every relocation kind of jit/reloc_kinds.def appears in a
+  --kinds            every relocation kind of jit/copy_patch/reloc_kinds.def appears in a
                      committed golden dump (no objects needed)
   --update           rewrite every golden file from the objects, e.g.
                      python3 tests/stencil_fixtures/check_golden.py --update --build build-sx

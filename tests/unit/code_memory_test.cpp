@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "jit/code_memory.h"
-#include "jit/jit.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
 

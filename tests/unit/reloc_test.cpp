@@ -1,4 +1,4 @@
-// Patch functions of jit/reloc.h on hand-checked instruction bytes. Every
+// Patch functions of jit/copy_patch/reloc.h on hand-checked instruction bytes. Every
 // expected encoding below was worked out from the ISA manuals and checked
 // with `llvm-mc-19 --disassemble` (the disassembly is in the comments).
 #include <doctest/doctest.h>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/reloc.h"
+#include "jit/copy_patch/reloc.h"
 
 using namespace cpjit::jit;
 

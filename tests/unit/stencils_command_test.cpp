@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "jit/reloc.h"
-#include "jit/stencil_set.h"
+#include "jit/copy_patch/reloc.h"
+#include "jit/copy_patch/stencil_set.h"
 #include "tools/disasm.h"
 #include "tools/stencils_command.h"
 

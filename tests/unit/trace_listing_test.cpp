@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "jit/jit.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
 #include "tools/trace_listing.h"

@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "jit/jit.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "tests/fuzz/fuzz_common.h"
 

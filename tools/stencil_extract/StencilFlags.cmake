@@ -18,7 +18,7 @@ set(CPJIT_STENCIL_COMMON_FLAGS
   -Wall -Wextra)
 # Per source language: the fixtures are C; the uop stencils are C++ because
 # they include the uop bodies the uop interpreter also compiles
-# (jit/uop_bodies.inc) and the freestanding value/object headers.
+# (jit/tier2/uop_bodies.inc) and the freestanding value/object headers.
 set(CPJIT_STENCIL_LANG_FLAGS_c -x c -std=c11 -Werror=incompatible-pointer-types)
 set(CPJIT_STENCIL_LANG_FLAGS_cxx -x c++ -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics)
 

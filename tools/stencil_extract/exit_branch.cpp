@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "jit/reloc_util.h"
+#include "jit/copy_patch/reloc_util.h"
 
 namespace cpjit::stencil_extract {
 

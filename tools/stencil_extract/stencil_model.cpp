@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <map>
 
-#include "jit/reloc_util.h"
+#include "jit/copy_patch/reloc_util.h"
 
 namespace cpjit::stencil_extract {
 

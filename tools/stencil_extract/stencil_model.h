@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/reloc.h"
+#include "jit/copy_patch/reloc.h"
 #include "object_file.h"
 
 namespace cpjit::stencil_extract {

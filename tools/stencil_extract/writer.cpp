@@ -157,7 +157,7 @@ std::string write_header(const OutputInfo& info, const std::vector<StencilModel>
         << "// target: " << info.target << "\n"
         << "// digest: " << info.digest << "\n"
         << "// flags:  " << info.flags << "\n"
-        << "#pragma once\n\n#include <cstdint>\n\n#include \"jit/reloc.h\"\n\n"
+        << "#pragma once\n\n#include <cstdint>\n\n#include \"jit/copy_patch/reloc.h\"\n\n"
         << "namespace " << info.cpp_namespace << " {\n\n"
         << "using ::cpjit::jit::HoleValue;\nusing ::cpjit::jit::RelocKind;\n\n"
         << "inline constexpr char kTarget[] = \"" << info.target << "\";\n"

@@ -2,8 +2,8 @@
 // immediate or displacement; GOTPCRELX forms may rewrite the opcode bytes in
 // front of the field to drop the GOT load (System V psABI, "Linker
 // Optimization": the same rewrites lld and GNU ld make).
-#include "jit/reloc.h"
-#include "jit/reloc_util.h"
+#include "jit/copy_patch/reloc.h"
+#include "jit/copy_patch/reloc_util.h"
 
 namespace cpjit::jit {
 
@@ -146,7 +146,7 @@ PatchStatus patch_x64_rex_gotpcrelx(uint8_t* loc, uint64_t loc_addr, uint64_t sy
     return gotpcrelx(loc, loc_addr, symbol, addend, got_slot, counter, true);
 }
 
-// The adapters of jit/reloc.h (apply_<Id>): each kind's patch function with
+// The adapters of jit/copy_patch/reloc.h (apply_<Id>): each kind's patch function with
 // the values it takes, in this file so the compiler inlines it into the one
 // call the JIT makes per hole. S + A for absolute and PC-relative kinds;
 // GOT forms get S, A and G apart.

@@ -1,9 +1,9 @@
 // The two targets' stencil tables, from the committed generated headers.
-#include "jit/stencil_set.h"
+#include "jit/copy_patch/stencil_set.h"
 
-#include "jit/generated/stencils_aarch64.h"
-#include "jit/generated/stencils_x86_64.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/generated/stencils_aarch64.h"
+#include "jit/copy_patch/generated/stencils_x86_64.h"
+#include "jit/tier2/trace.h"
 
 namespace cpjit::jit {
 
@@ -17,9 +17,9 @@ constexpr int kNumExtra = 0
 #undef X
     ;
 static_assert(generated_x86_64::kNumStencils == kNumUops + kNumExtra,
-              "jit/generated/stencils_x86_64.h is stale: regenerate it (docs/stencils.md)");
+              "jit/copy_patch/generated/stencils_x86_64.h is stale: regenerate it (docs/stencils.md)");
 static_assert(generated_aarch64::kNumStencils == kNumUops + kNumExtra,
-              "jit/generated/stencils_aarch64.h is stale: regenerate it (docs/stencils.md)");
+              "jit/copy_patch/generated/stencils_aarch64.h is stale: regenerate it (docs/stencils.md)");
 
 constexpr bool same_name(const char* a, const char* b) {
     while (*a && *a == *b) ++a, ++b;

@@ -1,5 +1,5 @@
 // The copy-and-patch JIT: a trace's uops become machine code by copying each
-// uop's stencil (jit/generated/) into executable memory and patching its holes.
+// uop's stencil (jit/copy_patch/generated/) into executable memory and patching its holes.
 //
 // Layout of one compiled trace, in one allocation:
 //   hot code   the uops' stencils back to back; a stencil's final jump to
@@ -28,8 +28,8 @@
 
 #include "jit/jit_abi.h"
 #include "jit/span_pool.h"
-#include "jit/stencil_set.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/stencil_set.h"
+#include "jit/tier2/trace.h"
 
 namespace cpjit::jit {
 

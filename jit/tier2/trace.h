@@ -15,7 +15,7 @@ namespace cpjit {
 
 enum class UopOp : uint16_t {
 #define UOP(name, pops, pushes, flags) name,
-#include "jit/uops.def"
+#include "jit/tier2/uops.def"
 #undef UOP
 };
 
@@ -31,7 +31,7 @@ struct UopInfo {
 
 inline constexpr UopInfo kUopInfo[] = {
 #define UOP(name, pops, pushes, flags) {#name, pops, pushes, [] { using namespace uop_flag; return uint8_t(flags); }()},
-#include "jit/uops.def"
+#include "jit/tier2/uops.def"
 #undef UOP
 };
 inline constexpr int kNumUops = sizeof(kUopInfo) / sizeof(kUopInfo[0]);

@@ -1,8 +1,8 @@
 // AArch64 patch functions. Every instruction is a little-endian 32-bit word;
 // each function checks that the word is an instruction its kind applies to,
 // then writes the immediate field and nothing else.
-#include "jit/reloc.h"
-#include "jit/reloc_util.h"
+#include "jit/copy_patch/reloc.h"
+#include "jit/copy_patch/reloc_util.h"
 
 namespace cpjit::jit {
 
@@ -174,7 +174,7 @@ PatchStatus patch_a64_got_load_pair(uint8_t* loc, uint64_t loc_addr, uint64_t sy
     return PatchStatus::Ok;
 }
 
-// The adapters of jit/reloc.h (apply_<Id>): each kind's patch function with
+// The adapters of jit/copy_patch/reloc.h (apply_<Id>): each kind's patch function with
 // the values it takes, in this file so the compiler inlines it into the one
 // call the JIT makes per hole. S + A for absolute and PC-relative kinds;
 // GOT forms get S, A and G apart.

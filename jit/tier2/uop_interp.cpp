@@ -3,8 +3,8 @@
 // from the same file (uop_bodies.inc). A uop never raises an error itself:
 // where Tier 1 would fail or take a slow path, the uop exits before any
 // effect and Tier 1 runs that instruction again.
-#include "jit/jit.h"
-#include "jit/uop_helpers.h"
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/uop_helpers.h"
 #include "runtime/semantics.h"
 #include "runtime/vm.h"
 
@@ -234,7 +234,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
         u = t->uops.data();                                \
         continue;                                          \
     }
-#include "jit/uop_bodies.inc"
+#include "jit/tier2/uop_bodies.inc"
 #undef UOP
 #undef END_UOP
 #undef SP

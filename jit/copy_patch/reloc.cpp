@@ -1,6 +1,6 @@
 // Architecture-neutral part of the relocation library: status names and the
 // dispatcher from a RelocKind to its patch function.
-#include "jit/reloc.h"
+#include "jit/copy_patch/reloc.h"
 
 namespace cpjit::jit {
 
@@ -22,7 +22,7 @@ namespace {
 // patch lists point into, so patching a hole is one indirect call, no switch.
 const PatchFn kPatchFns[] = {
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) apply_##id,
-#include "jit/reloc_kinds.def"
+#include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
 };
 

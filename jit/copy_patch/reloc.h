@@ -1,5 +1,5 @@
 // Relocation kinds of the copy-and-patch JIT, described as data
-// (jit/reloc_kinds.def), and one small patch function per kind.
+// (jit/copy_patch/reloc_kinds.def), and one small patch function per kind.
 //
 // Conventions for every patch function:
 //   loc       where to write: the stencil's copy in writable memory
@@ -22,7 +22,7 @@ enum class Arch : uint8_t { X64, A64 };
 
 enum class RelocKind : uint8_t {
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) id,
-#include "jit/reloc_kinds.def"
+#include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
 };
 
@@ -40,7 +40,7 @@ struct RelocInfo {
 inline constexpr RelocInfo kRelocInfo[] = {
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) \
     {RelocKind::id, #id, elf, Arch::arch, width, pcrel, got, relax},
-#include "jit/reloc_kinds.def"
+#include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
 };
 inline constexpr size_t kNumRelocKinds = sizeof(kRelocInfo) / sizeof(kRelocInfo[0]);
@@ -149,7 +149,7 @@ PatchFn patch_fn(RelocKind kind);
 // apply_<Id>: the patch function of kind Id as a PatchFn (defined next to it,
 // in reloc_x64.cpp / reloc_a64.cpp).
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) PatchStatus apply_##id(CPJIT_APPLY_PARAMS);
-#include "jit/reloc_kinds.def"
+#include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
 
 // ---- stencil tables (filled by the generated stencil headers) --------------
@@ -158,7 +158,7 @@ enum class HoleValue : uint8_t {
     Data,    // this stencil's read-only data (S = where its data is copied)
     Helper,  // an external helper function (Hole::helper indexes the target's table)
 #define CPJIT_HOLE(id, sym, role, width) id,
-#include "jit/reloc_holes.def"
+#include "jit/copy_patch/reloc_holes.def"
 #undef CPJIT_HOLE
 };
 
@@ -174,7 +174,7 @@ inline constexpr HoleValueInfo kHoleValueInfo[] = {
     {HoleValue::Data, "Data", "", false, 64},
     {HoleValue::Helper, "Helper", "", true, 64},
 #define CPJIT_HOLE(id, sym, role, width) {HoleValue::id, #id, sym, #role[0] == 'J', width},
-#include "jit/reloc_holes.def"
+#include "jit/copy_patch/reloc_holes.def"
 #undef CPJIT_HOLE
 };
 

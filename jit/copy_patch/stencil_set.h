@@ -1,12 +1,12 @@
 // The stencils of one target, as the generated headers
-// (jit/generated/stencils_<target>.h) describe them: one stencil per uop in
-// the order of jit/uops.def, then the extra stencils of kExtraStencils.
+// (jit/copy_patch/generated/stencils_<target>.h) describe them: one stencil per uop in
+// the order of jit/tier2/uops.def, then the extra stencils of kExtraStencils.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
 
-#include "jit/reloc.h"
+#include "jit/copy_patch/reloc.h"
 
 namespace cpjit::jit {
 

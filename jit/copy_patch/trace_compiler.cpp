@@ -1,5 +1,5 @@
-// The trace compiler of the copy-and-patch JIT (layout in jit/jit.h).
-#include "jit/jit.h"
+// The trace compiler of the copy-and-patch JIT (layout in jit/copy_patch/trace_compiler.h).
+#include "jit/copy_patch/trace_compiler.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "jit/code_memory.h"
-#include "jit/uop_helpers.h"
+#include "jit/tier2/uop_helpers.h"
 
 namespace cpjit::jit {
 

@@ -11,7 +11,7 @@
 // its pop could have left the trace.
 #include <cmath>
 
-#include "jit/trace.h"
+#include "jit/tier2/trace.h"
 #include "runtime/semantics.h"
 
 namespace cpjit {

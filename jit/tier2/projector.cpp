@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "jit/jit.h"
-#include "jit/trace.h"
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
 
 namespace cpjit {
 
