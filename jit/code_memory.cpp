@@ -1,4 +1,5 @@
-// The code arena (see code_memory.h). Linux: memfd_create + two mmaps.
+// The code arena (see code_memory.h). Linux: memfd_create + two mmaps, or
+// (perf_visible) a shared anonymous mmap + an mremap twin.
 #include "jit/code_memory.h"
 
 #include <sys/mman.h>
@@ -41,6 +42,7 @@ CodeMemory::~CodeMemory() {
 bool CodeMemory::add_chunk(size_t min_bytes) {
     Chunk c;
     c.reserved = std::max(opts_.chunk_bytes, round_up(min_bytes, page_size()));
+    if (opts_.perf_visible) return add_anonymous_chunk(c);
     int fd = memfd_create("cpjit-code", MFD_CLOEXEC);
     if (fd < 0) return false;
     bool ok = ftruncate(fd, off_t(c.reserved)) == 0;
@@ -49,6 +51,21 @@ bool CodeMemory::add_chunk(size_t min_bytes) {
     close(fd);  // the mappings keep the memory
     if (rw == MAP_FAILED) {
         if (rx != MAP_FAILED) munmap(rx, c.reserved);
+        return false;
+    }
+    c.rx = static_cast<uint8_t*>(rx);
+    c.rw = static_cast<uint8_t*>(rw);
+    chunks_.push_back(std::move(c));
+    return true;
+}
+
+// mremap with old_size 0 maps the same pages of a shared mapping again.
+bool CodeMemory::add_anonymous_chunk(Chunk& c) {
+    void* rx = mmap(nullptr, c.reserved, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rx == MAP_FAILED) return false;
+    void* rw = mremap(rx, 0, c.reserved, MREMAP_MAYMOVE);
+    if (rw == MAP_FAILED) {
+        munmap(rx, c.reserved);
         return false;
     }
     c.rx = static_cast<uint8_t*>(rx);

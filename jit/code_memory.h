@@ -2,7 +2,11 @@
 //
 // Every chunk is one memfd mapped twice: a read-execute view (where the CPU
 // runs code) and a read-write view (where the JIT writes it); no page is ever
-// both writable and executable (W^X). A chunk reserves its address range at
+// both writable and executable (W^X). For profilers (`--perf-map`,
+// `--perf-jitdump`) a chunk is instead a shared anonymous mapping and its
+// mremap twin: the same two views, but `perf` sees them as anonymous memory
+// (`/dev/zero`), the kind it looks up in /tmp/perf-PID.map; a memfd view it
+// takes for a file and never does. A chunk reserves its address range at
 // once (PROT_NONE) and commits pages ahead of need in steps: it makes both
 // views accessible and touches every new page through both, so placing a
 // trace is a pointer bump with no system call and no page fault in the
@@ -31,6 +35,8 @@ struct CodeMemoryOptions {
     // with use, to 1/8 of what is committed: a system call every ~12% of
     // growth, and mapped memory within ~1.125x of what is used (plus a page).
     size_t commit_step = 1;
+    // Shared anonymous memory instead of a memfd (what perf can name).
+    bool perf_visible = false;
 };
 
 class CodeMemory {
@@ -72,6 +78,7 @@ private:
     };
     explicit CodeMemory(const CodeMemoryOptions& opts) : opts_(opts) {}
     bool add_chunk(size_t min_bytes);
+    bool add_anonymous_chunk(Chunk& c);
     bool commit(Chunk& c, size_t end);
     static bool take_free(Chunk& c, uint32_t size, uint32_t* offset);
     static void give_free(Chunk& c, uint32_t offset, uint32_t size);

@@ -60,7 +60,11 @@ run options:
   --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
                            kept in traces per 32 bytes, e.g. 256K or 64M (default
                            64M); past it, hot code stays in the interpreter
-  --perf-map               write /tmp/perf-PID.map so `perf report` names traces
+  --perf-map               write /tmp/perf-PID.map so `perf report` names the
+                           machine code of traces, per uop (docs/profiling.md)
+  --perf-jitdump[=DIR]     write DIR/jit-PID.dump (default DIR /tmp) for `perf
+                           record -k 1` + `perf inject --jit`: per-uop symbols
+                           and machine code for `perf annotate`
   --max-depth=N            call depth limit (default 10000)
   --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
                            a program gets the `out of memory` error
@@ -155,6 +159,12 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             opts.tier2.arena_chunk_bytes = n;
         } else if (a == "--perf-map") {
             opts.tier2.perf_map = true;
+        } else if (a == "--perf-jitdump") {
+            opts.tier2.perf_jitdump = true;
+        } else if (auto v = value("--perf-jitdump=")) {
+            if (v->empty()) return usage_error("--perf-jitdump= needs a directory");
+            opts.tier2.perf_jitdump = true;
+            opts.tier2.perf_jitdump_dir = std::string(*v);
         } else if (auto v = value("--max-heap=")) {
             if (!parse_size(*v, n) || n < (uint64_t(1) << 20)) return usage_error("--max-heap takes a size of at least 1M, e.g. 64M or 2G");
             opts.max_heap = size_t(n);

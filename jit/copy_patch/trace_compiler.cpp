@@ -1,13 +1,13 @@
 // The trace compiler of the copy-and-patch JIT (layout in jit/copy_patch/trace_compiler.h).
 #include "jit/copy_patch/trace_compiler.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 
 #include "jit/code_memory.h"
+#include "jit/profiling/listeners.h"
 #include "jit/tier2/uop_helpers.h"
 
 namespace cpjit::jit {
@@ -63,9 +63,7 @@ std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
 
 Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) : set_(set), opts_(opts), stats_(stats) {}
 
-Jit::~Jit() {
-    if (perf_map_) std::fclose(perf_map_);
-}
+Jit::~Jit() = default;
 
 uint64_t Jit::mapped_bytes() const { return memory_->mapped_bytes(); }
 uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
@@ -84,6 +82,7 @@ bool Jit::init() {
     // costs nothing until committed), unless a test asks for small chunks.
     mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
                                              : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
+    mo.perf_visible = profiling::CodeListeners::wants_perf_visible_memory(opts_);
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
@@ -95,13 +94,8 @@ bool Jit::init() {
     CodeMemory::flush(b.rx, shim.code_size);
     entry_ = reinterpret_cast<JitEntryFn*>(b.rx);
     stats_.code_mapped_bytes = memory_->mapped_bytes();
-    if (opts_.perf_map) {
-        perf_map_ = std::fopen(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str(), "w");
-        if (perf_map_) {
-            std::fprintf(perf_map_, "%llx %x cpjit_entry_shim\n", (unsigned long long)uint64_t(b.rx), shim.code_size);
-            std::fflush(perf_map_);
-        }
-    }
+    listeners_ = profiling::CodeListeners::create(opts_, set_.arch);
+    if (listeners_) listeners_->shim_placed(b.rx, shim.code_size);
     return true;
 }
 
@@ -303,7 +297,7 @@ bool Jit::compile(Trace& t) {
     c.size = l.total;
     c.hot_size = l.hot_size;
     c.records = record_pool_.take(l.num_records);
-    listing_ = opts_.keep_listing ? &c : nullptr;
+    listing_ = opts_.keep_listing || listeners_ ? &c : nullptr;
     std::memcpy(block.rw + l.got_at, helpers_.data(), 8 * helpers_.size());
     RelaxCounter relax;
     bool ok = emit_trace(t, c, l, relax);
@@ -326,13 +320,16 @@ bool Jit::compile(Trace& t) {
     if (opts_.time_compiles)
         stats_.compile_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
     t.machine = &c;
-    if (perf_map_) write_perf_map(t, c);
+    if (listeners_) [[unlikely]]
+        announce(t, c);
     return true;
 }
 
 void Jit::release(Trace& t) {
     if (!t.machine) return;
     CompiledTrace& c = *t.machine;
+    if (listeners_) [[unlikely]]
+        listeners_->trace_released(t, c);
     memory_->release({c.rx, c.rw}, c.size);
     record_pool_.give(c.records);
     trace_pool_.give({&c, 1});
@@ -362,10 +359,14 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
     ++stats_.exits_linked;
 }
 
-void Jit::write_perf_map(const Trace& t, const CompiledTrace& c) {
-    std::fprintf(perf_map_, "%llx %x cpjit_trace_%u_%s_at_%u\n", (unsigned long long)uint64_t(c.rx), c.size, t.id,
-                 t.fn ? t.fn->name.c_str() : "?", t.start);
-    std::fflush(perf_map_);
+// Tells the listeners; the placed stencils were kept for them only, unless
+// a listing wants them too.
+void Jit::announce(const Trace& t, CompiledTrace& c) {
+    listeners_->trace_compiled(t, c);
+    if (!opts_.keep_listing) {
+        c.placed = {};
+        c.holes = {};
+    }
 }
 
 }  // namespace cpjit::jit

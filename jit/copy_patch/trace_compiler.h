@@ -34,6 +34,9 @@
 namespace cpjit::jit {
 
 class CodeMemory;
+namespace profiling {
+class CodeListeners;
+}
 
 // What an exit stub hands back to the VM. A stub of a side exit names the
 // exit; a stub of a LINK_TRACE names the trace to go on with.
@@ -46,7 +49,7 @@ struct JitExitRecord {
     bool linked = false;
 };
 
-// One placed piece of machine code (for printers and the perf map).
+// One placed piece of machine code (for printers and the profilers).
 struct PlacedStencil {
     int32_t uop = -1;           // index into Trace::uops, -1 for a stub
     const Stencil* stencil = nullptr;
@@ -75,7 +78,8 @@ struct CompiledTrace {
     uint32_t size = 0;
     uint32_t hot_size = 0;      // bytes of the uops' code
     std::span<JitExitRecord> records;  // from the Jit's pool: exits, then LINK_TRACEs
-    // Both empty unless Tier2Options::keep_listing (for `cpjit trace`):
+    // Both empty unless Tier2Options::keep_listing (for `cpjit trace`;
+    // profilers read `placed` while the trace is announced to them):
     std::vector<PlacedStencil> placed;  // uops in order, then stubs in record order
     std::vector<PatchedHole> holes;
     JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
@@ -159,7 +163,7 @@ private:
                RelaxCounter& relax);
     bool patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                       RelaxCounter& relax);
-    void write_perf_map(const Trace& t, const CompiledTrace& c);
+    void announce(const Trace& t, CompiledTrace& c);
 
     const StencilSet& set_;
     Tier2Options opts_;
@@ -172,7 +176,9 @@ private:
     SpanPool<JitExitRecord> record_pool_{4096};
     SpanPool<CompiledTrace> trace_pool_{256};
     bool full_ = false;
-    std::FILE* perf_map_ = nullptr;
+    // Profilers and debuggers told about code (jit/profiling/); nullptr
+    // unless an option asks for one.
+    std::unique_ptr<profiling::CodeListeners> listeners_;
     CompiledTrace* listing_ = nullptr;  // the trace being compiled, when keeping its holes
 };
 

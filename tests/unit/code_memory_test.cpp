@@ -122,6 +122,41 @@ TEST_CASE("code arena: blocks are placed one after another, aligned, in two view
     if (native()) check_chunk_pages(*m, a.rx);
 }
 
+// --perf-map / --perf-jitdump: the same two views, from shared anonymous
+// memory, which perf names "/dev/zero (deleted)" (anonymous: it then reads
+// /tmp/perf-PID.map), where the memfd views show as a file.
+TEST_CASE("code arena: perf_visible chunks are two views of anonymous memory") {
+    CodeMemoryOptions o;
+    o.perf_visible = true;
+    o.chunk_bytes = 4 * kPage;
+    auto m = CodeMemory::create(o);
+    REQUIRE(m);
+    CodeBlock a = m->alloc(100), b = m->alloc(uint32_t(5 * kPage));  // b: a chunk of its own
+    REQUIRE((a.rx && b.rx));
+    CHECK(a.rw != a.rx);
+    std::memcpy(b.rw + 4 * kPage, "cpjit", 6);
+    CHECK(std::memcmp(b.rx + 4 * kPage, "cpjit", 6) == 0);
+    CHECK(m->num_chunks() == 2);
+    if (!native()) return;
+    check_chunk_pages(*m, a.rx);
+    check_chunk_pages(*m, b.rx);
+    std::ifstream in("/proc/self/maps");
+    std::string line;
+    int views = 0;
+    while (std::getline(in, line)) {
+        unsigned long long lo = 0, hi = 0;
+        if (std::sscanf(line.c_str(), "%llx-%llx", &lo, &hi) != 2) continue;
+        for (const uint8_t* p : {a.rx, a.rw})
+            if (lo <= uint64_t(p) && uint64_t(p) < hi) {
+                INFO(line);
+                CHECK(line.find("/dev/zero") != std::string::npos);
+                CHECK(line.find("memfd") == std::string::npos);
+                ++views;
+            }
+    }
+    CHECK(views == 2);
+}
+
 TEST_CASE("code arena: released space is placed again") {
     auto m = CodeMemory::create();
     REQUIRE(m);

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
@@ -118,7 +119,9 @@ std::string read_file(const std::string& path) {
 
 // Runs `text` with the JIT at threshold 1, scanning after every write
 // (chunk_bytes: the code arena's chunk size, 0 for the default).
-void run_scanned(const std::string& name, const std::string& text, WxScan& scan, uint64_t chunk_bytes) {
+// perf_visible: the arena profilers need (--perf-map).
+void run_scanned(const std::string& name, const std::string& text, WxScan& scan, uint64_t chunk_bytes,
+                 bool perf_visible = false) {
     Program prog;
     LoadError err;
     REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
@@ -129,6 +132,7 @@ void run_scanned(const std::string& name, const std::string& text, WxScan& scan,
     opts.tier2.on_code_written = scan_after_write;
     opts.tier2.on_code_written_ctx = &scan;
     opts.tier2.arena_chunk_bytes = chunk_bytes;
+    opts.tier2.perf_map = perf_visible;
     cpjit_fuzz::Outcome r = cpjit_fuzz::run_captured(prog, opts);
     INFO(name, " stderr: ", r.err);
     CHECK((r.code == 0 || r.code == 1));
@@ -175,6 +179,7 @@ TEST_CASE("W^X: no mapping is writable and executable while the JIT compiles and
         REQUIRE_MESSAGE(!text.empty(), path);
         run_scanned(rel, text, scan, 0);
         run_scanned(rel, text, scan, 1);  // one-page chunks: traces spread over many mappings
+        run_scanned(rel, text, scan, 1, true);  // --perf-map's anonymous views
     }
     if (!scan.problems.empty()) {
         std::string all;
@@ -187,4 +192,5 @@ TEST_CASE("W^X: no mapping is writable and executable while the JIT compiles and
     CHECK(scan.rx_views_checked == scan.scans);
     // Outside the JIT's writes too (asmjit keeps its pages between runs).
     CHECK(rwx_lines(read_maps()).empty());
+    std::remove(("/tmp/perf-" + std::to_string(getpid()) + ".map").c_str());
 }
