@@ -13,12 +13,15 @@
 #   tools/setup.sh --stencils deps + clang-19 and llvm-19-dev, then the build
 #                             that regenerates the stencils, build-regen/
 #                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
+#   tools/setup.sh --profiling deps + linux-perf and gdb (docs/profiling.md;
+#                             the profiling.* tests skip without them), then build/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 aarch64=0
 fuzz=0
 stencils=0
+profiling=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
@@ -26,7 +29,8 @@ for arg in "$@"; do
     --aarch64) aarch64=1 ;;
     --fuzz) fuzz=1 ;;
     --stencils) stencils=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils)" >&2; exit 2 ;;
+    --profiling) profiling=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --profiling)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,6 +51,7 @@ if ((aarch64)); then
 fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 ((stencils)) && packages+=(clang-19 llvm-19-dev)
+((profiling)) && packages+=(linux-perf gdb)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""`perf` names cpjit's machine code (docs/profiling.md).
+
+  check_perf.py --cpjit build/cpjit map       # perf record + perf report with --perf-map
+  check_perf.py --cpjit build/cpjit jitdump   # perf record -k 1 + perf inject --jit + perf report
+
+Records a benchmark (examples/fib.cpasm) and checks that `perf report` puts
+samples on uop symbols (cpjit:tN:fn@I:UOP, UOP a uop of jit/tier2/uops.def)
+and none on unnamed JIT memory. Exits 77 (ctest: skipped) with one line
+saying why when perf is missing or may not record here.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PROGRAM = os.path.join(ROOT, "examples", "fib.cpasm")
+SKIP = 77
+
+
+def uop_names():
+    with open(os.path.join(ROOT, "jit", "tier2", "uops.def")) as f:
+        return set(re.findall(r"^UOP\((\w+),", f.read(), re.M))
+
+
+def skip(why):
+    print("SKIPPED: " + why)
+    sys.exit(SKIP)
+
+
+def perf_usable(tmp):
+    perf = shutil.which("perf")
+    if not perf:
+        skip("perf is not installed (Debian: apt-get install linux-perf)")
+    out = os.path.join(tmp, "probe.data")
+    r = subprocess.run([perf, "record", "-q", "-o", out, "--", "true"], capture_output=True, text=True)
+    if r.returncode != 0:
+        try:
+            paranoid = open("/proc/sys/kernel/perf_event_paranoid").read().strip()
+        except OSError:
+            paranoid = "?"
+        first = (r.stderr.strip().splitlines() or ["?"])[0]
+        skip(f"perf may not record here (kernel.perf_event_paranoid={paranoid}): {first}")
+    return perf
+
+
+def report(perf, data):
+    r = subprocess.run([perf, "report", "-i", data, "--stdio", "--sort", "dso,sym"],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"FAIL: perf report: {r.stderr.strip()}")
+    rows = []  # (percent, dso, symbol)
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*([\d.]+)%\s+(.+?)\s+\[\.\]\s+(.*\S)", line)
+        if m:
+            rows.append((float(m.group(1)), m.group(2), m.group(3)))
+    return rows
+
+
+def check(rows, uops, dso_pattern):
+    failures = []
+    sym = re.compile(r"cpjit:t\d+:\w+@\d+:(\w+)$")
+    named = [(p, d, s) for p, d, s in rows if sym.match(s) and re.match(dso_pattern, d)]
+    bad_uops = [s for p, d, s in named if sym.match(s).group(1) not in uops]
+    unnamed = [(p, d, s) for p, d, s in rows if "memfd" in d or "/dev/zero" in d or "//anon" in d]
+    share = sum(p for p, _, _ in named)
+    print(f"{len(named)} uop symbols with samples, {share:.1f}% of all samples; top: "
+          + ", ".join(f"{s} {p:.1f}%" for p, _, s in named[:3]))
+    if not named:
+        failures.append("no sample on a uop symbol")
+    if bad_uops:
+        failures.append(f"symbols naming no uop: {bad_uops[:5]}")
+    if unnamed:
+        failures.append(f"samples on unnamed JIT memory: {unnamed[:3]}")
+    if share < 20:
+        failures.append(f"only {share:.1f}% of samples on uop symbols (fib runs mostly in machine code)")
+    return failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("mode", choices=["map", "jitdump"])
+    args = ap.parse_args()
+    cpjit = os.path.abspath(args.cpjit)
+    uops = uop_names()
+    with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
+        perf = perf_usable(tmp)
+        data = os.path.join(tmp, "perf.data")
+        if args.mode == "map":
+            cmd = [perf, "record", "-q", "-o", data, "--", cpjit, "run", "--perf-map", PROGRAM]
+        else:
+            cmd = [perf, "record", "-k", "1", "-q", "-o", data, "--",
+                   cpjit, "run", f"--perf-jitdump={tmp}", PROGRAM]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        pids = re.findall(r"jit-(\d+)\.dump", " ".join(os.listdir(tmp)))
+        if r.returncode != 0:
+            sys.exit(f"FAIL: {' '.join(cmd)}: exit {r.returncode}\n{r.stderr}")
+        if args.mode == "map":
+            rows = report(perf, data)
+            dso = r"\[JIT\] tid \d+"
+            for tid in {m.group(1) for _, d, _ in rows for m in [re.match(r"\[JIT\] tid (\d+)", d)] if m}:
+                try:
+                    os.remove(f"/tmp/perf-{tid}.map")  # that run's map (one thread: tid = pid)
+                except OSError:
+                    pass
+        else:
+            if len(pids) != 1:
+                sys.exit(f"FAIL: expected one jit-PID.dump in {tmp}, found {os.listdir(tmp)}")
+            injected = os.path.join(tmp, "perf.jit.data")
+            i = subprocess.run([perf, "inject", "--jit", "-i", data, "-o", injected], capture_output=True, text=True)
+            if i.returncode != 0:
+                sys.exit(f"FAIL: perf inject --jit: {i.stderr.strip()}")
+            rows = report(perf, injected)
+            dso = rf"jitted-{pids[0]}-\d+\.so"
+        failures = check(rows, uops, dso)
+    for f in failures:
+        print("FAIL: " + f, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
