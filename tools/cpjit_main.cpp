@@ -14,6 +14,7 @@
 #include "runtime/vm.h"
 #include "jit/tier2/trace.h"
 #include "tools/bench_command.h"
+#include "tools/profile_command.h"
 #include "tools/run_stats.h"
 #include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
@@ -40,6 +41,10 @@ constexpr const char* kUsage = R"(usage:
                                              --jit=uops: without machine code
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
+  cpjit profile [--top=N] [run options] FILE
+                                             run FILE under `perf record`: time
+                                             per tier, helpers, collector, and
+                                             the hottest uops (docs/profiling.md)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
                                              the JIT's stencils: sizes, holes,
                                              trailing jumps; --disasm shows
@@ -285,6 +290,7 @@ int main(int argc, char** argv) {
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
     if (cmd == "bench") return cmd_bench(args);
+    if (cmd == "profile") return cmd_profile(args);
     if (cmd == "stencils") return cmd_stencils(args);
     return usage_error(fmt::format("unknown command '{}'", cmd));
 }

@@ -3,6 +3,7 @@
 
   check_perf.py --cpjit build/cpjit map       # perf record + perf report with --perf-map
   check_perf.py --cpjit build/cpjit jitdump   # perf record -k 1 + perf inject --jit + perf report
+  check_perf.py --cpjit build/cpjit profile   # cpjit profile: parts of cpjit, hottest uops
 
 Records a benchmark (examples/fib.cpasm) and checks that `perf report` puts
 samples on uop symbols (cpjit:tN:fn@I:UOP, UOP a uop of jit/tier2/uops.def)
@@ -82,13 +83,50 @@ def check(rows, uops, dso_pattern):
     return failures
 
 
+def parts(text):
+    """{part name: percent} from the first section of `cpjit profile`."""
+    return {m.group(2): float(m.group(1)) for m in re.finditer(r"^\s+([\d.]+)%\s+(\D.*)$", text, re.M)}
+
+
+def check_profile(cpjit, uops):
+    failures = []
+    # Without perf: one clear message, exit 2 (checked before perf is needed).
+    r = subprocess.run([cpjit, "profile", PROGRAM], capture_output=True, text=True, env={"PATH": "/nonexistent"})
+    if r.returncode != 2 or "apt-get install linux-perf" not in r.stderr:
+        failures.append(f"without perf: exit {r.returncode}, stderr {r.stderr!r}")
+    with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
+        perf_usable(tmp)
+    on = subprocess.run([cpjit, "profile", "--top=5", PROGRAM], capture_output=True, text=True)
+    off = subprocess.run([cpjit, "profile", "--jit=off", PROGRAM], capture_output=True, text=True)
+    for name, r in (("--jit=on", on), ("--jit=off", off)):
+        if r.returncode != 0:
+            sys.exit(f"FAIL: cpjit profile {name}: exit {r.returncode}\n{r.stderr}")
+    print(on.stdout)
+    p_on, p_off = parts(on.stdout), parts(off.stdout)
+    if p_on.get("machine code (JIT traces)", 0) < 20:
+        failures.append(f"--jit=on: machine code under 20%: {p_on}")
+    if p_off.get("Tier 1 interpreter", 0) < 50 or p_off.get("machine code (JIT traces)", 0) > 0:
+        failures.append(f"--jit=off: Tier 1 under 50% or machine code seen: {p_off}")
+    hot = re.search(r"hottest uops, summed over all traces:\n((?:\s+[\d.]+%.*\n)+)", on.stdout)
+    kinds = re.findall(r"%\s+(\w+)", hot.group(1)) if hot else []
+    if not kinds or len(kinds) > 5 or any(k not in uops for k in kinds):
+        failures.append(f"hottest uop kinds: {kinds}")
+    if not re.search(r"^\s+[\d.]+%\s+cpjit:t\d+:\w+@\d+:\w+$", on.stdout, re.M):
+        failures.append("no uop symbol listed one by one")
+    for f in failures:
+        print("FAIL: " + f, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpjit", required=True)
-    ap.add_argument("mode", choices=["map", "jitdump"])
+    ap.add_argument("mode", choices=["map", "jitdump", "profile"])
     args = ap.parse_args()
     cpjit = os.path.abspath(args.cpjit)
     uops = uop_names()
+    if args.mode == "profile":
+        return check_profile(cpjit, uops)
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
         perf = perf_usable(tmp)
         data = os.path.join(tmp, "perf.data")

@@ -1,0 +1,154 @@
+// `cpjit profile` (see profile_command.h).
+#include "tools/profile_command.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "tools/profile_summary.h"
+
+extern char** environ;
+
+namespace cpjit {
+
+namespace {
+
+constexpr const char* kProfileUsage =
+    "usage: cpjit profile [--top=N] [--keep=DIR] [run options] FILE\n"
+    "  runs FILE under `perf record` (with --perf-map), then prints the time\n"
+    "  per part of cpjit and the hottest uops; the program's output is discarded\n"
+    "  --top=N      uops listed (default 10)\n"
+    "  --keep=DIR   keep perf.data (and the program's stdout, stderr) in DIR\n"
+    "  run options: as for cpjit run (e.g. --jit=off to profile Tier 1)\n";
+
+int fail(const std::string& msg) {
+    std::fprintf(stderr, "cpjit profile: %s\n", msg.c_str());
+    return 2;
+}
+
+std::string find_in_path(const char* name) {
+    const char* path = std::getenv("PATH");
+    std::istringstream dirs(path ? path : "");
+    for (std::string d; std::getline(dirs, d, ':');) {
+        const std::string p = (d.empty() ? "." : d) + "/" + name;
+        if (access(p.c_str(), X_OK) == 0) return p;
+    }
+    return "";
+}
+
+std::string read_all(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Runs argv with stdout and stderr to files; the exit code, or -1.
+int run(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
+    std::vector<char*> cargv;
+    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid;
+    const int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return -1;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string paranoid() {
+    std::string s = read_all("/proc/sys/kernel/perf_event_paranoid");
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+    return s.empty() ? "?" : s;
+}
+
+}  // namespace
+
+int cmd_profile(const std::vector<std::string>& args) {
+    size_t top = 10;
+    std::string keep;
+    std::vector<std::string> run_args;
+    for (const std::string& a : args) {
+        if (a == "--help" || a == "-h") {
+            std::fputs(kProfileUsage, stdout);
+            return 0;
+        } else if (a.rfind("--top=", 0) == 0) {
+            char* end = nullptr;
+            const unsigned long n = std::strtoul(a.c_str() + 6, &end, 10);
+            if (!*(a.c_str() + 6) || *end || n < 1 || n > 1000) return fail("--top takes a number from 1 to 1000");
+            top = n;
+        } else if (a.rfind("--keep=", 0) == 0) {
+            keep = a.substr(7);
+            if (keep.empty()) return fail("--keep= needs a directory");
+        } else {
+            run_args.push_back(a);
+        }
+    }
+    if (run_args.empty()) {
+        std::fputs(kProfileUsage, stderr);
+        return 2;
+    }
+    const std::string perf = find_in_path("perf");
+    if (perf.empty())
+        return fail("perf is not installed: on Debian, `apt-get install linux-perf` (tools/setup.sh --profiling)");
+    std::error_code ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (ec) return fail("cannot find the cpjit executable (/proc/self/exe)");
+    std::string dir = keep;
+    if (dir.empty()) {
+        char tmpl[] = "/tmp/cpjit-profile-XXXXXX";
+        if (!mkdtemp(tmpl)) return fail(fmt::format("cannot make a temporary directory: {}", std::strerror(errno)));
+        dir = tmpl;
+    } else if (!std::filesystem::create_directories(dir, ec) && ec) {
+        return fail(fmt::format("cannot make {}: {}", dir, ec.message()));
+    }
+    const std::string data = dir + "/perf.data", out = dir + "/stdout", err = dir + "/stderr";
+    std::vector<std::string> rec = {perf, "record", "-q", "-o", data, "--", self, "run", "--perf-map"};
+    rec.insert(rec.end(), run_args.begin(), run_args.end());
+    const int rc = run(rec, out, err);
+    const std::string err_text = read_all(err);
+    const bool have_data = std::filesystem::file_size(data, ec) > 0 && !ec;
+    int code = 0;
+    if (!have_data) {
+        std::fprintf(stderr, "%s", err_text.c_str());
+        code = fail(fmt::format(
+            "perf recorded nothing{}. If perf may not record here (kernel.perf_event_paranoid={}), run as root or "
+            "allow it: sysctl kernel.perf_event_paranoid=1",
+            rc < 0 ? " (it could not be started)" : "", paranoid()));
+    } else {
+        if (rc != 0) std::fprintf(stderr, "cpjit profile: the program exited with %d:\n%s", rc, err_text.c_str());
+        const std::string report = dir + "/report.txt";
+        const int rr = run({perf, "report", "-i", data, "--stdio", "--sort", "dso,sym", "-t", "\t"}, report,
+                           dir + "/report.err");
+        if (rr != 0) {
+            code = fail("perf report failed: " + read_all(dir + "/report.err"));
+        } else {
+            const std::string text = format_profile(summarize_profile(parse_perf_report(read_all(report))), top);
+            std::fwrite(text.data(), 1, text.size(), stdout);
+            if (!keep.empty()) std::printf("perf.data kept: perf report -i %s\n", data.c_str());
+        }
+    }
+    if (keep.empty()) std::filesystem::remove_all(dir, ec);
+    return code;
+}
+
+}  // namespace cpjit
