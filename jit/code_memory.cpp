@@ -1,11 +1,16 @@
 // The code arena (see code_memory.h). Linux: memfd_create + two mmaps, or
-// (perf_visible) a shared anonymous mmap + an mremap twin.
+// (perf_visible) a shared anonymous mmap + an mremap twin, or (single_view)
+// one private anonymous mmap flipped with mprotect.
 #include "jit/code_memory.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include <asmjit/core.h>
 
@@ -33,7 +38,7 @@ std::unique_ptr<CodeMemory> CodeMemory::create(const CodeMemoryOptions& opts) {
 CodeMemory::~CodeMemory() {
     for (Chunk& c : chunks_) {
         munmap(c.rx, c.reserved);
-        munmap(c.rw, c.reserved);
+        if (c.rw != c.rx) munmap(c.rw, c.reserved);
     }
 }
 
@@ -42,6 +47,7 @@ CodeMemory::~CodeMemory() {
 bool CodeMemory::add_chunk(size_t min_bytes) {
     Chunk c;
     c.reserved = std::max(opts_.chunk_bytes, round_up(min_bytes, page_size()));
+    if (opts_.single_view) return add_single_view_chunk(c);
     if (opts_.perf_visible) return add_anonymous_chunk(c);
     int fd = memfd_create("cpjit-code", MFD_CLOEXEC);
     if (fd < 0) return false;
@@ -74,6 +80,26 @@ bool CodeMemory::add_anonymous_chunk(Chunk& c) {
     return true;
 }
 
+bool CodeMemory::add_single_view_chunk(Chunk& c) {
+    void* p = mmap(nullptr, c.reserved, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return false;
+    c.rx = c.rw = static_cast<uint8_t*>(p);
+    chunks_.push_back(std::move(c));
+    return true;
+}
+
+bool CodeMemory::protect(uint8_t* p, size_t size, bool writable) {
+    const uintptr_t a = uintptr_t(p) / page_size() * page_size();
+    const size_t n = round_up(uintptr_t(p) + std::max<size_t>(size, 1) - a, page_size());
+    return mprotect(reinterpret_cast<void*>(a), n, writable ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC) == 0;
+}
+
+void CodeMemory::make_executable(uint8_t* p, size_t size) {
+    if (protect(p, size, false)) return;
+    std::fprintf(stderr, "cpjit: cannot make JIT code executable again: %s\n", std::strerror(errno));
+    std::abort();
+}
+
 // Makes [committed, end) of both views accessible, plus a step ahead, and
 // touches each new page through both views so that writing and running code
 // there takes no page fault later.
@@ -82,11 +108,13 @@ bool CodeMemory::commit(Chunk& c, size_t end) {
     const size_t target = std::min(c.reserved, round_up(std::max(end, c.committed + step), page_size()));
     const size_t n = target - c.committed;
     if (mprotect(c.rw + c.committed, n, PROT_READ | PROT_WRITE) != 0) return false;
-    if (mprotect(c.rx + c.committed, n, PROT_READ | PROT_EXEC) != 0) return false;
+    if (c.rx != c.rw && mprotect(c.rx + c.committed, n, PROT_READ | PROT_EXEC) != 0) return false;
     for (size_t p = c.committed; p < target; p += page_size()) {
         reinterpret_cast<volatile uint8_t*>(c.rw)[p] = 0;
         (void)reinterpret_cast<volatile const uint8_t*>(c.rx)[p];
     }
+    // One view: committed pages rest read-execute (writes flip them).
+    if (c.rx == c.rw && mprotect(c.rx + c.committed, n, PROT_READ | PROT_EXEC) != 0) return false;
     mapped_ += n;
     c.committed = target;
     return true;

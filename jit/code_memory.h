@@ -6,7 +6,11 @@
 // `--perf-jitdump`) a chunk is instead a shared anonymous mapping and its
 // mremap twin: the same two views, but `perf` sees them as anonymous memory
 // (`/dev/zero`), the kind it looks up in /tmp/perf-PID.map; a memfd view it
-// takes for a file and never does. A chunk reserves its address range at
+// takes for a file and never does. For a debugger (`--gdb-jit`) a chunk is
+// one private anonymous view, rw == rx, kept read-execute and made
+// read-write only around each write (begin_write/end_write): a debugger can
+// put breakpoints only in private memory (the kernel refuses ptrace writes
+// to a shared mapping that is not writable). A chunk reserves its address range at
 // once (PROT_NONE) and commits pages ahead of need in steps: it makes both
 // views accessible and touches every new page through both, so placing a
 // trace is a pointer bump with no system call and no page fault in the
@@ -37,6 +41,8 @@ struct CodeMemoryOptions {
     size_t commit_step = 1;
     // Shared anonymous memory instead of a memfd (what perf can name).
     bool perf_visible = false;
+    // One private view flipped between RW and RX (what gdb can patch).
+    bool single_view = false;
 };
 
 class CodeMemory {
@@ -52,6 +58,15 @@ public:
     CodeBlock alloc(uint32_t size);
     // Returns a block of alloc(size) to the arena (rx of that block).
     void release(const CodeBlock& b, uint32_t size);
+    // Around every write through rw: with single_view, make the pages
+    // holding [rw, rw + size) writable (and not executable), then executable
+    // again; otherwise nothing (the rw view is always writable). begin_write
+    // is false when the system refuses; end_write's refusal is fatal (the
+    // code of other traces on those pages could not run).
+    bool begin_write(uint8_t* rw, size_t size) const { return !opts_.single_view || protect(rw, size, true); }
+    void end_write(uint8_t* rw, size_t size) const {
+        if (opts_.single_view) make_executable(rw, size);
+    }
     // After writing through rw: make the rx view's instructions visible to
     // the CPU (a no-op on x86-64, cache maintenance on AArch64).
     static void flush(const uint8_t* rx, size_t size);
@@ -79,6 +94,9 @@ private:
     explicit CodeMemory(const CodeMemoryOptions& opts) : opts_(opts) {}
     bool add_chunk(size_t min_bytes);
     bool add_anonymous_chunk(Chunk& c);
+    bool add_single_view_chunk(Chunk& c);
+    static bool protect(uint8_t* p, size_t size, bool writable);
+    static void make_executable(uint8_t* p, size_t size);
     bool commit(Chunk& c, size_t end);
     static bool take_free(Chunk& c, uint32_t size, uint32_t* offset);
     static void give_free(Chunk& c, uint32_t offset, uint32_t size);

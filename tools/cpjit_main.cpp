@@ -70,6 +70,8 @@ run options:
   --perf-jitdump[=DIR]     write DIR/jit-PID.dump (default DIR /tmp) for `perf
                            record -k 1` + `perf inject --jit`: per-uop symbols
                            and machine code for `perf annotate`
+  --gdb-jit                register traces with GDB's JIT interface: gdb names
+                           uops in backtraces and unwinds through traces
   --max-depth=N            call depth limit (default 10000)
   --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
                            a program gets the `out of memory` error
@@ -164,6 +166,8 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             opts.tier2.arena_chunk_bytes = n;
         } else if (a == "--perf-map") {
             opts.tier2.perf_map = true;
+        } else if (a == "--gdb-jit") {
+            opts.tier2.gdb_jit = true;
         } else if (a == "--perf-jitdump") {
             opts.tier2.perf_jitdump = true;
         } else if (auto v = value("--perf-jitdump=")) {

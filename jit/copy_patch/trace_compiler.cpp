@@ -83,14 +83,16 @@ bool Jit::init() {
     mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
                                              : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
     mo.perf_visible = profiling::CodeListeners::wants_perf_visible_memory(opts_);
+    mo.single_view = opts_.gdb_jit;  // gdb writes its breakpoints into private memory only
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
     const Stencil& shim = extra_stencil(set_, kEntry);
     if (shim.num_holes || shim.data_size) return false;
     CodeBlock b = memory_->alloc(shim.code_size);
-    if (!b.rx) return false;
+    if (!b.rx || !memory_->begin_write(b.rw, shim.code_size)) return false;
     std::memcpy(b.rw, shim.code, shim.code_size);
+    memory_->end_write(b.rw, shim.code_size);
     CodeMemory::flush(b.rx, shim.code_size);
     entry_ = reinterpret_cast<JitEntryFn*>(b.rx);
     stats_.code_mapped_bytes = memory_->mapped_bytes();
@@ -291,6 +293,11 @@ bool Jit::compile(Trace& t) {
         full_ = true;
         return false;
     }
+    if (!memory_->begin_write(block.rw, l.total)) {
+        memory_->release(block, l.total);
+        ++stats_.jit_failures;
+        return false;
+    }
     CompiledTrace& c = trace_pool_.take(1)[0];
     c.rx = block.rx;
     c.rw = block.rw;
@@ -305,6 +312,7 @@ bool Jit::compile(Trace& t) {
     stub_values.got = uint64_t(c.rx) + l.got_at;
     for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, stub_values, relax);
     listing_ = nullptr;
+    memory_->end_write(block.rw, l.total);
     if (!ok) {
         memory_->release(block, l.total);
         record_pool_.give(c.records);
@@ -342,18 +350,21 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
     CompiledTrace& c = *rec.trace->machine;
     const StencilPlan& p = plans_[kNumUops + kExit];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
+    if (!memory_->begin_write(c.rw + rec.stub_offset, p.code_size)) return;
     // Only the link target's holes change; re-patching the rest writes the
     // same bytes. (Helpers: the stub calls none.)
-    for (uint32_t k = 0; k < p.num_ops; ++k) {
+    bool ok = true;
+    for (uint32_t k = 0; ok && k < p.num_ops; ++k) {
         const PatchOp& op = ops_[p.first_op + k];
         if (op.value != HoleValue::LinkTarget) continue;
         const uint64_t symbol = uint64_t(target.machine->rx);
-        if (op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) !=
-            PatchStatus::Ok)
-            return;
+        ok = op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) ==
+             PatchStatus::Ok;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
-            if (h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
+            if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }
+    memory_->end_write(c.rw + rec.stub_offset, p.code_size);
+    if (!ok) return;
     CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
     rec.linked = true;
     ++stats_.exits_linked;

@@ -2,7 +2,8 @@
 // visible to profilers and debuggers: the Jit tells its listeners when it
 // places the entry shim, compiles a trace or releases one. Created only
 // when an option asks for one (--perf-map, --perf-jitdump, --gdb-jit): with
-// none, the Jit holds a null pointer and pays one test per compile.
+// none, the Jit holds a null pointer and pays one test per compile and
+// release.
 #pragma once
 
 #include <cstdint>

@@ -157,6 +157,25 @@ TEST_CASE("code arena: perf_visible chunks are two views of anonymous memory") {
     CHECK(views == 2);
 }
 
+// --gdb-jit: one private view (gdb can write breakpoints only there),
+// read-execute except between begin_write and end_write.
+TEST_CASE("code arena: single_view chunks flip one private view between RW and RX") {
+    CodeMemoryOptions o;
+    o.single_view = true;
+    auto m = CodeMemory::create(o);
+    REQUIRE(m);
+    CodeBlock a = m->alloc(100);
+    REQUIRE(a.rx);
+    CHECK(a.rw == a.rx);
+    if (native()) CHECK(page_perms(a.rx, 1)[0] == "r-xp");
+    REQUIRE(m->begin_write(a.rw, 100));
+    if (native()) CHECK(page_perms(a.rx, 1)[0] == "rw-p");
+    std::memcpy(a.rw, "cpjit", 6);
+    m->end_write(a.rw, 100);
+    if (native()) CHECK(page_perms(a.rx, 1)[0] == "r-xp");
+    CHECK(std::memcmp(a.rx, "cpjit", 6) == 0);
+}
+
 TEST_CASE("code arena: released space is placed again") {
     auto m = CodeMemory::create();
     REQUIRE(m);

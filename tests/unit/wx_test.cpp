@@ -5,7 +5,8 @@
 // checks that
 //   * no mapping is both writable and executable,
 //   * the trace's executable view lies in r-x pages and its writable view in
-//     rw- pages, at another address (the dual mapping of jit/code_memory.cpp).
+//     rw- pages, at another address (the dual mapping of jit/code_memory.cpp),
+//   * or, with --gdb-jit's one private view, that view is back to r-x.
 // The first case shows the scanner does see an rwx mapping when there is one.
 // Native only: under qemu-user (CPJIT_EMULATOR) /proc/self/maps does not show
 // the guest's execute permissions, so there is nothing to check.
@@ -89,7 +90,14 @@ void scan_after_write(void* ctx, const jit::CompiledTrace& c) {
     ++s.scans;
     std::vector<Mapping> maps = read_maps();
     for (const std::string& l : rwx_lines(maps)) s.problems.push_back("writable and executable: " + l);
-    if (c.rx == c.rw) s.problems.push_back("the executable and writable views are one address");
+    if (c.rx == c.rw) {  // --gdb-jit: one view, flipped back to read-execute after each write
+        auto one = covering(maps, uint64_t(c.rx), c.size);
+        if (one.empty()) s.problems.push_back("single view not mapped");
+        for (const Mapping* m : one)
+            if (m->writable() || !m->executable()) s.problems.push_back("single view after a write: " + m->line);
+        if (!one.empty()) ++s.rx_views_checked;
+        return;
+    }
     auto rx = covering(maps, uint64_t(c.rx), c.size);
     auto rw = covering(maps, uint64_t(c.rw), c.size);
     if (rx.empty()) s.problems.push_back("executable view not mapped");
@@ -119,9 +127,11 @@ std::string read_file(const std::string& path) {
 
 // Runs `text` with the JIT at threshold 1, scanning after every write
 // (chunk_bytes: the code arena's chunk size, 0 for the default).
-// perf_visible: the arena profilers need (--perf-map).
+// The arena of a plain run, of --perf-map (shared anonymous views), of
+// --gdb-jit (one private view flipped with mprotect).
+enum class Arena { Dual, Perf, Gdb };
 void run_scanned(const std::string& name, const std::string& text, WxScan& scan, uint64_t chunk_bytes,
-                 bool perf_visible = false) {
+                 Arena arena = Arena::Dual) {
     Program prog;
     LoadError err;
     REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
@@ -132,7 +142,8 @@ void run_scanned(const std::string& name, const std::string& text, WxScan& scan,
     opts.tier2.on_code_written = scan_after_write;
     opts.tier2.on_code_written_ctx = &scan;
     opts.tier2.arena_chunk_bytes = chunk_bytes;
-    opts.tier2.perf_map = perf_visible;
+    opts.tier2.perf_map = arena == Arena::Perf;
+    opts.tier2.gdb_jit = arena == Arena::Gdb;
     cpjit_fuzz::Outcome r = cpjit_fuzz::run_captured(prog, opts);
     INFO(name, " stderr: ", r.err);
     CHECK((r.code == 0 || r.code == 1));
@@ -179,7 +190,8 @@ TEST_CASE("W^X: no mapping is writable and executable while the JIT compiles and
         REQUIRE_MESSAGE(!text.empty(), path);
         run_scanned(rel, text, scan, 0);
         run_scanned(rel, text, scan, 1);  // one-page chunks: traces spread over many mappings
-        run_scanned(rel, text, scan, 1, true);  // --perf-map's anonymous views
+        run_scanned(rel, text, scan, 1, Arena::Perf);
+        run_scanned(rel, text, scan, 1, Arena::Gdb);
     }
     if (!scan.problems.empty()) {
         std::string all;

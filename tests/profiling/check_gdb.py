@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""gdb sees cpjit's machine code with --gdb-jit (docs/profiling.md).
+
+  check_gdb.py --cpjit build/cpjit
+
+Runs tests/profiling/generic_loop.cpasm under `gdb -batch` with a breakpoint
+in cpjit_uop_generic, a helper that machine code calls, and checks the
+backtrace: the helper, then the uop that called it (cpjit:tN:work@I:GENERIC),
+the entry shim, the interpreter's frames and main, with no unknown frame.
+Then `finish` returns into the trace, and the backtrace from inside the
+trace (where the stencil has pushed: the CFA moved) must read the same.
+Without --gdb-jit the same backtrace has unknown frames (the check can
+fail). Exits 77 (ctest: skipped) with one line when gdb is missing or may
+not trace processes here.
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PROGRAM = os.path.join(HERE, "generic_loop.cpasm")
+UOP = re.compile(r"in cpjit:t\d+:work@\d+:GENERIC \(\)")
+
+
+def gdb_bt(gdb, cpjit, flags):
+    cmd = [gdb, "-nx", "-batch", "-ex", "set pagination off", "-ex", "break cpjit_uop_generic", "-ex", "run",
+           "-ex", "bt", "-ex", "finish", "-ex", "bt", "-ex", "kill",
+           "--args", cpjit, "run", "--jit-threshold=4", *flags, PROGRAM]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return r.stdout + r.stderr
+
+
+def backtraces(out):
+    """The frames of each `bt`, as lists of lines."""
+    traces, cur = [], None
+    for line in out.splitlines():
+        if line.startswith("#0 "):
+            cur = []
+            traces.append(cur)
+        if cur is not None and re.match(r"#\d+ ", line):
+            cur.append(line)
+    return traces
+
+
+def check_bt(frames, first_is_helper):
+    problems = []
+    text = "\n".join(frames)
+    i = 0
+    if first_is_helper:
+        if not frames or "cpjit_uop_generic" not in frames[0]:
+            problems.append("frame #0 is not cpjit_uop_generic")
+        i = 1
+    if len(frames) <= i + 1 or not UOP.search(frames[i]):
+        problems.append(f"frame #{i} does not name the trace and its GENERIC uop")
+    elif "cpjit:entry_shim" not in frames[i + 1]:
+        problems.append(f"frame #{i + 1} is not the entry shim")
+    if not re.search(r"cpjit::VM::", text):
+        problems.append("no interpreter frame (cpjit::VM::...)")
+    if not frames or not re.search(r"in main \(", frames[-1]):
+        problems.append("the last frame is not main")
+    if "?? (" in text:
+        problems.append("unknown frames (??)")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cpjit", required=True)
+    args = ap.parse_args()
+    gdb = shutil.which("gdb")
+    if not gdb:
+        print("SKIPPED: gdb is not installed (Debian: apt-get install gdb)")
+        sys.exit(77)
+    cpjit = os.path.abspath(args.cpjit)
+    out = gdb_bt(gdb, cpjit, ["--gdb-jit"])
+    if "ptrace" in out and "not permitted" in out:
+        print("SKIPPED: gdb may not trace processes here: " + next(l for l in out.splitlines() if "ptrace" in l))
+        sys.exit(77)
+    failures = []
+    bts = backtraces(out)
+    if len(bts) != 2:
+        failures.append(f"expected two backtraces, got {len(bts)}")
+    else:
+        failures += [f"in the helper: {p}" for p in check_bt(bts[0], True)]
+        failures += [f"after finish, in the trace: {p}" for p in check_bt(bts[1], False)]
+        if not failures:
+            print("\n".join(bts[0]))
+    # The check sees the difference: without --gdb-jit the JIT frames are unknown.
+    plain = backtraces(gdb_bt(gdb, cpjit, []))
+    if plain and not check_bt(plain[0], True):
+        failures.append("without --gdb-jit the backtrace passed the checks too: they prove nothing")
+    for f in failures:
+        print("FAIL: " + f, file=sys.stderr)
+    if failures:
+        print(out, file=sys.stderr)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
