@@ -76,6 +76,18 @@ bool CodeMemory::add_anonymous_chunk(Chunk& c) {
     }
     c.rx = static_cast<uint8_t*>(rx);
     c.rw = static_cast<uint8_t*>(rw);
+    // Committed whole, at once, untouched (pages are allocated when first
+    // written): perf logs a mapping each time the executable view grows,
+    // and a later, larger mapping would hide the code loads perf inject
+    // placed inside it (--perf-jitdump).
+    if (mprotect(c.rw, c.reserved, PROT_READ | PROT_WRITE) != 0 ||
+        mprotect(c.rx, c.reserved, PROT_READ | PROT_EXEC) != 0) {
+        munmap(c.rx, c.reserved);
+        munmap(c.rw, c.reserved);
+        return false;
+    }
+    c.committed = c.reserved;
+    mapped_ += c.reserved;
     chunks_.push_back(std::move(c));
     return true;
 }

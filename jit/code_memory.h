@@ -6,7 +6,8 @@
 // `--perf-jitdump`) a chunk is instead a shared anonymous mapping and its
 // mremap twin: the same two views, but `perf` sees them as anonymous memory
 // (`/dev/zero`), the kind it looks up in /tmp/perf-PID.map; a memfd view it
-// takes for a file and never does. For a debugger (`--gdb-jit`) a chunk is
+// takes for a file and never does. Such a chunk is committed whole when
+// mapped (see add_anonymous_chunk). For a debugger (`--gdb-jit`) a chunk is
 // one private anonymous view, rw == rx, kept read-execute and made
 // read-write only around each write (begin_write/end_write): a debugger can
 // put breakpoints only in private memory (the kernel refuses ptrace writes
