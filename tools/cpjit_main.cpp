@@ -191,6 +191,10 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     if (!file) return usage_error("run needs a program file");
+    // --gdb-jit flips the code's pages RW/RX around each write; perf logs
+    // each flip as a new mapping, hiding the jitdump's code loads.
+    if (opts.tier2.gdb_jit && opts.tier2.perf_jitdump)
+        return usage_error("--gdb-jit and --perf-jitdump do not go together (use --perf-map with --gdb-jit)");
     opts.count_instructions = stats_file || stats_summary;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
     opts.tier2.keep_listing = trace_mode;  // the machine code section of `trace`

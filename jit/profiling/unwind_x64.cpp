@@ -99,6 +99,19 @@ Insn describe(const cs_insn& in, uint64_t base, uint32_t size) {
     return d;
 }
 
+// One capstone handle for the process (opening one builds its tables).
+struct Capstone {
+    csh h = 0;
+    bool ok = false;
+    Capstone() {
+        ok = cs_open(CS_ARCH_X86, CS_MODE_64, &h) == CS_ERR_OK;
+        if (ok) cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    }
+    ~Capstone() {
+        if (ok) cs_close(&h);
+    }
+};
+
 }  // namespace
 
 UnwindArch unwind_arch(Arch arch) {
@@ -116,9 +129,9 @@ UnwindArch unwind_arch(Arch arch) {
 bool analyze_stack(Arch arch, const uint8_t* code, uint64_t addr, uint32_t size, uint32_t offset, bool saves,
                    StackPlan& out) {
     if (arch != Arch::X64) return false;
-    csh h;
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK) return false;
-    cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+    static Capstone cs;
+    if (!cs.ok) return false;
+    const csh h = cs.h;
     std::vector<Insn> insns;
     std::map<uint32_t, size_t> at;  // offset -> index
     cs_insn* in = cs_malloc(h);
@@ -130,7 +143,6 @@ bool analyze_stack(Arch arch, const uint8_t* code, uint64_t addr, uint32_t size,
         insns.push_back(describe(*in, addr, size));
     }
     cs_free(in, 1);
-    cs_close(&h);
     // Depth (bytes pushed) at each instruction, along every path from 0.
     std::vector<int32_t> depth(insns.size(), INT32_MIN);
     std::vector<std::pair<size_t, int32_t>> work = {{0, 0}};
