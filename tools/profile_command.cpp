@@ -132,7 +132,7 @@ int cmd_profile(const std::vector<std::string>& args) {
         std::fprintf(stderr, "%s", err_text.c_str());
         code = fail(fmt::format(
             "perf recorded nothing{}. If perf may not record here (kernel.perf_event_paranoid={}), run as root or "
-            "allow it: sysctl kernel.perf_event_paranoid=1",
+            "allow it (as root): sysctl kernel.perf_event_paranoid=2",
             rc < 0 ? " (it could not be started)" : "", paranoid()));
     } else {
         if (rc != 0) std::fprintf(stderr, "cpjit profile: the program exited with %d:\n%s", rc, err_text.c_str());

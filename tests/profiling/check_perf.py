@@ -98,6 +98,18 @@ def check_profile(cpjit, uops):
     r = subprocess.run([cpjit, "profile", PROGRAM], capture_output=True, text=True, env={"PATH": "/nonexistent"})
     if r.returncode != 2 or "apt-get install linux-perf" not in r.stderr:
         failures.append(f"without perf: exit {r.returncode}, stderr {r.stderr!r}")
+    # A perf that may not record (a stand-in printing perf's refusal): exit 2,
+    # and the message names the setting.
+    with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
+        fake = os.path.join(tmp, "perf")
+        with open(fake, "w") as f:
+            f.write("#!/bin/sh\necho 'Error: Access to performance monitoring and observability operations "
+                    "is limited.' >&2\nexit 255\n")
+        os.chmod(fake, 0o755)
+        r = subprocess.run([cpjit, "profile", PROGRAM], capture_output=True, text=True,
+                           env={"PATH": tmp + ":/usr/bin:/bin"})
+        if r.returncode != 2 or "perf_event_paranoid" not in r.stderr or "Access to performance" not in r.stderr:
+            failures.append(f"perf refusing: exit {r.returncode}, stderr {r.stderr!r}")
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
         perf_usable(tmp)
     on = subprocess.run([cpjit, "profile", "--top=5", PROGRAM], capture_output=True, text=True)
