@@ -118,7 +118,7 @@ CompileFigures measure(const std::string& path, int rounds) {
         }
     f.traces = traces.size();
     Tier2Options opts = vm.traces()->options();
-    opts.perf_map = false;
+    opts.perf_map = opts.perf_jitdump = opts.gdb_jit = false;  // the JIT alone
     opts.keep_listing = false;
     opts.on_code_written = nullptr;
     opts.time_compiles = false;  // whole rounds are timed here
