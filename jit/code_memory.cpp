@@ -48,7 +48,9 @@ bool CodeMemory::add_chunk(size_t min_bytes) {
     Chunk c;
     c.reserved = std::max(opts_.chunk_bytes, round_up(min_bytes, page_size()));
     if (opts_.single_view) return add_single_view_chunk(c);
-    if (opts_.perf_visible) return add_anonymous_chunk(c);
+    // Where mremap cannot twin a mapping (qemu-user), the memfd views below:
+    // the JIT works, perf shows the memfd.
+    if (opts_.perf_visible && add_anonymous_chunk(c)) return true;
     int fd = memfd_create("cpjit-code", MFD_CLOEXEC);
     if (fd < 0) return false;
     bool ok = ftruncate(fd, off_t(c.reserved)) == 0;

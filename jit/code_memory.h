@@ -40,7 +40,8 @@ struct CodeMemoryOptions {
     // with use, to 1/8 of what is committed: a system call every ~12% of
     // growth, and mapped memory within ~1.125x of what is used (plus a page).
     size_t commit_step = 1;
-    // Shared anonymous memory instead of a memfd (what perf can name).
+    // Shared anonymous memory instead of a memfd (what perf can name), when
+    // the system can map it twice (qemu-user cannot: then a memfd).
     bool perf_visible = false;
     // One private view flipped between RW and RX (what gdb can patch).
     bool single_view = false;
