@@ -51,10 +51,11 @@ std::vector<CodeSymbol> piece_symbols(const Trace& t, const CompiledTrace& c) {
     for (const PlacedStencil& p : c.placed) {
         if (p.uop < 0 || size_t(p.uop) >= t.uops.size())
             out.push_back({p.offset, p.size, fmt::format("cpjit:t{}:exit", t.id)});
-        else
+        else  // a uop by its name whichever variant ran; a spill by its stencil's (SPILL_r2)
             out.push_back({p.offset, p.size,
                            fmt::format("cpjit:t{}:{}:{}", t.id, where[size_t(p.uop)],
-                                       uop_info(t.uops[size_t(p.uop)].op).name)});
+                                       p.spill && p.stencil ? p.stencil->name
+                                                            : uop_info(t.uops[size_t(p.uop)].op).name)});
     }
     return out;
 }

@@ -3,6 +3,8 @@
 // placed uop stencil and per exit stub, named so a sample or a frame says
 // which trace, which bytecode instruction and which uop it is in:
 //   cpjit:t3:fib@12:ADD_INT    trace 3, uop ADD_INT from fib's instruction 12
+//                              (any of its variants: ADD_INT_r2 is named so too)
+//   cpjit:t3:fib@12:SPILL_r2   the spill placed before that uop
 //   cpjit:t3:exit              an exit stub of trace 3
 //   cpjit:t3:fib@4             trace 3 as a whole (starts at fib's instruction 4)
 #pragma once
@@ -28,7 +30,7 @@ struct CodeSymbol {
 inline constexpr const char* kEntryShimName = "cpjit:entry_shim";
 
 std::string trace_symbol(const Trace& t);
-// The uops' stencils in address order, then the exit stubs (needs
+// The uops' (and spills') stencils in address order, then the exit stubs (needs
 // CompiledTrace::placed, which the Jit keeps while a profiler is attached).
 std::vector<CodeSymbol> piece_symbols(const Trace& t, const CompiledTrace& c);
 

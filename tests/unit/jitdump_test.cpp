@@ -136,7 +136,8 @@ TEST_CASE("jitdump: header, code loads per trace and per uop, close record") {
                 e.pieces.push_back({e.rx + p.offset, p.size,
                                     p.uop < 0 ? e.trace_prefix + "exit"
                                               : e.trace_prefix + place(prog, t->uops[size_t(p.uop)].origin) + ":" +
-                                                    uop_info(t->uops[size_t(p.uop)].op).name});
+                                                    (p.spill ? p.stencil->name
+                                                             : uop_info(t->uops[size_t(p.uop)].op).name)});
             expected.push_back(std::move(e));
         }
     }  // the VM and its Jit are gone: the dump is closed
