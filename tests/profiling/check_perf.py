@@ -27,8 +27,10 @@ SKIP = 77
 
 
 def uop_names():
+    """The uops of uops.def and the spills between them (SPILL_r1, ...)."""
     with open(os.path.join(ROOT, "jit", "tier2", "uops.def")) as f:
-        return set(re.findall(r"^UOP\((\w+),", f.read(), re.M))
+        names = set(re.findall(r"^UOP\((\w+),", f.read(), re.M))
+    return names | {f"SPILL_r{k}" for k in range(1, 9)}
 
 
 def skip(why):
