@@ -134,8 +134,13 @@ int cmd_profile(const std::vector<std::string>& args) {
             "perf recorded nothing{}. If perf may not record here (kernel.perf_event_paranoid={}), run as root or "
             "allow it (as root): sysctl kernel.perf_event_paranoid=2",
             rc < 0 ? " (it could not be started)" : "", paranoid()));
+    } else if (rc == 2) {  // perf passes the program's exit code on: a usage or load error
+        std::fprintf(stderr, "%s", err_text.c_str());
+        code = 2;
     } else {
+        // A runtime error (1) still profiled what ran; the exit code says so.
         if (rc != 0) std::fprintf(stderr, "cpjit profile: the program exited with %d:\n%s", rc, err_text.c_str());
+        code = rc == 1 ? 1 : 0;
         const std::string report = dir + "/report.txt";
         const int rr = run({perf, "report", "-i", data, "--stdio", "--sort", "dso,sym", "-t", "\t"}, report,
                            dir + "/report.err");

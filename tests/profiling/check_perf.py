@@ -115,6 +115,10 @@ def check_profile(cpjit, uops):
             failures.append(f"perf refusing: exit {r.returncode}, stderr {r.stderr!r}")
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
         perf_usable(tmp)
+    # A program that cannot load: its error and exit code 2, no summary.
+    r = subprocess.run([cpjit, "profile", os.path.join(ROOT, "no-such-file.cpasm")], capture_output=True, text=True)
+    if r.returncode != 2 or "cannot read" not in r.stderr or "time per part" in r.stdout:
+        failures.append(f"missing program: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
     on = subprocess.run([cpjit, "profile", "--top=5", PROGRAM], capture_output=True, text=True)
     off = subprocess.run([cpjit, "profile", "--jit=off", PROGRAM], capture_output=True, text=True)
     for name, r in (("--jit=on", on), ("--jit=off", off)):
