@@ -1,4 +1,4 @@
-// The `cpjit` command line (SPEC §7).
+// The `cpjit` command line (docs/language.md §10).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
