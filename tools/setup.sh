@@ -33,7 +33,7 @@ done
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev libcapstone-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev libcapstone-dev doctest-dev nlohmann-json3-dev python3)
 updated=0
 if ((aarch64)); then
   packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64 libasmjit-dev:arm64 libcapstone-dev:arm64)
