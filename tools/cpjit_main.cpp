@@ -13,7 +13,9 @@
 #include "runtime/loader.h"
 #include "runtime/vm.h"
 #include "jit/tier2/trace.h"
+#include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
+#include "tools/cross_compile.h"
 #include "tools/run_stats.h"
 #include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
@@ -37,7 +39,10 @@ constexpr const char* kUsage = R"(usage:
                                              its machine code per uop with each
                                              patched hole explained, exit
                                              stubs, data, GOT and sizes;
-                                             --jit=uops: without machine code
+                                             --jit=uops: without machine code;
+                                             --target=x86_64|aarch64: the
+                                             machine code for that target
+                                             (compiled, never run)
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
@@ -115,11 +120,43 @@ bool write_file(const std::string& path, const std::string& data) {
     return bool(out);
 }
 
+// What ran the hot code: "x86_64 machine code", "the uop interpreter".
+std::string what_ran(const TraceCache& tc) {
+    const jit::StencilSet* host = jit::host_stencils();
+    return tc.jit() && host ? std::string(host->short_name) + " machine code" : "the uop interpreter";
+}
+
+// The listing of `cpjit trace`: every trace, with its machine code for
+// `target` (nullptr: the code the run made, if any). False (an error said)
+// when the target's stencils cannot be used.
+bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* target, std::string& text) {
+    std::unique_ptr<tools::CrossCompiled> cross;
+    if (target && !(tc.jit() && target == jit::host_stencils())) {
+        std::string error;
+        cross = tools::CrossCompiled::create(tc, *target, error);
+        if (!cross) {
+            std::fprintf(stderr, "error: %s\n", error.c_str());
+            return false;
+        }
+    }
+    text = fmt::format("=== {} traces ===\n", tc.traces().size());
+    if (cross)
+        text += fmt::format("(machine code for {}: compiled into memory that is never executable, for this listing "
+                            "only; this run ran {})\n",
+                            target->short_name, what_ran(tc));
+    for (auto& t : tc.traces()) {
+        text += print_trace(prog, *t);
+        if (tc.jit() || cross) text += tools::print_machine_code(prog, *t, tc.traces(), cross ? target : nullptr);
+    }
+    return true;
+}
+
 // `run`, and `trace` (a run with Tier 2 that prints every trace at the end).
 int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     RunOptions opts;
     std::optional<std::string> file, stats_file;
     bool stats_summary = false;
+    const jit::StencilSet* target = nullptr;  // trace --target=T
     std::string jit = "on";
     for (const std::string& a : args) {
         auto value = [&](const char* prefix) -> std::optional<std::string_view> {
@@ -163,6 +200,9 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             stats_file = std::string(*v);
         } else if (a == "--stats") {
             stats_summary = true;
+        } else if (auto v = value("--target="); v && trace_mode) {
+            target = jit::stencils_for(*v);
+            if (!target) return usage_error(fmt::format("--target takes x86_64 or aarch64, not '{}'", *v));
         } else if (a.size() > 1 && a[0] == '-') {
             return usage_error(fmt::format("unknown option '{}'", a));
         } else if (file) {
@@ -182,32 +222,28 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     int code = vm.run();
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     if (trace_mode && vm.traces()) {
-        std::string text = fmt::format("=== {} traces ===\n", vm.traces()->traces().size());
-        for (auto& t : vm.traces()->traces()) {
-            text += print_trace(prog, *t);
-            if (vm.traces()->jit()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
-        }
+        std::string text;
+        if (!listing(prog, *vm.traces(), target, text)) return 2;
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
     if (stats_file || stats_summary) {
-        StatFields f = {
-            {"tier", fmt::format("\"{}\"", jit)},
-            {"tier_used", !vm.traces() ? "\"interpreter\"" : vm.traces()->jit() ? "\"machine code\"" : "\"uops\""},
-            {"interp", opts.dispatch == Dispatch::Threaded ? "\"threaded\"" : "\"switch\""},
-            {"specialize", opts.specialize ? "true" : "false"},
-            {"exit_code", std::to_string(code)},
-            {"instructions_executed", std::to_string(vm.stats().instructions_executed)},
-            {"gc_collections", std::to_string(vm.heap().collections())},
-            {"heap_bytes_allocated", std::to_string(vm.heap().total_allocated())},
-            {"run_ns", std::to_string(ns)},
-        };
+        StatFields f;
+        f["tier"] = jit;
+        f["tier_used"] = !vm.traces() ? "interpreter" : vm.traces()->jit() ? "machine code" : "uops";
+        f["interp"] = opts.dispatch == Dispatch::Threaded ? "threaded" : "switch";
+        f["specialize"] = opts.specialize;
+        f["exit_code"] = code;
+        f["instructions_executed"] = vm.stats().instructions_executed;
+        f["gc_collections"] = vm.heap().collections();
+        f["heap_bytes_allocated"] = vm.heap().total_allocated();
+        f["run_ns"] = int64_t(ns);
         if (const TraceCache* tc = vm.traces()) {
             const Tier2Stats& t = tc->stats;
-            f.insert(f.end(), {{"jit_threshold", std::to_string(opts.tier2.threshold)},
-                               {"opt", std::to_string(opts.tier2.opt_level)},
-                               {"machine_code", tc->jit() ? "true" : "false"}});
-#define X(name) f.emplace_back(#name, std::to_string(t.name));
+            f["jit_threshold"] = opts.tier2.threshold;
+            f["opt"] = opts.tier2.opt_level;
+            f["machine_code"] = tc->jit() != nullptr;
+#define X(name) f[#name] = t.name;
             CPJIT_TIER2_STATS(X)
 #undef X
         }
