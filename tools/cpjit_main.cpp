@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
 #include "tools/cross_compile.h"
+#include "tools/explore.h"
 #include "tools/run_stats.h"
 #include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
@@ -43,6 +45,11 @@ constexpr const char* kUsage = R"(usage:
                                              --target=x86_64|aarch64: the
                                              machine code for that target
                                              (compiled, never run)
+  cpjit explore [OPTIONS] FILE -o PAGE.html  run (options as for run), then
+                                             write one self-contained HTML page
+                                             to study what the JIT made of it:
+                                             source, traces, uops, machine code
+                                             and holes for both targets, graph
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
@@ -151,8 +158,22 @@ bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* t
     return true;
 }
 
-// `run`, and `trace` (a run with Tier 2 that prints every trace at the end).
-int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
+// The program's text for the explorer: the file, or the disassembly of a
+// binary one (whose lines are the lines it records).
+std::string source_text(const std::string& path, const Program& prog) {
+    if (prog.binary) return disassemble(prog);
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+enum class Mode { Run, Trace, Explore };
+
+// `run`; `trace` (a run with Tier 2 that prints every trace at the end);
+// `explore` (a run that writes the explorer page to `page`).
+int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& page = "") {
+    const bool trace_mode = mode == Mode::Trace;
     RunOptions opts;
     std::optional<std::string> file, stats_file;
     bool stats_summary = false;
@@ -200,7 +221,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             stats_file = std::string(*v);
         } else if (a == "--stats") {
             stats_summary = true;
-        } else if (auto v = value("--target="); v && trace_mode) {
+        } else if (auto v = value("--target="); v && mode == Mode::Trace) {
             target = jit::stencils_for(*v);
             if (!target) return usage_error(fmt::format("--target takes x86_64 or aarch64, not '{}'", *v));
         } else if (a.size() > 1 && a[0] == '-') {
@@ -212,9 +233,9 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     if (!file) return usage_error("run needs a program file");
-    opts.count_instructions = stats_file || stats_summary;
+    opts.count_instructions = stats_file || stats_summary || mode == Mode::Explore;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
-    opts.tier2.keep_listing = trace_mode;  // the machine code section of `trace`
+    opts.tier2.keep_listing = mode != Mode::Run;  // the machine code listing
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
@@ -227,7 +248,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
-    if (stats_file || stats_summary) {
+    if (stats_file || stats_summary || mode == Mode::Explore) {
         StatFields f;
         f["tier"] = jit;
         f["tier_used"] = !vm.traces() ? "interpreter" : vm.traces()->jit() ? "machine code" : "uops";
@@ -247,6 +268,18 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             CPJIT_TIER2_STATS(X)
 #undef X
         }
+        if (mode == Mode::Explore) {
+            nlohmann::ordered_json data;
+            std::string error;
+            if (!tools::explore_data(prog, vm.traces(), *file, source_text(*file, prog), f, data, error)) {
+                std::fprintf(stderr, "error: %s\n", error.c_str());
+                return 2;
+            }
+            if (!write_file(page, tools::explore_page(data))) {
+                std::fprintf(stderr, "error: cannot write '%s'\n", page.c_str());
+                return 2;
+            }
+        }
         if (stats_summary) std::fputs(stats_to_summary(f).c_str(), stderr);
         if (stats_file && !write_file(*stats_file, stats_to_json(f))) {
             std::fprintf(stderr, "error: cannot write stats file '%s'\n", stats_file->c_str());
@@ -254,6 +287,22 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     return code;
+}
+
+// `explore [OPTIONS] FILE -o PAGE.html`: run's options, then the page.
+int cmd_explore(const std::vector<std::string>& args) {
+    std::vector<std::string> rest;
+    std::optional<std::string> page;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-o") {
+            if (i + 1 >= args.size()) return usage_error("-o needs a file name");
+            page = args[++i];
+        } else {
+            rest.push_back(args[i]);
+        }
+    }
+    if (!page) return usage_error("usage: cpjit explore [OPTIONS] FILE -o PAGE.html");
+    return cmd_run(rest, Mode::Explore, *page);
 }
 
 int cmd_asm(const std::vector<std::string>& args) {
@@ -306,8 +355,9 @@ int main(int argc, char** argv) {
         std::printf("cpjit %s\n", CPJIT_VERSION);
         return 0;
     }
-    if (cmd == "run") return cmd_run(args, false);
-    if (cmd == "trace") return cmd_run(args, true);
+    if (cmd == "run") return cmd_run(args, Mode::Run);
+    if (cmd == "trace") return cmd_run(args, Mode::Trace);
+    if (cmd == "explore") return cmd_explore(args);
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
     if (cmd == "bench") return cmd_bench(args);

@@ -13,9 +13,9 @@ Trace* trace_at(const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& saved
     return nullptr;
 }
 
-// Where the run linked exit record `k` of `own`: the target of its stub's
-// link hole (kept with the listing), or nullptr.
-Trace* linked_target(const jit::CompiledTrace& own, size_t k,
+}  // namespace
+
+Trace* exit_link_target(const jit::CompiledTrace& own, size_t k,
                      const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& saved) {
     const jit::JitExitRecord& r = own.records[k];
     if (!r.linked) return nullptr;
@@ -26,8 +26,6 @@ Trace* linked_target(const jit::CompiledTrace& own, size_t k,
                     return trace_at(saved, h.symbol);
     return nullptr;
 }
-
-}  // namespace
 
 std::unique_ptr<CrossCompiled> CrossCompiled::create(const TraceCache& cache, const jit::StencilSet& set,
                                                      std::string& error) {
@@ -54,7 +52,7 @@ std::unique_ptr<CrossCompiled> CrossCompiled::create(const TraceCache& cache, co
     for (auto& [t, own] : x->saved_) {
         if (!own || !t->machine) continue;
         for (size_t k = 0; k < own->records.size() && k < t->machine->records.size(); ++k)
-            if (Trace* target = linked_target(*own, k, x->saved_))
+            if (Trace* target = exit_link_target(*own, k, x->saved_))
                 x->jit_->link_exit(t->machine->records[k], *target);
     }
     return x;

@@ -35,4 +35,10 @@ private:
     std::vector<std::pair<Trace*, jit::CompiledTrace*>> saved_;  // each trace's own code
 };
 
+// The trace the run linked exit record `k` of `c` to (read from the stub's
+// link hole, so `c` must keep its listing), or nullptr. `traces` pairs each
+// trace with the code that was its own in the run.
+Trace* exit_link_target(const jit::CompiledTrace& c, size_t k,
+                        const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& traces);
+
 }  // namespace cpjit::tools
