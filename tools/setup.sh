@@ -10,6 +10,9 @@
 #   tools/setup.sh --fuzz     deps + clang-19 and libclang-rt-19-dev (libFuzzer
 #                             and the sanitizer runtimes for clang 19), then
 #                             the fuzz build in build-fuzz/ (docs/reliability.md)
+#   tools/setup.sh --browser  deps + Debian's chromium (for the explorer's
+#                             browser test, ctest explore.browser; CI only),
+#                             then build/ as usual
 #   tools/setup.sh --stencils deps + clang-19 and llvm-19-dev, then the build
 #                             that regenerates the stencils, build-regen/
 #                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
@@ -19,6 +22,7 @@ cd "$(dirname "$0")/.."
 aarch64=0
 fuzz=0
 stencils=0
+browser=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
@@ -26,7 +30,8 @@ for arg in "$@"; do
     --aarch64) aarch64=1 ;;
     --fuzz) fuzz=1 ;;
     --stencils) stencils=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils)" >&2; exit 2 ;;
+    --browser) browser=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --browser)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,6 +52,7 @@ if ((aarch64)); then
 fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 ((stencils)) && packages+=(clang-19 llvm-19-dev)
+((browser)) && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -81,6 +87,7 @@ if ((stencils)); then
   exit 0
 fi
 
+# (Re)configure: a browser installed since the last run adds its test.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build
 echo "setup: built build/cpjit"
