@@ -6,7 +6,8 @@
    that `cpjit asm` must accept (exit 0).
 2. Every mnemonic of runtime/opcodes.def is listed there (the page is
    complete).
-3. Every error message quoted in the tables of sections 6 and 7 is one some
+3. The first program of section 1 runs and prints what the text says.
+4. Every error message quoted in the tables of sections 6 and 7 is one some
    test produces: it occurs in a test's expected output (*.stderr) or in a
    test's source (tests/, examples/, bench/). Capitalized words in a message
    stand for any text.
@@ -78,6 +79,23 @@ def check_instructions(cpjit, emulator, listed):
     return problems
 
 
+def check_tutorial(cpjit, emulator, body):
+    """Section 1's program prints the values the text names."""
+    m = re.search(r"```\n(.*?)```", body, re.S)
+    said = re.search(r"prints ((?:`[^`]+`(?:, | and )?)+)", body)
+    if not m or not said:
+        return ["section 1 has no program or does not say what it prints"]
+    expected = "".join(v + "\n" for v in re.findall(r"`([^`]+)`", said.group(1)))
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "count.cpasm")
+        with open(src, "w") as f:
+            f.write(m.group(1))
+        p = subprocess.run([*emulator, cpjit, "run", src], capture_output=True, text=True, timeout=60)
+    if p.returncode != 0 or p.stdout != expected:
+        return ["section 1's program printed %r (exit %d), the text says %r" % (p.stdout, p.returncode, expected)]
+    return []
+
+
 def check_complete(listed):
     known = re.findall(r'^OP\(\w+,\s*"(\w+)"', open(os.path.join(ROOT, "runtime", "opcodes.def")).read(), re.M)
     names = {i.split()[0] for i in listed}
@@ -131,6 +149,7 @@ def main():
         return 1
     problems = check_instructions(os.path.abspath(args.cpjit), shlex.split(args.emulator), listed)
     problems += check_complete(listed)
+    problems += check_tutorial(os.path.abspath(args.cpjit), shlex.split(args.emulator), sec.get(1, ""))
     problems += check_messages(messages, test_corpus())
     for p in problems:
         print("FAIL " + p)
