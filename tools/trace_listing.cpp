@@ -109,6 +109,7 @@ private:
     std::vector<ListedHole> holes(const jit::PlacedStencil& p) const;
     void code(std::string& out, uint32_t from, uint32_t size, const char* indent) const;
     std::string stub_title(size_t k) const;
+    std::string summary() const;
 
 public:
     MachineListing structured() const;
@@ -303,8 +304,7 @@ std::vector<ListedHole> Lister::holes(const jit::PlacedStencil& p) const {
 MachineListing Lister::structured() const {
     MachineListing m;
     m.target = set_.short_name;
-    m.summary = run();
-    m.summary = m.summary.substr(0, m.summary.find('\n'));
+    m.summary = summary();
     m.size = c_.size;
     m.hot_size = c_.hot_size;
     if (c_.holes.empty()) return m;
@@ -355,18 +355,22 @@ std::string Lister::stub_title(size_t k) const {
     return s;
 }
 
-std::string Lister::run() const {
-    std::string out;
+// "  machine code (x86_64): hot N bytes, stubs ...; N bytes in all"
+std::string Lister::summary() const {
     uint32_t stub_bytes = 0, data_bytes = 0;
     for (const jit::PlacedStencil& p : c_.placed) {
         if (p.uop < 0) stub_bytes += p.size;
         else data_bytes += p.stencil->data_size;
     }
-    out += fmt::format(
+    return fmt::format(
         "  machine code ({}): hot {} bytes, stubs {} x {} = {} bytes, data {} bytes, GOT {} x 8 = {} bytes; "
-        "{} bytes in all\n",
+        "{} bytes in all",
         set_.short_name, c_.hot_size, c_.records.size(), c_.records.empty() ? 0 : stub_bytes / c_.records.size(),
         stub_bytes, data_bytes, set_.num_helpers, 8 * set_.num_helpers, c_.size);
+}
+
+std::string Lister::run() const {
+    std::string out = summary() + "\n";
     if (c_.holes.empty()) {
         out += "    (holes not kept: compiled without keep_listing)\n";
         return out;
