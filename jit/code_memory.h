@@ -45,6 +45,9 @@ struct CodeMemoryOptions {
     bool perf_visible = false;
     // One private view flipped between RW and RX (what gdb can patch).
     bool single_view = false;
+    // false: the "rx" view is committed read-only, never executable. For
+    // code compiled for another target (`cpjit trace --target`), only read.
+    bool executable = true;
 };
 
 class CodeMemory {

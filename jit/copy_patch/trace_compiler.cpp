@@ -62,7 +62,14 @@ std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
     return jit;
 }
 
-Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) : set_(set), opts_(opts), stats_(stats) {}
+std::unique_ptr<Jit> Jit::create_for_listing(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) {
+    std::unique_ptr<Jit> jit(new Jit(set, opts, stats, /*executable=*/false));
+    if (!jit->init()) return nullptr;
+    return jit;
+}
+
+Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable)
+    : set_(set), executable_(executable), opts_(opts), stats_(stats) {}
 
 Jit::~Jit() = default;
 
@@ -83,8 +90,10 @@ bool Jit::init() {
     // costs nothing until committed), unless a test asks for small chunks.
     mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
                                              : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
-    mo.perf_visible = profiling::CodeListeners::wants_perf_visible_memory(opts_);
-    mo.single_view = opts_.gdb_jit;  // gdb writes its breakpoints into private memory only
+    mo.executable = executable_;
+    // Profilers and debuggers only for code that runs (not for a listing's).
+    mo.perf_visible = executable_ && profiling::CodeListeners::wants_perf_visible_memory(opts_);
+    mo.single_view = executable_ && opts_.gdb_jit;  // gdb writes its breakpoints into private memory only
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
@@ -97,7 +106,7 @@ bool Jit::init() {
     CodeMemory::flush(b.rx, shim.code_size);
     entry_ = reinterpret_cast<JitEntryFn*>(b.rx);
     stats_.code_mapped_bytes = memory_->mapped_bytes();
-    listeners_ = profiling::CodeListeners::create(opts_, set_.arch);
+    if (executable_) listeners_ = profiling::CodeListeners::create(opts_, set_.arch);
     if (listeners_) listeners_->shim_placed(b.rx, shim.code_size);
     return true;
 }
