@@ -12,6 +12,7 @@
 
 #include "runtime/loader.h"
 #include "runtime/vm.h"
+#include "jit/backend.h"
 #include "jit/tier2/trace.h"
 #include "tools/bench_command.h"
 #include "tools/run_stats.h"
@@ -20,6 +21,9 @@
 
 #ifndef CPJIT_VERSION
 #define CPJIT_VERSION "0.0.0"
+#endif
+#ifndef CPJIT_LLVM_VERSION
+#define CPJIT_LLVM_VERSION ""
 #endif
 
 namespace {
@@ -51,6 +55,9 @@ run options:
                            interpreter only; uops = hot code becomes traces of
                            micro-ops run by the uop interpreter; on = those
                            traces compiled to machine code by copy-and-patch
+  --jit=llvm-O0|llvm-O2    the same traces compiled by LLVM at -O0 or -O2
+                           (only in a build with -DCPJIT_LLVM_BACKEND=ON; see
+                           cpjit --version)
   --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
   --specialize=on|off      Tier-1 quickening into type-specialized
                            instructions (default on)
@@ -129,7 +136,11 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         };
         uint64_t n;
         if (auto v = value("--jit=")) {
-            if (*v != "on" && *v != "uops" && *v != "off") return usage_error(fmt::format("--jit takes on, uops or off, not '{}'", *v));
+            if (*v != "on" && *v != "uops" && *v != "off" && *v != "llvm-O0" && *v != "llvm-O2")
+                return usage_error(fmt::format("--jit takes on, uops, off, llvm-O0 or llvm-O2, not '{}'", *v));
+            if (v->starts_with("llvm-") && !jit::llvm_backend_built())
+                return usage_error(fmt::format("--jit={}: this cpjit was built without the LLVM backend "
+                                               "(configure with -DCPJIT_LLVM_BACKEND=ON)", *v));
             jit = std::string(*v);
         } else if (auto v = value("--opt=")) {
             if (*v != "0" && *v != "1") return usage_error(fmt::format("--opt takes 0 or 1, not '{}'", *v));
@@ -174,6 +185,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     if (!file) return usage_error("run needs a program file");
     opts.count_instructions = stats_file || stats_summary;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
+    opts.tier2.backend = jit == "llvm-O0" ? JitBackend::LlvmO0 : jit == "llvm-O2" ? JitBackend::LlvmO2 : JitBackend::CopyPatch;
     opts.tier2.keep_listing = trace_mode;  // the machine code section of `trace`
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
@@ -185,7 +197,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         std::string text = fmt::format("=== {} traces ===\n", vm.traces()->traces().size());
         for (auto& t : vm.traces()->traces()) {
             text += print_trace(prog, *t);
-            if (vm.traces()->jit()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
+            if (vm.traces()->copy_patch()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
         }
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
@@ -267,7 +279,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cmd == "--version") {
-        std::printf("cpjit %s\n", CPJIT_VERSION);
+        std::printf("cpjit %s\nbackends: copy-and-patch%s\n", CPJIT_VERSION,
+                    jit::llvm_backend_built() ? ", llvm-O0, llvm-O2 (LLVM " CPJIT_LLVM_VERSION ")" : "");
         return 0;
     }
     if (cmd == "run") return cmd_run(args, false);
