@@ -13,12 +13,16 @@
 #   tools/setup.sh --stencils deps + clang-19 and llvm-19-dev, then the build
 #                             that regenerates the stencils, build-regen/
 #                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
+#   tools/setup.sh --llvm     deps + clang-19 and llvm-19-dev, then the build
+#                             with the LLVM backend, build-llvm/
+#                             (-DCPJIT_LLVM_BACKEND=ON; docs/backends.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 aarch64=0
 fuzz=0
 stencils=0
+llvm=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
@@ -26,7 +30,8 @@ for arg in "$@"; do
     --aarch64) aarch64=1 ;;
     --fuzz) fuzz=1 ;;
     --stencils) stencils=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils)" >&2; exit 2 ;;
+    --llvm) llvm=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --llvm)" >&2; exit 2 ;;
   esac
 done
 
@@ -47,6 +52,7 @@ if ((aarch64)); then
 fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 ((stencils)) && packages+=(clang-19 llvm-19-dev)
+((llvm)) && packages+=(clang-19 llvm-19-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -78,6 +84,13 @@ if ((stencils)); then
   cmake -S . -B build-regen -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_REGENERATE_STENCILS=ON >/dev/null
   ninja -C build-regen
   echo "setup: built build-regen/ (stencils regenerated into build-regen/stencils; ninja -C build-regen regenerate-stencils copies them into jit/copy_patch/generated/)"
+  exit 0
+fi
+
+if ((llvm)); then
+  cmake -S . -B build-llvm -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_LLVM_BACKEND=ON >/dev/null
+  ninja -C build-llvm
+  echo "setup: built build-llvm/cpjit with the LLVM backend (--jit=llvm-O0|llvm-O2)"
   exit 0
 fi
 
