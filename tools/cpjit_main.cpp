@@ -16,6 +16,7 @@
 #include "jit/tier2/trace.h"
 #include "tools/bench_command.h"
 #include "tools/run_stats.h"
+#include "tools/backend_listing.h"
 #include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
 
@@ -41,7 +42,10 @@ constexpr const char* kUsage = R"(usage:
                                              its machine code per uop with each
                                              patched hole explained, exit
                                              stubs, data, GOT and sizes;
-                                             --jit=uops: without machine code
+                                             --jit=uops: without machine code;
+                                             --jit=llvm-O0|llvm-O2: LLVM's code
+                                             beside copy-and-patch's (sizes,
+                                             instruction counts)
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
@@ -198,6 +202,7 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         for (auto& t : vm.traces()->traces()) {
             text += print_trace(prog, *t);
             if (vm.traces()->copy_patch()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
+            else if (vm.traces()->jit()) text += tools::print_llvm_machine_code(*vm.traces(), *t);
         }
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
