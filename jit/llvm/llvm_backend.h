@@ -29,6 +29,11 @@ public:
     bool compile(Trace& t) override;
     bool full() const override { return full_; }
     void release(Trace& t) override;
+    // (Exempt from clang's -fsanitize=function, as Jit::enter: JIT code has
+    // no type signature before it.)
+#if defined(__clang__)
+    __attribute__((no_sanitize("function")))
+#endif
     JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const override {
         return entry_(vm, sp, base, t.machine->entry());
     }
