@@ -4,6 +4,7 @@ examples/BENCHMARKS under --jit=off, on (copy-and-patch), llvm-O0 and
 llvm-O2, in one go (a build with -DCPJIT_LLVM_BACKEND=ON):
 
   tools/backends_table.py --cpjit build-llvm/cpjit [--repeat 3] [--json FILE]
+  tools/backends_table.py --from-json FILE      (the tables again, from a --json file)
 
 Every run is a fresh `cpjit run --stats=FILE` process (one warm-up run
 discarded); stdout must equal NAME.stdout. From each run's stats: run_ns
@@ -43,11 +44,20 @@ def one_run(cpjit, jit, path, expected, stats_path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--cpjit")
+    ap.add_argument("--from-json", help="print the tables of an earlier run's --json file")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--json", help="write every run's figures here")
     args = ap.parse_args()
     names = [l.strip() for l in open(os.path.join(EXAMPLES, "BENCHMARKS")) if l.strip() and not l.startswith("#")]
+    if args.from_json:
+        with open(args.from_json) as f:
+            saved = json.load(f)
+        results = {tuple(k.split(" ")): v for k, v in saved["runs"].items()}
+        print_tables(names, results, saved["header"])
+        return
+    if not args.cpjit:
+        sys.exit("backends_table: --cpjit or --from-json needed")
     tmp = tempfile.mkdtemp(prefix="cpjit-backends-")
     stats_path = os.path.join(tmp, "stats.json")
     load_before = os.getloadavg()
@@ -62,22 +72,27 @@ def main():
             print("%s --jit=%s: %s" % (name, jit, " ".join("%.3f" % (r["run_ns"] / 1e9) for r in runs)),
                   file=sys.stderr)
     load_after = os.getloadavg()
+    header = ("%d runs per configuration after one warm-up run; %s; load average %.1f before, %.1f after "
+              "(`%s`)." % (args.repeat, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load_before[0],
+                           load_after[0], " ".join(["tools/backends_table.py"] + sys.argv[1:])))
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"%s %s" % k: v for k, v in results.items()}, f, indent=1)
+            json.dump({"header": header, "runs": {"%s %s" % k: v for k, v in results.items()}}, f, indent=1)
+    print_tables(names, results, header)
+
+
+def print_tables(names, results, header):
 
     def fig(name, jit):
         runs = results[(name, jit)]
-        mid = sorted(runs, key=lambda r: r["compile_ns"])[len(runs) // 2]
+        mid = sorted(runs, key=lambda r: r.get("compile_ns", 0))[len(runs) // 2]
         n = max(1, mid.get("traces_compiled", 0))
         return dict(wall=min(r["run_ns"] for r in runs) / 1e9,
                     code=min(r["run_ns"] - r.get("compile_ns", 0) for r in runs) / 1e9,
                     us=mid.get("compile_ns", 0) / 1e3 / n, ns_uop=mid.get("compile_ns", 0) / max(1, mid.get("uops_in_traces", 1)),
                     n=mid.get("traces_compiled", 0), uops=mid.get("uops_in_traces", 0), bytes=mid.get("code_bytes", 0))
 
-    print("%d runs per configuration after one warm-up run; %s; load average %.1f before, %.1f after "
-          "(`%s`).\n" % (args.repeat, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), load_before[0],
-                         load_after[0], " ".join(["tools/backends_table.py"] + sys.argv[1:])))
+    print(header + "\n")
     print("**Compile** (median run): µs per trace, ns per uop, and machine code bytes placed.\n")
     print("| program | traces | uops | c&p µs/trace | O0 µs/trace | O2 µs/trace | O0 / c&p | O2 / c&p "
           "| c&p ns/uop | O0 ns/uop | O2 ns/uop | c&p bytes | O0 bytes | O2 bytes |")

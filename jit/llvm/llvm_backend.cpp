@@ -153,17 +153,8 @@ void optimize(llvm::Module& m, llvm::TargetMachine* tm, bool o2) {
 
 }  // namespace
 
-bool LlvmBackend::compile(Trace& t) {
-    if (full_ || t.uops.empty()) return false;
-    if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
-    if (used_ >= opts_.max_code_bytes) {
-        full_ = true;  // hot code from now on stays in Tier 1
-        return false;
-    }
-    using Clock = std::chrono::steady_clock;
-    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
-
-    // Exit records: the exits, then one per LINK_TRACE (as copy-and-patch).
+// Exit records: the exits, then one per LINK_TRACE (as copy-and-patch).
+std::span<JitExitRecord> LlvmBackend::take_records(Trace& t) {
     uint32_t links = 0;
     for (const Uop& u : t.uops) links += u.op == UopOp::LINK_TRACE;
     const uint32_t num_exits = uint32_t(t.exits.size());
@@ -182,14 +173,13 @@ bool LlvmBackend::compile(Trace& t) {
         if (rec.link_to != &t && rec.link_to->machine) rec.link_code = rec.link_to->machine->rx;
         rec.linked = rec.link_to == &t || rec.link_code;
     }
-    auto give_up = [&] {
-        record_pool_.give(records);
-        ++stats_.jit_failures;
-        return false;
-    };
+    return records;
+}
 
-    // The trace's module: the uop functions it calls, cloned from the
-    // library (internal, so they go once inlined), and the trace function.
+// The trace's module: the uop functions it calls, cloned from the library
+// (internal, so they go once inlined), and the trace function.
+std::unique_ptr<llvm::Module> LlvmBackend::build_module(const Trace& t, std::span<JitExitRecord> records,
+                                                        const std::string& name) {
     std::unordered_set<const llvm::GlobalValue*> used;
     for (const Uop& u : t.uops) used.insert(s_->lib->function(u.op));
     llvm::ValueToValueMapTy map;
@@ -198,11 +188,32 @@ bool LlvmBackend::compile(Trace& t) {
     for (llvm::Function& f : *m)
         if (!f.isDeclaration()) f.setLinkage(llvm::GlobalValue::InternalLinkage);
     m->setDataLayout(s_->jit->getDataLayout());
-    const std::string name = "cpjit_trace_" + std::to_string(serial_++);
     llvm::Function* fn = build_trace_function(*m, t, records, name);
     fn->addFnAttr(llvm::Attribute::NoUnwind);
     if (!s_->cpu.empty()) fn->addFnAttr("target-cpu", s_->cpu);
     if (!s_->features.empty()) fn->addFnAttr("target-features", s_->features);
+    return m;
+}
+
+bool LlvmBackend::compile(Trace& t) {
+    if (full_ || t.uops.empty()) return false;
+    if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
+    if (used_ >= opts_.max_code_bytes) {
+        full_ = true;  // hot code from now on stays in Tier 1
+        return false;
+    }
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
+
+    std::span<JitExitRecord> records = take_records(t);
+    auto give_up = [&] {
+        record_pool_.give(records);
+        ++stats_.jit_failures;
+        return false;
+    };
+
+    const std::string name = "cpjit_trace_" + std::to_string(serial_++);
+    std::unique_ptr<llvm::Module> m = build_module(t, records, name);
     optimize(*m, s_->tm.get(), is_o2(opts_));
 
     llvm::orc::ResourceTrackerSP tracker = s_->jit->getMainJITDylib().createResourceTracker();

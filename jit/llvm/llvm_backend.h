@@ -11,11 +11,16 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "jit/backend.h"
 #include "jit/span_pool.h"
 #include "jit/copy_patch/trace_compiler.h"  // CompiledTrace: what Trace::machine points to
+
+namespace llvm {
+class Module;
+}
 
 namespace cpjit::jit {
 
@@ -50,6 +55,9 @@ private:
     struct State;  // the LLVM objects (kept out of this header)
     LlvmBackend(const Tier2Options& opts, Tier2Stats& stats);
     bool init(std::string& error);
+    std::span<JitExitRecord> take_records(Trace& t);
+    std::unique_ptr<llvm::Module> build_module(const Trace& t, std::span<JitExitRecord> records,
+                                               const std::string& name);
 
     Tier2Options opts_;
     Tier2Stats& stats_;
