@@ -71,7 +71,8 @@ options:
                       this process with --jit=on, keep its traces, compile
                       them again --repeat times (default 100) after a warm-up
                       round; ns/uop, ns/trace (median, min), MB/s of code,
-                      executable memory mapped per byte of code
+                      executable memory mapped per byte of code; one table
+                      per compiling tier of --tiers (on, llvm-O0, llvm-O2)
 (each option also takes the --option=VALUE form)
 )";
 
@@ -773,7 +774,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     if (compile) {  // compile speed only, in this process (tools/bench_compile.cpp)
         std::vector<std::string> paths;
         for (const Bench& b : benches) paths.push_back(b.path);
-        return bench_compile(paths, repeat_given ? repeat : 100);
+        return bench_compile(paths, repeat_given ? repeat : 100, tiers);
     }
 
     // A private folder for the children's stdout, stderr and stats.
