@@ -25,7 +25,14 @@ struct JitReturn {
 #else
 #define CPJIT_PRESERVE_NONE  // g++ never calls these: the entry shim does
 #endif
-typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base);
+// Top-of-stack caching: up to kMaxCached values of the top of the stack
+// travel in the next three argument registers (r15, rdi, rsi / x23, x24,
+// x25) instead of memory. c0 is the deepest of the cached values; the stack
+// in memory ends at sp below them. Which of them are live is known at trace
+// compile time (the stencil variant `_rN` takes N); the others carry
+// nothing.
+inline constexpr int kMaxCached = 3;
+typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base, Value c0, Value c1, Value c2);
 
 // The entry shim (a stencil with the C calling convention, compiled by
 // clang): g++-built code calls it, it calls the trace with preserve_none.

@@ -2,9 +2,26 @@
 // code. Unlinked (_JIT_LINK_TARGET = 0) it returns to the VM with its exit
 // record and the stack pointer; once the exit is linked to another trace,
 // the JIT patches _JIT_LINK_TARGET in place and the stub jumps there.
+// EXIT_rN (-DCPJIT_STENCIL_CACHED=N) first writes the N values its uop left
+// in registers back to the stack: the VM and every trace start with nothing
+// cached.
 #include "stencils/stencil.h"
 
-JIT_STENCIL(cpjit_stencil_EXIT) {
+#ifndef CPJIT_STENCIL_CACHED
+#define CPJIT_STENCIL_CACHED 0
+#define STENCIL_NAME cpjit_stencil_EXIT
+#else
+#define STENCIL_NAME_(n) cpjit_stencil_EXIT_r##n
+#define STENCIL_NAME__(n) STENCIL_NAME_(n)
+#define STENCIL_NAME STENCIL_NAME__(CPJIT_STENCIL_CACHED)
+#endif
+
+JIT_STENCIL(STENCIL_NAME) {
+    constexpr int kIn = CPJIT_STENCIL_CACHED;
+    static_assert(kIn >= 0 && kIn <= cpjit::jit::kMaxCached);
+    const cpjit::Value in_[3] = {c0, c1, c2};
+    for (int i = 0; i < kIn; ++i) sp[i] = in_[i];
+    sp += kIn;
     uintptr_t target = uintptr_t(_JIT_LINK_TARGET);
     // An empty asm hides that `target` is a symbol's address: otherwise
     // clang-19 tries a direct tail call to _JIT_LINK_TARGET, which the
@@ -13,7 +30,7 @@ JIT_STENCIL(cpjit_stencil_EXIT) {
     __asm__("" : "+r"(target));
     if (__builtin_expect(target != 0, 1)) {
         auto* next = reinterpret_cast<cpjit::jit::JitTraceFn*>(target);
-        [[clang::musttail]] return next(vm, sp, base);
+        [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD);  // nothing cached
     }
     return cpjit::jit::JitReturn{_JIT_EXIT_RECORD, sp};
 }

@@ -31,11 +31,25 @@ extern char _JIT_LINK_TARGET[] __attribute__((weak));
 #define JIT_OPERAND32 ((uint32_t)(uintptr_t)_JIT_OPERAND32)
 #define JIT_OPERAND64 ((uint64_t)(uintptr_t)_JIT_OPERAND64)
 
+// A register argument that carries nothing: an uninitialized value is
+// undef to clang, so passing it costs no instruction (a frozen or zero
+// value would cost a move or an xor on every path).
+static inline cpjit::Value jit_dead_value() {
+    cpjit::Value v;
+    return v;
+}
+#define JIT_DEAD jit_dead_value()
+
 // Leave the stencil with a guaranteed tail call: a jump, never a call.
-#define JIT_GOTO(target)                                  \
-    do {                                                  \
-        [[clang::musttail]] return target(vm, sp, base);  \
+// JIT_GOTO passes nothing in the cached-value registers; JIT_GOTO_WITH says
+// what each carries (top-of-stack caching, jit/jit_abi.h).
+#define JIT_GOTO(target) JIT_GOTO_WITH(target, sp, JIT_DEAD, JIT_DEAD, JIT_DEAD)
+#define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_)                        \
+    do {                                                                \
+        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_); \
     } while (0)
 
-#define JIT_STENCIL(name) \
-    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base)
+#define JIT_STENCIL(name)                                                                                    \
+    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::CallStack* vm, cpjit::Value* sp,       \
+                                                              cpjit::Value* base, cpjit::Value c0,          \
+                                                              cpjit::Value c1, cpjit::Value c2)

@@ -1,6 +1,7 @@
-// The stencil template: compiled once per uop, with -DCPJIT_STENCIL_UOP=NAME,
-// into an object holding one function, that uop's machine code. The body
-// comes from jit/tier2/uop_bodies.inc, the same text the uop interpreter runs; the
+// The stencil template: compiled once per uop and cached depth, with
+// -DCPJIT_STENCIL_UOP=NAME -DCPJIT_STENCIL_CACHED=N, into an object holding
+// one function, that variant's machine code. The body comes from
+// jit/tier2/uop_bodies.inc, the same text the uop interpreter runs; the
 // interpreter's variables become the stencil's registers and holes:
 //   SP, BASE, VMP   the arguments (kept in registers across stencils)
 //   ARG, OPERAND    the holes _JIT_OPERAND32 / _JIT_OPERAND64
@@ -9,40 +10,105 @@
 //   GOTO_TOP(), GOTO_TRACE()  tail call to _JIT_JUMP_TARGET
 //   GOTO_DYNAMIC(p)  tail call to the code address p (RETURN)
 // and falling off the end of a body is the tail call to _JIT_CONTINUE.
+//
+// Top-of-stack caching (jit/jit_abi.h): a uop whose `reads` (uops.def) is
+// not -1 runs on a window, a local array holding the top of the stack: the
+// N values that arrive in registers, below them what the body reads that is
+// still in memory. SP points into the window, so the body is unchanged;
+// clang keeps the window in registers (its size and every index are
+// constants). At the end the deepest values go back to memory and up to
+// kMaxCached leave in registers. An exit leaves with the whole window in
+// registers and its exit stub writes it back, so the VM sees exactly the
+// stack the uop interpreter would have.
 #include "stencils/stencil.h"
 
 using namespace cpjit;
 
 namespace {
-// The uop table as an enum, to pick this stencil's body.
+// The uop table, to pick this stencil's body and its stack shape.
 enum class Uop {
-#define UOP(name, pops, pushes, flags) name,
+#define UOP(name, pops, pushes, reads, flags) name,
+#include "jit/tier2/uops.def"
+#undef UOP
+};
+struct Shape {
+    int pops, pushes, reads;
+    bool pop_exit;
+};
+namespace flag {
+constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16;  // as jit/tier2/trace.h
+}
+constexpr Shape kShapes[] = {
+#define UOP(name, pops, pushes, reads, flags) \
+    {pops, pushes, reads, [] { using namespace flag; return ((flags) & POP_EXIT) != 0; }()},
 #include "jit/tier2/uops.def"
 #undef UOP
 };
 constexpr Uop kThisUop = Uop::CPJIT_STENCIL_UOP;
+constexpr Shape kShape = kShapes[int(kThisUop)];
+#ifndef CPJIT_STENCIL_CACHED
+#define CPJIT_STENCIL_CACHED 0
+#endif
+constexpr int kIn = CPJIT_STENCIL_CACHED;  // values arriving in registers
+static_assert(kIn == 0 || kShape.reads >= 0, "a uop that needs the stack in memory has no cached variants");
+static_assert(kIn <= jit::kMaxCached);
+constexpr bool kWindow = kShape.reads >= 0;
+// The window: kLoad values from memory, then the kIn from registers; after
+// the body it holds kAfter values, of which kOut stay in registers.
+constexpr int kLoad = kWindow && kShape.reads > kIn ? kShape.reads - kIn : 0;
+constexpr int kAfter = kLoad + kIn - kShape.pops + kShape.pushes;
+constexpr int kOut = kAfter < jit::kMaxCached ? kAfter : jit::kMaxCached;
+constexpr int kWindowSize = (kLoad + kIn > kAfter ? kLoad + kIn : kAfter) + 1;
+// An exit leaves with the window's kExit values in registers (the exit stub
+// EXIT_r<kExit> writes them back; jit/copy_patch/stencil_variants.h).
+constexpr int kExit = kLoad + kIn - (kShape.pop_exit ? kShape.pops : 0);
+static_assert(!kWindow || kExit <= jit::kMaxCached);
 }  // namespace
 
 #define STENCIL_NAME_(u) cpjit_stencil_##u
 #define STENCIL_NAME(u) STENCIL_NAME_(u)
 
 JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
+    [[maybe_unused]] Value window_[kWindowSize];
+    [[maybe_unused]] Value* mem_ = sp - kLoad;  // where the window starts in the memory stack
+    [[maybe_unused]] Value* wsp_ = window_;
+    if constexpr (kWindow) {
+        const Value in_[3] = {c0, c1, c2};
+        for (int i = 0; i < kLoad; ++i) window_[i] = mem_[i];
+        for (int i = 0; i < kIn; ++i) window_[kLoad + i] = in_[i];
+        wsp_ = window_ + kLoad + kIn;
+    }
 #define UOP(name) if constexpr (Uop::name == kThisUop)
 #define END_UOP
-#define SP sp
+#define SP (*(kWindow ? &wsp_ : &sp))
 #define BASE base
 #define VMP vm
 #define ARG int32_t(JIT_OPERAND32)
 #define OPERAND JIT_OPERAND64
 #define ORIGIN reinterpret_cast<Instr*>(_JIT_ORIGIN)
 // (exits are rare: [[unlikely]] lets clang branch straight to the exit
-// stub and keep the jump to the continuation last, where it can be dropped)
-#define EXIT() [[unlikely]] JIT_GOTO(_JIT_SIDE_EXIT)
+// stub and keep the jump to the continuation last, where it can be dropped;
+// registers the exit does not use carry nothing, so it needs no moves)
+#define EXIT_VALUE(i) (i < kExit ? window_[i < kExit ? i : 0] : JIT_DEAD)
+#define EXIT() [[unlikely]] do { \
+        if constexpr (kWindow) \
+            JIT_GOTO_WITH(_JIT_SIDE_EXIT, mem_, EXIT_VALUE(0), EXIT_VALUE(1), EXIT_VALUE(2)); \
+        else \
+            JIT_GOTO(_JIT_SIDE_EXIT); \
+    } while (0)
 #define GOTO_TOP() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_TRACE() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_DYNAMIC(p) JIT_GOTO(reinterpret_cast<cpjit::jit::JitTraceFn*>(p))
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 #include "jit/tier2/uop_bodies.inc"
+    if constexpr (kWindow) {
+        // The deepest kAfter - kOut values go back to memory, the rest leave
+        // in registers (c0 the deepest).
+        for (int i = 0; i < kAfter - kOut; ++i) mem_[i] = window_[i];
+        Value out_[3] = {JIT_DEAD, JIT_DEAD, JIT_DEAD};
+        for (int i = 0; i < kOut; ++i) out_[i] = window_[kAfter - kOut + i];
+        JIT_GOTO_WITH(_JIT_CONTINUE, mem_ + (kAfter - kOut), out_[0], out_[1], out_[2]);
+    }
     JIT_GOTO(_JIT_CONTINUE);
 }

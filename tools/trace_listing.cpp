@@ -86,7 +86,8 @@ class Lister {
 public:
     Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all)
         : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(*jit::host_stencils()),
-          rx_(uint64_t(c_.rx)), got_at_(c_.size - 8 * set_.num_helpers), num_uops_(uint32_t(t.uops.size())) {}
+          rx_(uint64_t(c_.rx)), got_at_(c_.size - 8 * set_.num_helpers), num_uops_(uint32_t(t.uops.size())),
+          num_hot_(uint32_t(c_.placed.size() - c_.records.size())) {}
 
     std::string run() const;
 
@@ -115,6 +116,7 @@ private:
     uint64_t rx_;
     uint32_t got_at_;
     uint32_t num_uops_;
+    uint32_t num_hot_;  // placed stencils of the hot code (uops and spills); the stubs follow
 };
 
 // A code address as a place: in this trace, in another one, or a helper.
@@ -270,7 +272,7 @@ std::string Lister::stub_title(size_t k) const {
         s += fmt::format(": LINK_TRACE to trace {}", r.link_to->id);
     }
     // Where the stub leads now: its link target hole.
-    const uint32_t stub_end = r.stub_offset + c_.placed[num_uops_ + k].size;
+    const uint32_t stub_end = r.stub_offset + c_.placed[num_hot_ + k].size;
     for (const PatchedHole& h : c_.holes)
         if (h.value == HoleValue::LinkTarget && h.offset >= r.stub_offset && h.offset < stub_end) {
             s += h.symbol ? "; linked: jumps to " + label(h.symbol) : "; returns to the VM";
@@ -298,28 +300,31 @@ std::string Lister::run() const {
     out += "    hot code:\n";
     for (const jit::PlacedStencil& p : c_.placed) {
         if (p.uop < 0) continue;
-        out += fmt::format("    {:3}  {}   [{:04x}, {} bytes]\n", p.uop, print_uop(prog_, t_, t_.uops[size_t(p.uop)]),
-                           p.offset, p.size);
+        if (p.spill)
+            out += fmt::format("         {}: the cached values back to the stack   [{:04x}, {} bytes]\n", p.stencil->name,
+                               p.offset, p.size);
+        else
+            out += fmt::format("    {:3}  {}   [{}, {:04x}, {} bytes]\n", p.uop,
+                               print_uop(prog_, t_, t_.uops[size_t(p.uop)]), p.stencil->name, p.offset, p.size);
         code(out, p.offset, p.size, "           ");
     }
     out += "    exit stubs:\n";
     for (size_t k = 0; k < c_.records.size(); ++k) {
-        const jit::PlacedStencil& p = c_.placed[num_uops_ + k];
+        const jit::PlacedStencil& p = c_.placed[num_hot_ + k];
         out += fmt::format("      {}   [{:04x}, {} bytes]\n", stub_title(k), p.offset, p.size);
         code(out, p.offset, p.size, "           ");
     }
     // Data: where each uop's Data holes point.
-    std::vector<std::pair<uint32_t, int32_t>> data;  // offset, uop
+    std::vector<std::pair<uint32_t, int32_t>> data;  // offset, placed stencil
     for (const PatchedHole& h : c_.holes) {
         if (h.value != HoleValue::Data) continue;
-        int32_t p = owner(h.offset);
-        std::pair<uint32_t, int32_t> d{uint32_t(h.symbol - rx_), p >= 0 ? c_.placed[p].uop : -1};
-        if (std::find(data.begin(), data.end(), d) == data.end()) data.push_back(d);
+        std::pair<uint32_t, int32_t> d{uint32_t(h.symbol - rx_), owner(h.offset)};
+        if (d.second >= 0 && std::find(data.begin(), data.end(), d) == data.end()) data.push_back(d);
     }
     out += data.empty() ? "    read-only data: none\n" : "    read-only data:\n";
-    for (auto [off, ui] : data) {
-        const jit::Stencil& s = *c_.placed[size_t(ui)].stencil;
-        out += fmt::format("      uop {} [{:04x}, {} bytes]:", ui, off, s.data_size);
+    for (auto [off, pi] : data) {
+        const jit::Stencil& s = *c_.placed[size_t(pi)].stencil;
+        out += fmt::format("      uop {} [{:04x}, {} bytes]:", c_.placed[size_t(pi)].uop, off, s.data_size);
         for (uint32_t i = 0; i < s.data_size; ++i) out += fmt::format(" {:02x}", c_.rx[off + i]);
         out += '\n';
     }

@@ -3,28 +3,29 @@
 
 #include "jit/copy_patch/generated/stencils_aarch64.h"
 #include "jit/copy_patch/generated/stencils_x86_64.h"
-#include "jit/tier2/trace.h"
+#include "jit/copy_patch/stencil_variants.h"
 
 namespace cpjit::jit {
 
 namespace {
 
-// The generated tables hold one stencil per uop in table order, then the
-// extra stencils; a header generated from another uop table cannot compile.
-constexpr int kNumExtra = 0
-#define X(id) +1
-    CPJIT_EXTRA_STENCILS(X)
-#undef X
-    ;
-static_assert(generated_x86_64::kNumStencils == kNumUops + kNumExtra,
+// The generated tables hold the stencils in the order of stencil_variants.h;
+// a header generated from another uop table cannot compile.
+static_assert(generated_x86_64::kNumStencils == kNumStencilsWithVariants,
               "jit/copy_patch/generated/stencils_x86_64.h is stale: regenerate it (docs/stencils.md)");
-static_assert(generated_aarch64::kNumStencils == kNumUops + kNumExtra,
+static_assert(generated_aarch64::kNumStencils == kNumStencilsWithVariants,
               "jit/copy_patch/generated/stencils_aarch64.h is stale: regenerate it (docs/stencils.md)");
 
 constexpr bool same_name(const char* a, const char* b) {
     while (*a && *a == *b) ++a, ++b;
     return *a == *b;
 }
+// `name` == prefix + "_r" + n
+constexpr bool is_variant_name(const char* name, const char* prefix, int n) {
+    while (*prefix && *name == *prefix) ++name, ++prefix;
+    return !*prefix && name[0] == '_' && name[1] == 'r' && name[2] == '0' + n && !name[3];
+}
+
 template <const Stencil* kTable>
 constexpr bool names_match() {
     for (int i = 0; i < kNumUops; ++i)
@@ -33,10 +34,16 @@ constexpr bool names_match() {
 #define X(id) if (!same_name(kTable[i++].name, #id)) return false;
     CPJIT_EXTRA_STENCILS(X)
 #undef X
+    for (const char* kind : {"SPILL", "EXIT"})
+        for (int n = 1; n <= kMaxCached; ++n)
+            if (!is_variant_name(kTable[i++].name, kind, n)) return false;
+    for (int u = 0; u < kNumUops; ++u)
+        for (int n = 1; kUopInfo[u].reads >= 0 && n <= kMaxCached; ++n)
+            if (!is_variant_name(kTable[i++].name, kUopInfo[u].name, n)) return false;
     return true;
 }
-static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are not in uop table order: regenerate");
-static_assert(names_match<generated_aarch64::kStencils>(), "aarch64 stencils are not in uop table order: regenerate");
+static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are not in table order: regenerate");
+static_assert(names_match<generated_aarch64::kStencils>(), "aarch64 stencils are not in table order: regenerate");
 
 #define CPJIT_STENCIL_SET(ns, short_name_)                                                                 \
     StencilSet{ns::kTarget,  short_name_,        ns::kArch,      ns::kDigest, ns::kFlags, ns::kHelpers, \

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "jit/code_memory.h"
+#include "jit/copy_patch/stencil_variants.h"
 #include "jit/tier2/uop_helpers.h"
 
 namespace cpjit::jit {
@@ -28,7 +29,7 @@ const HelperAddress kHelperAddresses[] = {
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }
 
 const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
-enum Extra { kEntry, kExit };
+enum Extra { kEntry };
 
 
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
@@ -134,6 +135,11 @@ void Jit::plan_stencils() {
         if (p.drops_jump) add(s.holes[s.trailing_jump_hole]);  // last: left out with the jump
         p.num_ops = uint32_t(ops_.size()) - p.first_op;
     }
+    for (int k = 0; k <= kMaxCached; ++k) {
+        const StencilPlan& stub = plans_[size_t(exit_stencil(k))];
+        if (stub.data_size) stub_usable_ = false;
+        max_stub_size_ = std::max(max_stub_size_, stub.code_size);
+    }
 }
 
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
@@ -168,32 +174,51 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
     return true;
 }
 
-// Pass 1: sizes and offsets. Hot code: each uop's stencil; its trailing
-// jump to the next uop is dropped (the next one follows). The last uop ends
+// The stencils of a trace in order (top-of-stack caching, stencil_variants.h):
+// each uop's variant for the number of values cached before it, and a SPILL
+// before a uop that needs the whole stack in memory. Every trace starts and
+// ends (its END uop) with nothing cached.
+void Jit::choose_variants(const Trace& t) {
+    steps_.clear();
+    int cached = 0;
+    for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
+        const UopOp op = t.uops[i].op;
+        if (!has_variants(op) && cached) {
+            steps_.push_back({uint16_t(spill_stencil(cached)), i, 0, true});
+            cached = 0;
+        }
+        const uint8_t at_exit = uint8_t(cached_at_exit(op, cached));
+        steps_.push_back({uint16_t(variant_stencil(op, cached)), i, at_exit, false});
+        cached = cached_after(op, cached);
+    }
+}
+
+// Pass 1: sizes and offsets. Hot code: each step's stencil; its trailing
+// jump to the next one is dropped (the next one follows). The last uop ends
 // the trace (JUMP_TO_TOP, LINK_TRACE, EXIT_TRACE) and never continues. Then
-// cold: one stub per exit and one per LINK_TRACE; read-only data; the GOT.
-bool Jit::size_trace(const Trace& t, Layout& l) const {
-    const uint32_t n = uint32_t(t.uops.size());
+// cold: one stub per exit and one per LINK_TRACE (all stub variants get the
+// largest one's room); read-only data; the GOT.
+bool Jit::size_trace(const Trace& t, Layout& l) {
+    choose_variants(t);
+    const uint32_t n = uint32_t(steps_.size());
     uint32_t pos = 0, links = 0;
     bool has_data = false;
     for (uint32_t i = 0; i < n; ++i) {
-        const StencilPlan& p = plans_[size_t(t.uops[i].op)];
+        const StencilPlan& p = plans_[steps_[i].stencil];
         if (!p.usable) return false;
         pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
         has_data |= p.data_size != 0;
-        links += t.uops[i].op == UopOp::LINK_TRACE;
+        links += !steps_[i].spill && t.uops[steps_[i].uop].op == UopOp::LINK_TRACE;
     }
-    const StencilPlan& stub = plans_[kNumUops + kExit];
-    if (stub.data_size) return false;
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
     l.hot_size = pos;
     l.stubs_at = align_up(pos, stub_align);
-    l.stub_size = align_up(stub.code_size, stub_align);
+    l.stub_size = align_up(max_stub_size_, stub_align);
     l.num_records = uint32_t(t.exits.size()) + links;
     pos = l.stubs_at + l.num_records * l.stub_size;
-    l.data_at = pos;  // each uop's data at the next multiple of its alignment
+    l.data_at = pos;  // each stencil's data at the next multiple of its alignment
     for (uint32_t i = 0; has_data && i < n; ++i) {
-        const StencilPlan& p = plans_[size_t(t.uops[i].op)];
+        const StencilPlan& p = plans_[steps_[i].stencil];
         if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
     }
     l.got_at = align_up(pos, 8);
@@ -201,10 +226,10 @@ bool Jit::size_trace(const Trace& t, Layout& l) const {
     return true;
 }
 
-// Pass 2: copies and patches the uops' stencils (and their data), and fills
+// Pass 2: copies and patches the steps' stencils (and their data), and fills
 // the exit records the stubs will name.
 bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax) {
-    const uint32_t n = uint32_t(t.uops.size()), num_exits = uint32_t(t.exits.size());
+    const uint32_t n = uint32_t(steps_.size()), num_exits = uint32_t(t.exits.size());
     const uint64_t rx = uint64_t(c.rx);
     for (uint32_t e = 0; e < num_exits; ++e) {
         JitExitRecord& r = c.records[e];
@@ -212,13 +237,15 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         r.exit_index = e;
         r.progress = t.exits[e].progress;  // exits without progress never link (see VM::take_exit)
         r.stub_offset = l.stubs_at + e * l.stub_size;
+        r.cached = 0;  // set by its uop (an exit whose guard the optimizer removed keeps 0)
     }
     Values v;
     v.got = rx + l.got_at;
     uint32_t code = 0, data = l.data_at, link = num_exits;
     for (uint32_t i = 0; i < n; ++i) {
-        const Uop& u = t.uops[i];
-        const StencilPlan& p = plans_[size_t(u.op)];
+        const Step& step = steps_[i];
+        const Uop& u = t.uops[step.uop];
+        const StencilPlan& p = plans_[step.stencil];
         const bool dropped = p.drops_jump && i + 1 < n;
         const uint32_t size = dropped ? p.kept_size : p.code_size;
         std::memcpy(c.rw + code, p.code, size);
@@ -229,29 +256,32 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             data += p.data_size;
         }
         v.set(HoleValue::Code, rx + code);
-        v.set(HoleValue::Continue, rx + code + size);  // the next uop (or, for the last, never taken)
+        v.set(HoleValue::Continue, rx + code + size);  // the next step (or, for the last, never taken)
         v.set(HoleValue::Operand32, uint32_t(u.arg));
         v.set(HoleValue::Operand64, u.operand);
         v.set(HoleValue::Origin, uint64_t(u.origin));
         v.has = 0;
-        if (has_exit(u)) {
+        if (step.spill) {
+            // a SPILL has no operands and no exit
+        } else if (has_exit(u)) {
             v.has |= bit(HoleValue::SideExit);
             v.set(HoleValue::SideExit, rx + l.stubs_at + u.exit * l.stub_size);
-        }
-        if (u.op == UopOp::JUMP_TO_TOP) {
+            c.records[u.exit].cached = step.cached_at_exit;
+        } else if (u.op == UopOp::JUMP_TO_TOP) {
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx);
         } else if (u.op == UopOp::LINK_TRACE) {
             JitExitRecord& r = c.records[link++];
             r.trace = &t;
             r.link_to = reinterpret_cast<Trace*>(u.operand);
+            r.cached = 0;
             r.stub_offset = l.stubs_at + (link - 1) * l.stub_size;
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + r.stub_offset);
         }
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
-            c.placed.push_back({int32_t(i), &set_.stencils[size_t(u.op)], code, size});
+            c.placed.push_back({int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill});
         if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
         code += size;
     }
@@ -262,7 +292,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
 // (or to this one: a recursive call) jumps there at once.
 // `v` is shared by all stubs of a trace (only these three values differ).
 bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
-    const StencilPlan& p = plans_[kNumUops + kExit];
+    const StencilPlan& p = plans_[size_t(exit_stencil(r.cached))];
     const uint64_t at = uint64_t(c.rx) + r.stub_offset;
     std::memcpy(c.rw + r.stub_offset, p.code, p.code_size);
     v.set(HoleValue::Code, at);
@@ -274,7 +304,7 @@ bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& 
     v.set(HoleValue::LinkTarget, link);
     r.linked = link != 0;
     if (listing_) [[unlikely]]
-        c.placed.push_back({-1, &extra_stencil(set_, kExit), r.stub_offset, p.code_size});
+        c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached))], r.stub_offset, p.code_size});
     return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
 }
 
@@ -284,7 +314,7 @@ bool Jit::compile(Trace& t) {
     const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
     if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
     Layout l;
-    if (!size_trace(t, l)) {
+    if (!stub_usable_ || !size_trace(t, l)) {
         ++stats_.jit_failures;
         return false;
     }
@@ -343,7 +373,7 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
     if (rec.linked || !target.machine) return;
     if (!rec.progress && rec.trace->replaced_by != &target) return;  // see VM::take_exit
     CompiledTrace& c = *rec.trace->machine;
-    const StencilPlan& p = plans_[kNumUops + kExit];
+    const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached))];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
     // Only the link target's holes change; re-patching the rest writes the
     // same bytes. (Helpers: the stub calls none.)

@@ -42,6 +42,7 @@ struct PlacedStencil {
     const Stencil* stencil = nullptr;
     uint32_t offset = 0;        // in the allocation
     uint32_t size = 0;          // bytes copied (without a dropped jump)
+    bool spill = false;         // a SPILL_rN placed before uop `uop`
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -66,7 +67,7 @@ struct CompiledTrace {
     uint32_t hot_size = 0;      // bytes of the uops' code
     std::span<JitExitRecord> records;  // from the Jit's pool: exits, then LINK_TRACEs
     // Both empty unless Tier2Options::keep_listing (for `cpjit trace`):
-    std::vector<PlacedStencil> placed;  // uops in order, then stubs in record order
+    std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order
     std::vector<PatchedHole> holes;
     JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
 };
@@ -139,11 +140,20 @@ private:
     };
     struct Layout;
     struct Values;
+    // One stencil placed in a trace's hot code: a uop's variant, or a SPILL
+    // before uop `uop`.
+    struct Step {
+        uint16_t stencil;         // index into set_
+        uint32_t uop;             // index into Trace::uops
+        uint8_t cached_at_exit;   // the uop's exit leaves this many values in registers
+        bool spill;
+    };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
     bool init();
     void plan_stencils();
-    bool size_trace(const Trace& t, Layout& l) const;
+    void choose_variants(const Trace& t);
+    bool size_trace(const Trace& t, Layout& l);
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
     bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
     bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
@@ -159,6 +169,9 @@ private:
     std::vector<uint64_t> helpers_;  // address of each helper of set_
     std::vector<StencilPlan> plans_;  // one per stencil of set_
     std::vector<PatchOp> ops_;
+    std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
+    uint32_t max_stub_size_ = 0;     // the largest exit stub variant
+    bool stub_usable_ = true;
     JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once
     SpanPool<JitExitRecord> record_pool_{4096};
     SpanPool<CompiledTrace> trace_pool_{256};

@@ -1,8 +1,9 @@
 // A trace as one LLVM function (the LLVM backend's code generator):
 //
-//   preserve_none {ptr, ptr} NAME(CallStack* vm, Value* sp, Value* base)
+//   preserve_none {ptr, ptr} NAME(CallStack* vm, Value* sp, Value* base, c0, c1, c2)
 //
-// the JitTraceFn signature of jit/jit_abi.h, so the VM enters it, and
+// the JitTraceFn signature of jit/jit_abi.h (c0..c2, copy-and-patch's cached
+// stack values, carry nothing in LLVM traces), so the VM enters it, and
 // traces jump to each other, as with copy-and-patch. The body calls the
 // uops' functions (uop_functions.cpp) in order with their operands as
 // constants; JUMP_TO_TOP branches back to the first uop. Each exit record

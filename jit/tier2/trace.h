@@ -14,23 +14,25 @@
 namespace cpjit {
 
 enum class UopOp : uint16_t {
-#define UOP(name, pops, pushes, flags) name,
+#define UOP(name, pops, pushes, reads, flags) name,
 #include "jit/tier2/uops.def"
 #undef UOP
 };
 
 namespace uop_flag {
-inline constexpr uint8_t EXIT = 1, PURE = 2, GUARD = 4, END = 8;
+inline constexpr uint8_t EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16;
 }
 
 struct UopInfo {
     const char* name;
     int8_t pops, pushes;
+    int8_t reads;  // -1: runs with no stack value cached in registers
     uint8_t flags;
 };
 
 inline constexpr UopInfo kUopInfo[] = {
-#define UOP(name, pops, pushes, flags) {#name, pops, pushes, [] { using namespace uop_flag; return uint8_t(flags); }()},
+#define UOP(name, pops, pushes, reads, flags) \
+    {#name, pops, pushes, reads, [] { using namespace uop_flag; return uint8_t(flags); }()},
 #include "jit/tier2/uops.def"
 #undef UOP
 };
