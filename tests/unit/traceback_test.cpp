@@ -285,7 +285,7 @@ TEST_CASE("usage errors are exit code 2") {
     CHECK(r.err == "");
 }
 
-TEST_CASE("--version lists the backends; asking for an LLVM backend the build lacks is a usage error") {
+TEST_CASE("--version lists the backends, and asking for an LLVM backend the build lacks is a usage error") {
     TempDir dir;
     dir.write("ok.cpasm", ".func main\n    const 7\n    print\n    const nil\n    ret\n.end\n");
     Result v = dir.cpjit("--version");
