@@ -65,7 +65,7 @@ bool CodeMemory::commit(Chunk& c, size_t end) {
     const size_t target = std::min(c.reserved, round_up(std::max(end, c.committed + step), page_size()));
     const size_t n = target - c.committed;
     if (mprotect(c.rw + c.committed, n, PROT_READ | PROT_WRITE) != 0) return false;
-    if (mprotect(c.rx + c.committed, n, PROT_READ | PROT_EXEC) != 0) return false;
+    if (mprotect(c.rx + c.committed, n, opts_.executable ? PROT_READ | PROT_EXEC : PROT_READ) != 0) return false;
     for (size_t p = c.committed; p < target; p += page_size()) {
         reinterpret_cast<volatile uint8_t*>(c.rw)[p] = 0;
         (void)reinterpret_cast<volatile const uint8_t*>(c.rx)[p];

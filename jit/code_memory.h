@@ -31,6 +31,9 @@ struct CodeMemoryOptions {
     // with use, to 1/8 of what is committed: a system call every ~12% of
     // growth, and mapped memory within ~1.125x of what is used (plus a page).
     size_t commit_step = 1;
+    // false: the "rx" view is committed read-only, never executable. For
+    // code compiled for another target (`cpjit trace --target`), only read.
+    bool executable = true;
 };
 
 class CodeMemory {

@@ -1,4 +1,4 @@
-// The .cpasm assembler (SPEC §2): one pass over lines that builds functions,
+// The .cpasm assembler (docs/language.md §3): one pass over lines that builds functions,
 // then name resolution; every error points at FILE:LINE:COL.
 #include <charconv>
 #include <cmath>

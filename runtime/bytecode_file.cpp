@@ -1,4 +1,4 @@
-// The .cpbc binary format (SPEC §6). Little-endian throughout.
+// The .cpbc binary format (docs/language.md §9). Little-endian throughout.
 //
 //   "CPBC" u32 version
 //   u32 #globals, then each name (u32 length + bytes)

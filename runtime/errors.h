@@ -1,4 +1,4 @@
-// Runtime errors (SPEC §5) and load errors (SPEC §4).
+// Runtime errors (docs/language.md §7) and load errors (docs/language.md §6).
 #pragma once
 
 #include <cstdint>

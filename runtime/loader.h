@@ -20,7 +20,7 @@ bool assemble(const std::string& file, std::string_view text, Program& out, Load
 bool read_bytecode(const std::string& file, std::string_view bytes, Program& out, LoadError& err);
 std::string write_bytecode(const Program& prog);
 
-// SPEC §4 checks on a Program from either source; sets Function::max_stack.
+// docs/language.md §6 checks on a Program from either source; sets Function::max_stack.
 bool verify(Program& prog, LoadError& err);
 
 // Program -> text that assembles back to the same bytecode (same lines too).

@@ -1,4 +1,4 @@
-// The meaning of each operation on values (SPEC §1, §3), written once and
+// The meaning of each operation on values (docs/language.md §2, §4), written once and
 // shared by every tier: the interpreter inlines the fast paths (small ints,
 // floats) and calls these for everything else.
 #pragma once

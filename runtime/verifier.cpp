@@ -1,4 +1,4 @@
-// SPEC §4 verification, shared by text and binary input: operand ranges,
+// docs/language.md §6 verification, shared by text and binary input: operand ranges,
 // `main`, and a dataflow pass over each function that checks stack depths
 // agree between paths, never underflow and never fall off the end.
 #include <fmt/format.h>

@@ -289,8 +289,6 @@ double speedup(const Cell* c, const Cell* over) {
 
 std::string fmt_x(double x) { return std::isfinite(x) ? fmt::format("{:.2f}x", x) : "-"; }
 
-std::string jnum(double x) { return std::isfinite(x) ? fmt::format("{}", x) : "null"; }
-
 // ---- machine description ----
 
 std::string trim(std::string s) {
@@ -326,19 +324,16 @@ std::optional<std::string> command_output(const std::vector<std::string>& argv, 
     return trim(out);
 }
 
-std::string command_line_json() {
+nlohmann::ordered_json command_line_json() {
     std::string raw = read_file("/proc/self/cmdline").value_or("");
-    std::string out = "[";
-    size_t start = 0;
-    bool first = true;
-    while (start < raw.size()) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (size_t start = 0; start < raw.size();) {
         size_t end = raw.find('\0', start);
         if (end == std::string::npos) end = raw.size();
-        out += (first ? "" : ", ") + json_quote(std::string_view(raw).substr(start, end - start));
-        first = false;
+        out.push_back(raw.substr(start, end - start));
         start = end + 1;
     }
-    return out + "]";
+    return out;
 }
 
 std::string utc_now() {
@@ -437,84 +432,75 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
     std::fflush(stdout);
 }
 
-std::string sample_json(const Sample& s) {
-    return fmt::format("{{\"wall_s\": {}, \"rss_kib\": {}, \"exit_code\": {}, \"signal\": {}, \"ok\": {}, \"problem\": {}}}",
-                       jnum(s.wall_s), s.rss_kib, s.exit_code, s.signal, s.problem.empty() ? "true" : "false",
-                       s.problem.empty() ? "null" : json_quote(s.problem));
+using Json = nlohmann::ordered_json;
+
+// A number, or null when it is not finite (JSON has no NaN).
+Json jnum(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json sample_json(const Sample& s) {
+    return {{"wall_s", jnum(s.wall_s)}, {"rss_kib", s.rss_kib},   {"exit_code", s.exit_code},
+            {"signal", s.signal},       {"ok", s.problem.empty()}, {"problem", s.problem.empty() ? Json(nullptr) : Json(s.problem)}};
 }
 
-std::string stats_json_inline(const StatFields& f) {
-    std::string out = "{";
-    for (size_t i = 0; i < f.size(); ++i) {
-        // Values are JSON literals from cpjit's own stats file; anything else
-        // (which parse_stats_json does not produce) is kept as a string.
-        const std::string& v = f[i].second;
-        bool literal = !v.empty() && (v[0] == '"' || v == "true" || v == "false" || v == "null" ||
-                                      v.find_first_not_of("0123456789+-.eE") == std::string::npos);
-        out += fmt::format("{}{}: {}", i ? ", " : "", json_quote(f[i].first), literal ? v : json_quote(v));
-    }
-    return out + "}";
-}
+Json optional_json(const std::optional<std::string>& s) { return s ? Json(*s) : Json(nullptr); }
 
 std::string bench_json(const std::vector<Bench>& benches, const std::vector<Config>& configs, bool python, int repeat,
-                       const std::string& machine) {
+                       const Json& machine) {
     const std::string base = "off+threaded";
-    std::string out = "{\n";
-    out += "  \"machine\": " + machine + ",\n";
-    out += fmt::format("  \"method\": {},\n",
-                       json_quote(fmt::format("fresh child process per run (posix_spawn), 1 warm-up run discarded (it "
-                                              "writes --stats), {} measured runs; wall time by the steady clock around "
-                                              "spawn and wait4; peak RSS = wait4 ru_maxrss; stdout checked against "
-                                              "NAME.stdout",
-                                              repeat)));
-    out += fmt::format("  \"repeat\": {},\n  \"baseline\": {},\n  \"configs\": [", repeat, json_quote(base));
+    Json out;
+    out["machine"] = machine;
+    out["method"] = fmt::format("fresh child process per run (posix_spawn), 1 warm-up run discarded (it "
+                                "writes --stats), {} measured runs; wall time by the steady clock around "
+                                "spawn and wait4; peak RSS = wait4 ru_maxrss; stdout checked against "
+                                "NAME.stdout",
+                                repeat);
+    out["repeat"] = repeat;
+    out["baseline"] = base;
     std::vector<Config> all = configs;
     if (python) all.push_back(Config{"python3", "", "", true});
-    for (size_t i = 0; i < all.size(); ++i) out += (i ? ", " : "") + json_quote(all[i].label);
-    out += "],\n  \"benchmarks\": [\n";
+    out["configs"] = Json::array();
+    for (const Config& c : all) out["configs"].push_back(c.label);
+    out["benchmarks"] = Json::array();
     bool all_ok = true;
-    for (size_t bi = 0; bi < benches.size(); ++bi) {
-        const Bench& b = benches[bi];
-        out += fmt::format("    {{\"name\": {}, \"file\": {}, \"expected_stdout\": {}, \"python_twin\": {}, \"runs\": [\n",
-                           json_quote(b.name), json_quote(b.path),
-                           b.expected_stdout ? json_quote(*b.expected_stdout) : "null",
-                           b.python_twin ? json_quote(*b.python_twin) : "null");
+    for (const Bench& b : benches) {
+        Json bj = {{"name", b.name}, {"file", b.path}, {"expected_stdout", optional_json(b.expected_stdout)},
+                   {"python_twin", optional_json(b.python_twin)}, {"runs", Json::array()}};
         const Cell* t1 = find_cell(b, base);
         const Cell* py = find_cell(b, "python3");
-        for (size_t ci = 0; ci < b.cells.size(); ++ci) {
-            const Cell& c = b.cells[ci];
+        for (const Cell& c : b.cells) {
             all_ok = all_ok && !c.failed;
-            std::string argv = "[";
-            for (size_t i = 0; i < c.argv.size(); ++i) argv += (i ? ", " : "") + json_quote(c.argv[i]);
-            argv += "]";
-            out += fmt::format("      {{\"config\": {}, \"tier\": {}, \"interp\": {}, \"command\": {},\n",
-                               json_quote(c.cfg.label), c.cfg.python ? "null" : json_quote(c.cfg.tier),
-                               c.cfg.python ? "null" : json_quote(c.cfg.interp), argv);
-            out += fmt::format("       \"ok\": {}, \"median_s\": {}, \"min_s\": {}, \"peak_rss_kib\": {}, "
-                               "\"speedup_vs_tier1\": {}, \"speedup_vs_python\": {},\n",
-                               c.failed ? "false" : "true", jnum(c.median_s), jnum(c.min_s), c.peak_rss_kib,
-                               jnum(speedup(&c, t1)), jnum(speedup(&c, py)));
-            out += "       \"warmup\": " + sample_json(c.warmup) + ",\n       \"samples\": [";
-            for (size_t i = 0; i < c.samples.size(); ++i) out += (i ? ",\n                   " : "") + sample_json(c.samples[i]);
-            out += "],\n       \"stats\": " + (c.stats ? stats_json_inline(*c.stats) : std::string("null"));
-            out += ci + 1 < b.cells.size() ? "},\n" : "}\n";
+            Json run = {{"config", c.cfg.label},
+                        {"tier", c.cfg.python ? Json(nullptr) : Json(c.cfg.tier)},
+                        {"interp", c.cfg.python ? Json(nullptr) : Json(c.cfg.interp)},
+                        {"command", c.argv},
+                        {"ok", !c.failed},
+                        {"median_s", jnum(c.median_s)},
+                        {"min_s", jnum(c.min_s)},
+                        {"peak_rss_kib", c.peak_rss_kib},
+                        {"speedup_vs_tier1", jnum(speedup(&c, t1))},
+                        {"speedup_vs_python", jnum(speedup(&c, py))},
+                        {"warmup", sample_json(c.warmup)},
+                        {"samples", Json::array()},
+                        {"stats", c.stats ? *c.stats : Json(nullptr)}};
+            for (const Sample& s : c.samples) run["samples"].push_back(sample_json(s));
+            bj["runs"].push_back(std::move(run));
         }
-        out += bi + 1 < benches.size() ? "    ]},\n" : "    ]}\n";
+        out["benchmarks"].push_back(std::move(bj));
     }
-    out += "  ],\n  \"geomean\": {";
-    for (size_t i = 0; i < all.size(); ++i) {
+    Json& geo = out["geomean"] = Json::object();
+    for (const Config& cfg : all) {
         std::vector<double> v1, vp;
         for (const Bench& b : benches) {
-            const Cell* c = find_cell(b, all[i].label);
+            const Cell* c = find_cell(b, cfg.label);
             double s1 = speedup(c, find_cell(b, base)), sp = speedup(c, find_cell(b, "python3"));
             if (std::isfinite(s1)) v1.push_back(s1);
             if (std::isfinite(sp)) vp.push_back(sp);
         }
-        out += fmt::format("{}\n    {}: {{\"speedup_vs_tier1\": {}, \"speedup_vs_python\": {}, \"programs\": {}}}",
-                           i ? "," : "", json_quote(all[i].label), jnum(geomean(v1)), jnum(geomean(vp)), v1.size());
+        geo[cfg.label] = {{"speedup_vs_tier1", jnum(geomean(v1))}, {"speedup_vs_python", jnum(geomean(vp))},
+                          {"programs", v1.size()}};
     }
-    out += fmt::format("\n  }},\n  \"ok\": {}\n}}\n", all_ok ? "true" : "false");
-    return out;
+    out["ok"] = all_ok;
+    return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 std::string xml_escape(std::string_view s) {
@@ -872,13 +858,16 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::string date = utc_now();
     int status = any_failed ? 1 : 0;
     if (json_file) {
-        std::string machine = fmt::format(
-            "{{\"cpu_model\": {}, \"nproc\": {}, \"kernel\": {}, \"arch\": {}, \"cpjit_version\": {}, \"cpjit_binary\": {}, "
-            "\"python_version\": {}, \"date\": {}, \"command_line\": {}, \"bench_process_rss_kib\": {}}}",
-            json_quote(cpu), sysconf(_SC_NPROCESSORS_ONLN),
-            json_quote(fmt::format("{} {} {}", u.sysname, u.release, u.version)), json_quote(u.machine),
-            json_quote(CPJIT_VERSION), json_quote(exe_shown), pyver ? json_quote(*pyver) : "null", json_quote(date),
-            command_line_json(), self.ru_maxrss);
+        Json machine = {{"cpu_model", cpu},
+                        {"nproc", sysconf(_SC_NPROCESSORS_ONLN)},
+                        {"kernel", fmt::format("{} {} {}", u.sysname, u.release, u.version)},
+                        {"arch", u.machine},
+                        {"cpjit_version", CPJIT_VERSION},
+                        {"cpjit_binary", exe_shown},
+                        {"python_version", optional_json(pyver)},
+                        {"date", date},
+                        {"command_line", command_line_json()},
+                        {"bench_process_rss_kib", self.ru_maxrss}};
         if (!write_file(*json_file, bench_json(benches, configs, python && !python_broken, repeat, machine))) {
             std::fprintf(stderr, "error: cannot write '%s'\n", json_file->c_str());
             status = 2;

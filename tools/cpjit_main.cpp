@@ -1,9 +1,10 @@
-// The `cpjit` command line (SPEC §7).
+// The `cpjit` command line (docs/language.md §10).
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,10 @@
 #include "runtime/vm.h"
 #include "jit/backend.h"
 #include "jit/tier2/trace.h"
+#include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
+#include "tools/cross_compile.h"
+#include "tools/explore.h"
 #include "tools/run_stats.h"
 #include "tools/backend_listing.h"
 #include "tools/trace_listing.h"
@@ -45,7 +49,15 @@ constexpr const char* kUsage = R"(usage:
                                              --jit=uops: without machine code;
                                              --jit=llvm-O0|llvm-O2: LLVM's code
                                              beside copy-and-patch's (sizes,
-                                             instruction counts)
+                                             instruction counts);
+                                             --target=x86_64|aarch64: the
+                                             machine code for that target
+                                             (compiled, never run)
+  cpjit explore [OPTIONS] FILE -o PAGE.html  run (options as for run), then
+                                             write one self-contained HTML page
+                                             to study what the JIT made of it:
+                                             source, traces, uops, machine code
+                                             and holes for both targets, graph
   cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
                                              dispatch mode (see cpjit bench --help)
   cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
@@ -126,11 +138,62 @@ bool write_file(const std::string& path, const std::string& data) {
     return bool(out);
 }
 
-// `run`, and `trace` (a run with Tier 2 that prints every trace at the end).
-int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
+// What ran the hot code: "x86_64 machine code", "the uop interpreter".
+std::string what_ran(const TraceCache& tc) {
+    const jit::StencilSet* host = jit::host_stencils();
+    return tc.jit() && host ? std::string(host->short_name) + " machine code" : "the uop interpreter";
+}
+
+// The listing of `cpjit trace`: every trace, with its machine code for
+// `target` (nullptr: the code the run made, if any). False (an error said)
+// when the target's stencils cannot be used.
+bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* target, std::string& text) {
+    if (tc.jit() && !tc.copy_patch()) {  // an LLVM run: its code beside copy-and-patch's (tools/backend_listing.h)
+        text = fmt::format("=== {} traces ===\n", tc.traces().size());
+        for (auto& t : tc.traces()) text += print_trace(prog, *t) + tools::print_llvm_machine_code(tc, *t);
+        return true;
+    }
+    std::unique_ptr<tools::CrossCompiled> cross;
+    if (target && !(tc.jit() && target == jit::host_stencils())) {
+        std::string error;
+        cross = tools::CrossCompiled::create(tc, *target, error);
+        if (!cross) {
+            std::fprintf(stderr, "error: %s\n", error.c_str());
+            return false;
+        }
+    }
+    text = fmt::format("=== {} traces ===\n", tc.traces().size());
+    if (cross)
+        text += fmt::format("(machine code for {}: compiled into memory that is never executable, for this listing "
+                            "only; this run ran {})\n",
+                            target->short_name, what_ran(tc));
+    for (auto& t : tc.traces()) {
+        text += print_trace(prog, *t);
+        if (tc.jit() || cross) text += tools::print_machine_code(prog, *t, tc.traces(), cross ? target : nullptr);
+    }
+    return true;
+}
+
+// The program's text for the explorer: the file, or the disassembly of a
+// binary one (whose lines are the lines it records).
+std::string source_text(const std::string& path, const Program& prog) {
+    if (prog.binary) return disassemble(prog);
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+enum class Mode { Run, Trace, Explore };
+
+// `run`; `trace` (a run with Tier 2 that prints every trace at the end);
+// `explore` (a run that writes the explorer page to `page`).
+int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& page = "") {
+    const bool trace_mode = mode == Mode::Trace;
     RunOptions opts;
     std::optional<std::string> file, stats_file;
     bool stats_summary = false;
+    const jit::StencilSet* target = nullptr;  // trace --target=T
     std::string jit = "on";
     for (const std::string& a : args) {
         auto value = [&](const char* prefix) -> std::optional<std::string_view> {
@@ -178,6 +241,9 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
             stats_file = std::string(*v);
         } else if (a == "--stats") {
             stats_summary = true;
+        } else if (auto v = value("--target="); v && mode == Mode::Trace) {
+            target = jit::stencils_for(*v);
+            if (!target) return usage_error(fmt::format("--target takes x86_64 or aarch64, not '{}'", *v));
         } else if (a.size() > 1 && a[0] == '-') {
             return usage_error(fmt::format("unknown option '{}'", a));
         } else if (file) {
@@ -187,10 +253,13 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     if (!file) return usage_error("run needs a program file");
-    opts.count_instructions = stats_file || stats_summary;
+    opts.count_instructions = stats_file || stats_summary || mode == Mode::Explore;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
     opts.tier2.backend = jit == "llvm-O0" ? JitBackend::LlvmO0 : jit == "llvm-O2" ? JitBackend::LlvmO2 : JitBackend::CopyPatch;
-    opts.tier2.keep_listing = trace_mode;  // the machine code section of `trace`
+    if (opts.tier2.backend != JitBackend::CopyPatch && (target || mode == Mode::Explore))
+        return usage_error(fmt::format("--jit={} cannot be combined with {}: it shows copy-and-patch's code "
+                                       "(use --jit=on or uops)", jit, target ? "--target" : "explore"));
+    opts.tier2.keep_listing = mode != Mode::Run;  // the machine code listing
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
@@ -198,35 +267,42 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
     int code = vm.run();
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     if (trace_mode && vm.traces()) {
-        std::string text = fmt::format("=== {} traces ===\n", vm.traces()->traces().size());
-        for (auto& t : vm.traces()->traces()) {
-            text += print_trace(prog, *t);
-            if (vm.traces()->copy_patch()) text += tools::print_machine_code(prog, *t, vm.traces()->traces());
-            else if (vm.traces()->jit()) text += tools::print_llvm_machine_code(*vm.traces(), *t);
-        }
+        std::string text;
+        if (!listing(prog, *vm.traces(), target, text)) return 2;
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
-    if (stats_file || stats_summary) {
-        StatFields f = {
-            {"tier", fmt::format("\"{}\"", jit)},
-            {"tier_used", !vm.traces() ? "\"interpreter\"" : vm.traces()->jit() ? "\"machine code\"" : "\"uops\""},
-            {"interp", opts.dispatch == Dispatch::Threaded ? "\"threaded\"" : "\"switch\""},
-            {"specialize", opts.specialize ? "true" : "false"},
-            {"exit_code", std::to_string(code)},
-            {"instructions_executed", std::to_string(vm.stats().instructions_executed)},
-            {"gc_collections", std::to_string(vm.heap().collections())},
-            {"heap_bytes_allocated", std::to_string(vm.heap().total_allocated())},
-            {"run_ns", std::to_string(ns)},
-        };
+    if (stats_file || stats_summary || mode == Mode::Explore) {
+        StatFields f;
+        f["tier"] = jit;
+        f["tier_used"] = !vm.traces() ? "interpreter" : vm.traces()->jit() ? "machine code" : "uops";
+        f["interp"] = opts.dispatch == Dispatch::Threaded ? "threaded" : "switch";
+        f["specialize"] = opts.specialize;
+        f["exit_code"] = code;
+        f["instructions_executed"] = vm.stats().instructions_executed;
+        f["gc_collections"] = vm.heap().collections();
+        f["heap_bytes_allocated"] = vm.heap().total_allocated();
+        f["run_ns"] = int64_t(ns);
         if (const TraceCache* tc = vm.traces()) {
             const Tier2Stats& t = tc->stats;
-            f.insert(f.end(), {{"jit_threshold", std::to_string(opts.tier2.threshold)},
-                               {"opt", std::to_string(opts.tier2.opt_level)},
-                               {"machine_code", tc->jit() ? "true" : "false"}});
-#define X(name) f.emplace_back(#name, std::to_string(t.name));
+            f["jit_threshold"] = opts.tier2.threshold;
+            f["opt"] = opts.tier2.opt_level;
+            f["machine_code"] = tc->jit() != nullptr;
+#define X(name) f[#name] = t.name;
             CPJIT_TIER2_STATS(X)
 #undef X
+        }
+        if (mode == Mode::Explore) {
+            nlohmann::ordered_json data;
+            std::string error;
+            if (!tools::explore_data(prog, vm.traces(), *file, source_text(*file, prog), f, data, error)) {
+                std::fprintf(stderr, "error: %s\n", error.c_str());
+                return 2;
+            }
+            if (!write_file(page, tools::explore_page(data))) {
+                std::fprintf(stderr, "error: cannot write '%s'\n", page.c_str());
+                return 2;
+            }
         }
         if (stats_summary) std::fputs(stats_to_summary(f).c_str(), stderr);
         if (stats_file && !write_file(*stats_file, stats_to_json(f))) {
@@ -235,6 +311,22 @@ int cmd_run(const std::vector<std::string>& args, bool trace_mode) {
         }
     }
     return code;
+}
+
+// `explore [OPTIONS] FILE -o PAGE.html`: run's options, then the page.
+int cmd_explore(const std::vector<std::string>& args) {
+    std::vector<std::string> rest;
+    std::optional<std::string> page;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-o") {
+            if (i + 1 >= args.size()) return usage_error("-o needs a file name");
+            page = args[++i];
+        } else {
+            rest.push_back(args[i]);
+        }
+    }
+    if (!page) return usage_error("usage: cpjit explore [OPTIONS] FILE -o PAGE.html");
+    return cmd_run(rest, Mode::Explore, *page);
 }
 
 int cmd_asm(const std::vector<std::string>& args) {
@@ -288,8 +380,9 @@ int main(int argc, char** argv) {
                     jit::llvm_backend_built() ? ", llvm-O0, llvm-O2 (LLVM " CPJIT_LLVM_VERSION ")" : "");
         return 0;
     }
-    if (cmd == "run") return cmd_run(args, false);
-    if (cmd == "trace") return cmd_run(args, true);
+    if (cmd == "run") return cmd_run(args, Mode::Run);
+    if (cmd == "trace") return cmd_run(args, Mode::Trace);
+    if (cmd == "explore") return cmd_explore(args);
     if (cmd == "asm") return cmd_asm(args);
     if (cmd == "dis") return cmd_dis(args);
     if (cmd == "bench") return cmd_bench(args);

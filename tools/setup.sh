@@ -10,6 +10,9 @@
 #   tools/setup.sh --fuzz     deps + clang-19 and libclang-rt-19-dev (libFuzzer
 #                             and the sanitizer runtimes for clang 19), then
 #                             the fuzz build in build-fuzz/ (docs/reliability.md)
+#   tools/setup.sh --browser  deps + Debian's chromium (for the explorer's
+#                             browser test, ctest explore.browser; CI only),
+#                             then build/ as usual
 #   tools/setup.sh --stencils deps + clang-19 and llvm-19-dev, then the build
 #                             that regenerates the stencils, build-regen/
 #                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
@@ -23,6 +26,7 @@ aarch64=0
 fuzz=0
 stencils=0
 llvm=0
+browser=0
 deps_only=0
 for arg in "$@"; do
   case "$arg" in
@@ -31,14 +35,15 @@ for arg in "$@"; do
     --fuzz) fuzz=1 ;;
     --stencils) stencils=1 ;;
     --llvm) llvm=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --llvm)" >&2; exit 2 ;;
+    --browser) browser=1 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --llvm, --browser)" >&2; exit 2 ;;
   esac
 done
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev libcapstone-dev doctest-dev python3)
+packages=(build-essential cmake ninja-build libfmt-dev libasmjit-dev libcapstone-dev doctest-dev nlohmann-json3-dev python3)
 updated=0
 if ((aarch64)); then
   packages+=(qemu-user g++-aarch64-linux-gnu libc6-dev-arm64-cross libfmt-dev:arm64 libasmjit-dev:arm64 libcapstone-dev:arm64)
@@ -53,6 +58,7 @@ fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 ((stencils)) && packages+=(clang-19 llvm-19-dev)
 ((llvm)) && packages+=(clang-19 llvm-19-dev)
+((browser)) && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -94,6 +100,7 @@ if ((llvm)); then
   exit 0
 fi
 
+# (Re)configure: a browser installed since the last run adds its test.
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C build
 echo "setup: built build/cpjit"

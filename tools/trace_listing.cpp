@@ -84,8 +84,9 @@ std::string replace_field(const std::string& ops, const std::string& name) {
 
 class Lister {
 public:
-    Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all)
-        : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(*jit::host_stencils()),
+    Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
+           const jit::StencilSet& set)
+        : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(set),
           rx_(uint64_t(c_.rx)), got_at_(c_.size - 8 * set_.num_helpers), num_uops_(uint32_t(t.uops.size())),
           num_hot_(uint32_t(c_.placed.size() - c_.records.size())) {}
 
@@ -105,8 +106,16 @@ private:
             if (offset >= c_.placed[p].offset && offset < c_.placed[p].offset + c_.placed[p].size) return int32_t(p);
         return -1;
     }
+    std::vector<ListedInsn> insns(uint32_t from, uint32_t size) const;
+    std::vector<ListedHole> holes(const jit::PlacedStencil& p) const;
     void code(std::string& out, uint32_t from, uint32_t size, const char* indent) const;
     std::string stub_title(size_t k) const;
+    std::string summary() const;
+
+public:
+    MachineListing structured() const;
+
+private:
 
     const Program& prog_;
     const Trace& t_;
@@ -229,7 +238,8 @@ Meaning Lister::meaning(const PatchedHole& h) const {
 }
 
 // Disassembles c_[from, from + size), holes said in words.
-void Lister::code(std::string& out, uint32_t from, uint32_t size, const char* indent) const {
+std::vector<ListedInsn> Lister::insns(uint32_t from, uint32_t size) const {
+    std::vector<ListedInsn> out;
     Disassembler dis(set_.arch);
     for (const Insn& insn : dis.run(c_.rx + from, size, from)) {
         std::string ops = insn.operands, notes, replaced;
@@ -248,10 +258,77 @@ void Lister::code(std::string& out, uint32_t from, uint32_t size, const char* in
             if (!stable && replaced.empty()) replaced = field_operator(h) + (m.name.empty() ? m.text : m.name);
         }
         if (!replaced.empty()) ops = replace_field(ops, replaced);
-        std::string text = insn.mnemonic + (ops.empty() ? "" : " " + ops);
-        if (notes.empty()) out += fmt::format("{}{:04x}  {}\n", indent, insn.address, text);
-        else out += fmt::format("{}{:04x}  {:<40} {}\n", indent, insn.address, text, notes);
+        ListedInsn li;
+        li.address = uint32_t(insn.address);
+        li.size = uint32_t(insn.size);
+        li.text = insn.mnemonic + (ops.empty() ? "" : " " + ops);
+        li.notes = notes;
+        for (uint32_t i = 0; i < insn.size; ++i) li.bytes += fmt::format("{:02x}", c_.rx[insn.address + i]);
+        out.push_back(std::move(li));
     }
+    return out;
+}
+
+void Lister::code(std::string& out, uint32_t from, uint32_t size, const char* indent) const {
+    for (const ListedInsn& i : insns(from, size)) {
+        if (i.notes.empty()) out += fmt::format("{}{:04x}  {}\n", indent, i.address, i.text);
+        else out += fmt::format("{}{:04x}  {:<40} {}\n", indent, i.address, i.text, i.notes);
+    }
+}
+
+// The holes of the placed stencil p: the stencil's bytes there before and
+// after patching, and what went in.
+std::vector<ListedHole> Lister::holes(const jit::PlacedStencil& p) const {
+    std::vector<ListedHole> out;
+    for (const PatchedHole& h : c_.holes) {
+        if (h.offset < p.offset || h.offset >= p.offset + p.size) continue;
+        const jit::RelocInfo& ri = jit::reloc_info(h.kind);
+        // The field's bytes: a whole instruction word on AArch64.
+        uint32_t width = std::max<uint32_t>(1, ri.width / 8);
+        if (set_.arch == jit::Arch::A64) width = *ri.elf_name ? 4 : 8;  // a fused pair: two words
+        width = std::min(width, p.offset + p.size - h.offset);
+        ListedHole lh;
+        lh.offset = h.offset;
+        lh.width = width;
+        lh.kind = *ri.elf_name ? ri.elf_name : ri.name;
+        lh.value = h.value == HoleValue::Helper ? "helper" : jit::kHoleValueInfo[size_t(h.value)].symbol;
+        lh.meaning = meaning(h).text;
+        lh.via_got = h.via_got;
+        for (uint32_t i = 0; i < width; ++i) {
+            lh.unpatched += fmt::format("{:02x}", p.stencil->code[h.offset - p.offset + i]);
+            lh.patched += fmt::format("{:02x}", c_.rx[h.offset + i]);
+        }
+        out.push_back(std::move(lh));
+    }
+    return out;
+}
+
+MachineListing Lister::structured() const {
+    MachineListing m;
+    m.target = set_.short_name;
+    m.summary = summary();
+    m.size = c_.size;
+    m.hot_size = c_.hot_size;
+    if (c_.holes.empty()) return m;
+    for (const jit::PlacedStencil& p : c_.placed) {
+        ListedPiece piece;
+        piece.uop = p.uop;
+        piece.offset = p.offset;
+        piece.size = p.size;
+        piece.stencil = p.stencil->name;
+        piece.spill = p.spill;
+        if (p.uop < 0) {
+            size_t k = m.pieces.size() - num_hot_;
+            piece.stub = int32_t(k);
+            piece.title = stub_title(k);
+            const jit::JitExitRecord& r = c_.records[k];
+            if (!r.link_to) piece.exit = int32_t(r.exit_index);
+        }
+        piece.insns = insns(p.offset, p.size);
+        piece.holes = holes(p);
+        m.pieces.push_back(std::move(piece));
+    }
+    return m;
 }
 
 std::string Lister::stub_title(size_t k) const {
@@ -281,18 +358,22 @@ std::string Lister::stub_title(size_t k) const {
     return s;
 }
 
-std::string Lister::run() const {
-    std::string out;
+// "  machine code (x86_64): hot N bytes, stubs ...; N bytes in all"
+std::string Lister::summary() const {
     uint32_t stub_bytes = 0, data_bytes = 0;
     for (const jit::PlacedStencil& p : c_.placed) {
         if (p.uop < 0) stub_bytes += p.size;
         else data_bytes += p.stencil->data_size;
     }
-    out += fmt::format(
+    return fmt::format(
         "  machine code ({}): hot {} bytes, stubs {} x {} = {} bytes, data {} bytes, GOT {} x 8 = {} bytes; "
-        "{} bytes in all\n",
+        "{} bytes in all",
         set_.short_name, c_.hot_size, c_.records.size(), c_.records.empty() ? 0 : stub_bytes / c_.records.size(),
         stub_bytes, data_bytes, set_.num_helpers, 8 * set_.num_helpers, c_.size);
+}
+
+std::string Lister::run() const {
+    std::string out = summary() + "\n";
     if (c_.holes.empty()) {
         out += "    (holes not kept: compiled without keep_listing)\n";
         return out;
@@ -336,9 +417,19 @@ std::string Lister::run() const {
 
 }  // namespace
 
-std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all) {
-    if (!t.machine || !jit::host_stencils()) return "  machine code: none (not compiled)\n";
-    return Lister(prog, t, all).run();
+std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
+                               const jit::StencilSet* set) {
+    if (!set) set = jit::host_stencils();
+    if (!t.machine || !set) return "  machine code: none (not compiled)\n";
+    return Lister(prog, t, all, *set).run();
 }
+
+MachineListing list_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
+                                 const jit::StencilSet* set) {
+    if (!set) set = jit::host_stencils();
+    if (!t.machine || !set) return {};
+    return Lister(prog, t, all, *set).structured();
+}
+
 
 }  // namespace cpjit::tools

@@ -9,12 +9,51 @@
 #include <string>
 #include <vector>
 
+#include "jit/copy_patch/stencil_set.h"
 #include "jit/tier2/trace.h"
 
 namespace cpjit::tools {
 
+// The same listing as data (the explorer page): one piece per placed
+// stencil (uops in order, then exit stubs), each with its instructions and
+// its holes.
+struct ListedInsn {
+    uint32_t address = 0, size = 0;  // offset in the trace's code
+    std::string bytes;               // hex, as patched
+    std::string text;                // mnemonic and operands, stable names for addresses
+    std::string notes;               // "; _JIT_CONTINUE -> uop 3 ..." or ""
+};
+struct ListedHole {
+    uint32_t offset = 0, width = 0;   // of the field shown (AArch64: the instruction word)
+    std::string kind;                 // ELF relocation, e.g. R_X86_64_64
+    std::string value;                // _JIT_OPERAND, _JIT_CONTINUE, helper, ...
+    std::string meaning;              // what was patched in, in words
+    std::string unpatched, patched;   // the field's bytes in the stencil and in the trace (hex)
+    bool via_got = false;
+};
+struct ListedPiece {
+    int32_t uop = -1;      // index into Trace::uops, -1 for an exit stub
+    bool spill = false;    // a SPILL_rN placed before uop `uop` (cached values back to the stack)
+    int32_t stub = -1;     // exit stub number (record index)
+    int32_t exit = -1;     // the side exit a stub serves (-1: a LINK_TRACE's)
+    std::string stencil, title;
+    uint32_t offset = 0, size = 0;
+    std::vector<ListedInsn> insns;
+    std::vector<ListedHole> holes;
+};
+struct MachineListing {
+    std::string target;   // "" when the trace has no machine code
+    std::string summary;  // the first line of the text listing
+    uint32_t size = 0, hot_size = 0;
+    std::vector<ListedPiece> pieces;  // empty when the holes were not kept
+};
+
 // Needs t.machine compiled with Tier2Options::keep_listing (else it says
 // the holes were not kept). `all` names the traces linked exits jump to.
-std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all);
+// `set`: the stencils t.machine was compiled from (nullptr: the host's).
+std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
+                               const jit::StencilSet* set = nullptr);
+MachineListing list_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
+                                 const jit::StencilSet* set = nullptr);
 
 }  // namespace cpjit::tools

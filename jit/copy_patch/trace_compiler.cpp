@@ -62,7 +62,14 @@ std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
     return jit;
 }
 
-Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) : set_(set), opts_(opts), stats_(stats) {}
+std::unique_ptr<Jit> Jit::create_for_listing(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats) {
+    std::unique_ptr<Jit> jit(new Jit(set, opts, stats, /*executable=*/false));
+    if (!jit->init()) return nullptr;
+    return jit;
+}
+
+Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable)
+    : set_(set), executable_(executable), opts_(opts), stats_(stats) {}
 
 Jit::~Jit() {
     if (perf_map_) std::fclose(perf_map_);
@@ -85,6 +92,7 @@ bool Jit::init() {
     // costs nothing until committed), unless a test asks for small chunks.
     mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
                                              : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
+    mo.executable = executable_;
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.

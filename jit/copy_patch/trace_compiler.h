@@ -77,6 +77,10 @@ public:
     // nullptr when the host has no stencils or executable memory cannot be
     // mapped: the VM then runs traces in the uop interpreter.
     static std::unique_ptr<Jit> create(const Tier2Options& opts, Tier2Stats& stats);
+    // A Jit for any target's stencils whose code is only looked at (`cpjit
+    // trace --target`, the explorer): placed in memory that is never
+    // executable. enter() must not be called on it.
+    static std::unique_ptr<Jit> create_for_listing(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
     ~Jit() override;
     const char* name() const override { return "copy-and-patch"; }
 
@@ -149,7 +153,7 @@ private:
         bool spill;
     };
 
-    Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
+    Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
     bool init();
     void plan_stencils();
     void choose_variants(const Trace& t);
@@ -163,6 +167,7 @@ private:
     void write_perf_map(const Trace& t, const CompiledTrace& c);
 
     const StencilSet& set_;
+    bool executable_;  // false: a listing-only Jit (create_for_listing)
     Tier2Options opts_;
     Tier2Stats& stats_;
     std::unique_ptr<CodeMemory> memory_;

@@ -133,6 +133,9 @@ struct Tier2Options {
     X(uops_in_traces)     /* uops after the optimizer, summed over traces */      \
     X(uops_executed)      /* by the uop interpreter (machine code not counted) */ \
     X(side_exits_taken)   /* exits that reached the VM */                         \
+    X(exits_cached_1)     /* ... from machine code with 1, 2, 3 stack values */   \
+    X(exits_cached_2)     /*     in registers (written back by the exit stub) */  \
+    X(exits_cached_3)                                                             \
     X(side_traces)                                                                \
     X(invalidations)                                                              \
     X(traces_rebuilt)     /* re-projected after exiting at their start */         \

@@ -181,6 +181,10 @@ VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
         return {rec->link_to, nullptr, r.sp};
     }
     Trace* next = take_exit(rec->trace, uint16_t(rec->exit_index), r.sp);
+    uint64_t* by_cached[] = {nullptr, &traces_->stats.exits_cached_1, &traces_->stats.exits_cached_2,
+                             &traces_->stats.exits_cached_3};
+    static_assert(std::size(by_cached) == jit::kMaxCached + 1);
+    if (rec->cached) ++*by_cached[rec->cached];
     if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
     if (next->machine) {
         jit->link_exit(*rec, *next);  // from now on the stub jumps there itself

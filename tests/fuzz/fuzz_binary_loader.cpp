@@ -1,4 +1,4 @@
-// libFuzzer target: bytes -> .cpbc reader -> verifier (SPEC §6: the binary
+// libFuzzer target: bytes -> .cpbc reader -> verifier (docs/language.md §9: the binary
 // form is untrusted input). Must never crash, leak or hit UB; a load error is
 // one line naming the file. A program that verifies must round-trip through
 // the disassembler and the binary format, and, when it surely ends quickly

@@ -135,7 +135,7 @@ inline void report_mismatch(const std::string& program, const char* a_name, cons
     std::abort();
 }
 
-// A load error is one line: `error: FILE...: MESSAGE` (SPEC §4).
+// A load error is one line: `error: FILE...: MESSAGE` (docs/language.md §6).
 inline void check_load_error(const cpjit::LoadError& err, std::string_view file) {
     std::string m = err.format();
     if (m.rfind("error: " + std::string(file), 0) != 0 || m.find('\n') != std::string::npos || err.message.empty())

@@ -77,6 +77,17 @@ CASES = [
     ("runtime error two inlined calls deep in machine code",
      os.path.join(CASES_DIR, "t2_error_in_trace.cpasm"), [],
      [("side_exits_taken", ">", 0), ("exit_code", "==", 1)]),
+    # Top-of-stack caching: an exit leaves with up to 3 stack values in
+    # registers; its stub (EXIT_rN) writes them back before the VM goes on.
+    ("guards fail with 1, 2 and 3 stack values in registers",
+     os.path.join(CASES_DIR, "t2_exits_from_registers.cpasm"), [],
+     [("exits_cached_1", ">", 0), ("exits_cached_2", ">", 0), ("exits_cached_3", ">", 0)]),
+    ("... and at threshold 2",
+     os.path.join(CASES_DIR, "t2_exits_from_registers.cpasm"), ["--jit-threshold=2"],
+     [("exits_cached_1", ">", 0), ("exits_cached_2", ">", 0), ("exits_cached_3", ">", 0)]),
+    ("collections while arrays live only on the stack of a trace with cached values",
+     os.path.join(CASES_DIR, "t2_gc_with_cached_values.cpasm"), [],
+     [("gc_collections", ">", 0)]),
     ("deep recursion through an entry trace linked to itself",
      os.path.join(CASES_DIR, "t2_deep_recursion.cpasm"), [],
      [("traces_compiled", ">=", 1)]),

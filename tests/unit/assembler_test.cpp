@@ -1,4 +1,4 @@
-// The .cpasm assembler (SPEC §2, §4): what it accepts, and every error with
+// The .cpasm assembler (docs/language.md §3, §6): what it accepts, and every error with
 // its exact message and FILE:LINE:COL.
 #include <doctest/doctest.h>
 
@@ -43,7 +43,7 @@ const Literal& only_literal(const std::string& lit) {
 
 }  // namespace
 
-TEST_CASE("the SPEC example assembles and resolves names") {
+TEST_CASE("the example of docs/language.md section 3 assembles and resolves names") {
     Program p = assemble_ok(R"(; a comment runs to the end of the line
 .global counter              ; a global variable, initially nil
 .func add3 a b c             ; function name, then its parameter names

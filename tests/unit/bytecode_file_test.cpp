@@ -1,4 +1,4 @@
-// The .cpbc binary format (SPEC §6) as untrusted input: exact layout, round
+// The .cpbc binary format (docs/language.md §9) as untrusted input: exact layout, round
 // trips, and every way a malformed file is rejected (`error: FILE: offset N:
 // MESSAGE`), including truncation at every byte.
 #include <doctest/doctest.h>

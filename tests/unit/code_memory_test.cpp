@@ -210,3 +210,34 @@ TEST_CASE("JIT: the code-memory cap bounds what is placed; tiny chunks still wor
         for (const auto& t : s.vm->traces()->traces())
             if (t->machine) check_chunk_pages(jit->memory(), t->machine->rx);
 }
+
+TEST_CASE("JIT for a listing: another target's code lands in memory that is never executable") {
+    Program1 r;
+    run_jit(r, Tier2Options{});
+    const jit::StencilSet* host = jit::host_stencils();
+    REQUIRE(host);
+    const jit::StencilSet& other = host == &jit::stencils_x86_64() ? jit::stencils_aarch64() : jit::stencils_x86_64();
+    Tier2Stats stats;
+    Tier2Options opts;
+    opts.keep_listing = true;
+    std::unique_ptr<jit::Jit> lister = jit::Jit::create_for_listing(other, opts, stats);
+    REQUIRE(lister);
+    CHECK(&lister->stencils() == &other);
+    size_t compiled = 0;
+    for (const auto& t : r.vm->traces()->traces()) {
+        if (!t->machine) continue;
+        jit::CompiledTrace* own = t->machine;
+        t->machine = nullptr;
+        REQUIRE(lister->compile(*t));
+        jit::CompiledTrace* copy = t->machine;
+        CHECK(copy->rx != own->rx);
+        CHECK(!copy->holes.empty());
+        if (native())
+            for (const std::string& p : page_perms(copy->rx, copy->size)) CHECK(p.substr(0, 3) == "r--");
+        lister->release(*t);
+        t->machine = own;
+        ++compiled;
+    }
+    CHECK(compiled >= 1);
+    CHECK(stats.traces_compiled == compiled);
+}

@@ -1,4 +1,4 @@
-// No input of any kind may crash the loader (SPEC §4, §6): a deterministic
+// No input of any kind may crash the loader (docs/language.md §6, §9): a deterministic
 // mutation loop over valid texts and binaries, in process so that ASan and
 // UBSan builds see every access. A mutant either fails to load with one
 // non-empty message line, or loads; then it verifies or fails cleanly, and

@@ -1,6 +1,6 @@
-// Value semantics at the edges (SPEC §1, §3), through the semantics.h API
+// Value semantics at the edges (docs/language.md §2, §4), through the semantics.h API
 // every tier shares. Expected values were computed with Python 3 (`//`, `%`,
-// `repr`) where the SPEC defers to it.
+// `repr`) where docs/language.md defers to it.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -493,7 +493,7 @@ TEST_CASE("floats print like Python repr") {
     CHECK(Fixture::ftext(-1e-100) == "-1e-100");
 }
 
-TEST_CASE_FIXTURE(Fixture, "scalars print as SPEC 3 says") {
+TEST_CASE_FIXTURE(Fixture, "scalars print as docs/language.md section 5 says") {
     CHECK(text(Value::nil()) == "nil");
     CHECK(text(Value::boolean(true)) == "true");
     CHECK(text(Value::boolean(false)) == "false");

@@ -1,4 +1,4 @@
-// End to end through the built `cpjit` binary (SPEC §5, §6, §7): runtime
+// End to end through the built `cpjit` binary (docs/language.md §7, §9, §10): runtime
 // error tracebacks (exact stderr, exit code 1, stdout kept), the 20-frame
 // truncation rule, stack overflow at the default and a given --max-depth,
 // usage and file errors (exit code 2), and `asm`/`dis` round trips of a

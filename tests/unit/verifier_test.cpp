@@ -1,4 +1,4 @@
-// The verifier (SPEC §4) on Programs built in memory, as a binary reader
+// The verifier (docs/language.md §6) on Programs built in memory, as a binary reader
 // would hand them over: operand ranges, main, and the stack dataflow.
 #include <doctest/doctest.h>
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""The explorer page without a browser (runs in every build, under qemu too).
+
+`cpjit explore FILE -o PAGE` must write one self-contained page: no network
+reference (no http:, https: or protocol-relative URL, no src= or href= to a
+file), its data one JSON object holding the traces of `cpjit trace` with both
+targets' machine code (exactly one of them the one that ran, when the run
+made machine code), and holes with stencil and patched bytes of equal size.
+The command's errors: a missing -o is a usage error (exit 2), an unwritable
+page exit 2, and a program's runtime error still writes the page (exit 1).
+
+  check_page.py --cpjit build/cpjit [--emulator "qemu-aarch64 -L ..."] --examples examples
+"""
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+
+
+def explore(cmd, args, cwd):
+    return subprocess.run(cmd + ["explore", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def data_of(page):
+    m = re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1)) if m else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cpjit", required=True)
+    ap.add_argument("--emulator", default="")
+    ap.add_argument("--examples", required=True)
+    args = ap.parse_args()
+    cmd = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    ex = os.path.abspath(args.examples)
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        page_path = os.path.join(tmp, "p.html")
+        for flags in (["--jit-threshold=1"], ["--jit=uops", "--jit-threshold=1"]):
+            p = explore(cmd, [*flags, os.path.join(ex, "sum_loop.cpasm"), "-o", page_path], tmp)
+            t = subprocess.run(cmd + ["trace", *flags, os.path.join(ex, "sum_loop.cpasm")], capture_output=True,
+                               text=True, timeout=300)
+            name = " ".join(flags)
+            if p.returncode != 0 or t.returncode != 0:
+                problems.append("%s: explore exited %d, trace %d: %s" % (name, p.returncode, t.returncode, p.stderr))
+                continue
+            page = open(page_path, encoding="utf-8").read()
+            # The SVG namespace is a name, not something fetched.
+            bare = page.replace('"http://www.w3.org/2000/svg"', "")
+            for bad in (r"https?:", r"[\"'(]//", r"<[^>]*\s(src|href)\s*=", r"@import", r"url\((?!#)"):
+                if re.search(bad, bare):
+                    problems.append("%s: the page refers to something outside it (%s)" % (name, bad))
+            d = data_of(page)
+            if d is None:
+                problems.append("%s: no data in the page" % name)
+                continue
+            ids = [int(x) for x in re.findall(r"^trace (\d+): ", t.stdout, re.M)]
+            if [tr["id"] for tr in d["traces"]] != ids:
+                problems.append("%s: traces %s, the listing has %s" % (name, [tr["id"] for tr in d["traces"]], ids))
+            if sorted(tg["name"] for tg in d["targets"]) != ["aarch64", "x86_64"]:
+                problems.append("%s: targets %s" % (name, [tg["name"] for tg in d["targets"]]))
+            ran = [tg["name"] for tg in d["targets"] if tg["ran"]]
+            if len(ran) != ("--jit=uops" not in flags):
+                problems.append("%s: targets that ran: %s" % (name, ran))
+            for tg in d["targets"]:
+                for tid, m in tg["traces"].items():
+                    holes = [h for pc in m["pieces"] for h in pc["holes"]] if m else []
+                    if not holes or any(len(h["before"]) != len(h["after"]) or not h["before"] for h in holes):
+                        problems.append("%s: %s trace %s: holes missing or without bytes" % (name, tg["name"], tid))
+        p = explore(cmd, [os.path.join(ex, "sum_loop.cpasm")], tmp)
+        if p.returncode != 2:
+            problems.append("explore without -o exited %d, not 2" % p.returncode)
+        p = explore(cmd, [os.path.join(ex, "sum_loop.cpasm"), "-o", os.path.join(tmp, "no", "such", "p.html")], tmp)
+        if p.returncode != 2 or "cannot write" not in p.stderr:
+            problems.append("explore to an unwritable page exited %d: %s" % (p.returncode, p.stderr))
+        if os.path.exists(page_path):
+            os.unlink(page_path)
+        p = explore(cmd, [os.path.join(ex, "err_div_zero.cpasm"), "-o", page_path], tmp)
+        if p.returncode != 1 or not os.path.exists(page_path):
+            problems.append("explore of a failing program exited %d (expected 1) or wrote no page" % p.returncode)
+    for pr in problems:
+        print("FAIL " + pr)
+    print("%d problems" % len(problems))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
