@@ -36,6 +36,7 @@
 
 #include <fmt/format.h>
 
+#include "jit/backend.h"
 #include "tools/bench_compile.h"
 #include "tools/run_stats.h"
 
@@ -59,7 +60,8 @@ stdout are checked against NAME.stdout when it exists; a mismatch is
 reported and makes the exit code 1.
 
 options:
-  --tiers LIST        of off,uops,on (default off,uops,on)
+  --tiers LIST        of off,uops,on,llvm-O0,llvm-O2 (default off,uops,on;
+                      llvm-* only in a build with -DCPJIT_LLVM_BACKEND=ON)
   --interp LIST       of threaded,switch (default threaded)
   --repeat N          measured runs per combination (default 3)
   --python            also time NAME.py next to each program with python3
@@ -69,7 +71,8 @@ options:
                       this process with --jit=on, keep its traces, compile
                       them again --repeat times (default 100) after a warm-up
                       round; ns/uop, ns/trace (median, min), MB/s of code,
-                      executable memory mapped per byte of code
+                      executable memory mapped per byte of code; one table
+                      per compiling tier of --tiers (on, llvm-O0, llvm-O2)
 (each option also takes the --option=VALUE form)
 )";
 
@@ -701,8 +704,13 @@ int cmd_bench(const std::vector<std::string>& args) {
     // Configurations: tiers x dispatch modes, Tier 1 (off+threaded) first.
     std::vector<Config> configs;
     auto tiers = split(tiers_arg, ','), interps = split(interp_arg, ',');
-    for (const std::string& t : tiers)
-        if (t != "off" && t != "uops" && t != "on") return usage(fmt::format("--tiers takes off, uops and on, not '{}'", t));
+    for (const std::string& t : tiers) {
+        if (t != "off" && t != "uops" && t != "on" && t != "llvm-O0" && t != "llvm-O2")
+            return usage(fmt::format("--tiers takes off, uops, on, llvm-O0 and llvm-O2, not '{}'", t));
+        if (t.starts_with("llvm-") && !jit::llvm_backend_built())
+            return usage(fmt::format("--tiers {}: this cpjit was built without the LLVM backend "
+                                     "(configure with -DCPJIT_LLVM_BACKEND=ON)", t));
+    }
     for (const std::string& d : interps)
         if (d != "threaded" && d != "switch") return usage(fmt::format("--interp takes threaded and switch, not '{}'", d));
     configs.push_back(Config{"off+threaded", "off", "threaded"});
@@ -752,7 +760,7 @@ int cmd_bench(const std::vector<std::string>& args) {
     if (compile) {  // compile speed only, in this process (tools/bench_compile.cpp)
         std::vector<std::string> paths;
         for (const Bench& b : benches) paths.push_back(b.path);
-        return bench_compile(paths, repeat_given ? repeat : 100);
+        return bench_compile(paths, repeat_given ? repeat : 100, tiers);
     }
 
     // A private folder for the children's stdout, stderr and stats.

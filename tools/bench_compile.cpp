@@ -1,8 +1,9 @@
 // `cpjit bench --compile`: how fast the JIT compiles, apart from running.
 //
 // Method: each program runs once in this process with --jit=on (its output
-// goes to /dev/null); its traces are kept. Then a fresh Jit (its own code
-// arena) compiles those traces again: one warm-up round, discarded, then N
+// goes to /dev/null); its traces are kept. Then a fresh backend (its own code
+// memory; copy-and-patch, or with --tiers llvm-O0/llvm-O2 the LLVM backend)
+// compiles those traces again: one warm-up round, discarded, then N
 // rounds timed as a whole (two clock reads per round; the Jit's own
 // compile_ns timing is off), then N rounds timing each trace alone (less the
 // cost of a pair of clock reads, measured first: 20-80 ns on this VM).
@@ -26,6 +27,7 @@
 
 #include <fmt/format.h>
 
+#include "jit/backend.h"
 #include "jit/copy_patch/trace_compiler.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
@@ -74,7 +76,7 @@ double clock_pair_ns() {
 
 // Compiles `traces` once with `jit` and releases them again. With `each`,
 // appends each compile's ns (less `clock_ns`) to it; returns the round's ns.
-double compile_round(jit::Jit& jit, const std::vector<Trace*>& traces, std::vector<double>* each, double clock_ns,
+double compile_round(jit::Backend& jit, const std::vector<Trace*>& traces, std::vector<double>* each, double clock_ns,
                      uint64_t& bytes, bool& ok) {
     bytes = 0;
     ok = true;
@@ -91,7 +93,7 @@ double compile_round(jit::Jit& jit, const std::vector<Trace*>& traces, std::vect
     return ns;
 }
 
-CompileFigures measure(const std::string& path, int rounds) {
+CompileFigures measure(const std::string& path, int rounds, JitBackend backend) {
     CompileFigures f;
     f.name = path.substr(path.rfind('/') + 1);
     f.name = f.name.substr(0, f.name.rfind('.'));
@@ -122,8 +124,9 @@ CompileFigures measure(const std::string& path, int rounds) {
     opts.keep_listing = false;
     opts.on_code_written = nullptr;
     opts.time_compiles = false;  // whole rounds are timed here
+    opts.backend = backend;
     Tier2Stats stats;
-    std::unique_ptr<jit::Jit> jit = jit::Jit::create(opts, stats);
+    std::unique_ptr<jit::Backend> jit = jit::create_backend(opts, stats);
     if (!jit) f.problem = "no JIT on this host";
     // Warm-up (discarded; it maps the arena), then whole rounds, then
     // rounds timing each trace.
@@ -154,16 +157,31 @@ CompileFigures measure(const std::string& path, int rounds) {
 
 }  // namespace
 
-int bench_compile(const std::vector<std::string>& files, int rounds) {
+int bench_compile_backend(const std::vector<std::string>& files, int rounds, const std::string& tier,
+                          JitBackend backend);
+
+int bench_compile(const std::vector<std::string>& files, int rounds, const std::vector<std::string>& tiers) {
+    int status = 0;
+    for (const std::string& tier : tiers) {
+        if (tier == "off" || tier == "uops") continue;  // nothing compiles
+        const JitBackend b = tier == "llvm-O0" ? JitBackend::LlvmO0 : tier == "llvm-O2" ? JitBackend::LlvmO2
+                                                                                          : JitBackend::CopyPatch;
+        status |= bench_compile_backend(files, rounds, tier, b);
+    }
+    return status;
+}
+
+int bench_compile_backend(const std::vector<std::string>& files, int rounds, const std::string& tier,
+                          JitBackend backend) {
     std::vector<CompileFigures> all;
     for (const std::string& f : files) {
-        std::fprintf(stderr, "bench --compile: %s\n", f.c_str());
-        all.push_back(measure(f, rounds));
+        std::fprintf(stderr, "bench --compile (--jit=%s): %s\n", tier.c_str(), f.c_str());
+        all.push_back(measure(f, rounds, backend));
     }
     std::string out = fmt::format(
-        "\ncompile: traces recorded from one --jit=on run, compiled again in process; 1 warm-up round, "
-        "then {} rounds (arena space reused)\n",
-        rounds);
+        "\ncompile (--jit={}): traces recorded from one --jit=on run, compiled again in process; 1 warm-up round, "
+        "then {} rounds (code memory reused)\n",
+        tier, rounds);
     out += fmt::format("{:<16} {:>7} {:>8} {:>9} {:>8} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8} {:>12}\n", "program",
                        "traces", "uops", "code KiB", "ns/uop", "ns/trace", "min ns", "MB/s", "best ns", "best MB",
                        "uops/tr", "mapped/code");

@@ -8,6 +8,7 @@
 namespace cpjit {
 
 // Prints the table to stdout; returns the exit code (1: a program failed).
-int bench_compile(const std::vector<std::string>& files, int rounds);
+// One table per tier of `tiers` that compiles (on, llvm-O0, llvm-O2).
+int bench_compile(const std::vector<std::string>& files, int rounds, const std::vector<std::string>& tiers);
 
 }  // namespace cpjit

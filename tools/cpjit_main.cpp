@@ -13,6 +13,7 @@
 
 #include "runtime/loader.h"
 #include "runtime/vm.h"
+#include "jit/backend.h"
 #include "jit/tier2/trace.h"
 #include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
@@ -20,11 +21,15 @@
 #include "tools/cross_compile.h"
 #include "tools/explore.h"
 #include "tools/run_stats.h"
+#include "tools/backend_listing.h"
 #include "tools/trace_listing.h"
 #include "tools/stencils_command.h"
 
 #ifndef CPJIT_VERSION
 #define CPJIT_VERSION "0.0.0"
+#endif
+#ifndef CPJIT_LLVM_VERSION
+#define CPJIT_LLVM_VERSION ""
 #endif
 
 namespace {
@@ -43,6 +48,9 @@ constexpr const char* kUsage = R"(usage:
                                              patched hole explained, exit
                                              stubs, data, GOT and sizes;
                                              --jit=uops: without machine code;
+                                             --jit=llvm-O0|llvm-O2: LLVM's code
+                                             beside copy-and-patch's (sizes,
+                                             instruction counts);
                                              --target=x86_64|aarch64: the
                                              machine code for that target
                                              (compiled, never run)
@@ -68,6 +76,9 @@ run options:
                            interpreter only; uops = hot code becomes traces of
                            micro-ops run by the uop interpreter; on = those
                            traces compiled to machine code by copy-and-patch
+  --jit=llvm-O0|llvm-O2    the same traces compiled by LLVM at -O0 or -O2
+                           (only in a build with -DCPJIT_LLVM_BACKEND=ON; see
+                           cpjit --version)
   --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
   --specialize=on|off      Tier-1 quickening into type-specialized
                            instructions (default on)
@@ -148,6 +159,11 @@ std::string what_ran(const TraceCache& tc) {
 // `target` (nullptr: the code the run made, if any). False (an error said)
 // when the target's stencils cannot be used.
 bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* target, std::string& text) {
+    if (tc.jit() && !tc.copy_patch()) {  // an LLVM run: its code beside copy-and-patch's (tools/backend_listing.h)
+        text = fmt::format("=== {} traces ===\n", tc.traces().size());
+        for (auto& t : tc.traces()) text += print_trace(prog, *t) + tools::print_llvm_machine_code(tc, *t);
+        return true;
+    }
     std::unique_ptr<tools::CrossCompiled> cross;
     if (target && !(tc.jit() && target == jit::host_stencils())) {
         std::string error;
@@ -198,7 +214,11 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         };
         uint64_t n;
         if (auto v = value("--jit=")) {
-            if (*v != "on" && *v != "uops" && *v != "off") return usage_error(fmt::format("--jit takes on, uops or off, not '{}'", *v));
+            if (*v != "on" && *v != "uops" && *v != "off" && *v != "llvm-O0" && *v != "llvm-O2")
+                return usage_error(fmt::format("--jit takes on, uops, off, llvm-O0 or llvm-O2, not '{}'", *v));
+            if (v->starts_with("llvm-") && !jit::llvm_backend_built())
+                return usage_error(fmt::format("--jit={}: this cpjit was built without the LLVM backend "
+                                               "(configure with -DCPJIT_LLVM_BACKEND=ON)", *v));
             jit = std::string(*v);
         } else if (auto v = value("--opt=")) {
             if (*v != "0" && *v != "1") return usage_error(fmt::format("--opt takes 0 or 1, not '{}'", *v));
@@ -258,6 +278,10 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         return usage_error("--gdb-jit and --perf-jitdump do not go together (use --perf-map with --gdb-jit)");
     opts.count_instructions = stats_file || stats_summary || mode == Mode::Explore;
     opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
+    opts.tier2.backend = jit == "llvm-O0" ? JitBackend::LlvmO0 : jit == "llvm-O2" ? JitBackend::LlvmO2 : JitBackend::CopyPatch;
+    if (opts.tier2.backend != JitBackend::CopyPatch && (target || mode == Mode::Explore))
+        return usage_error(fmt::format("--jit={} cannot be combined with {}: it shows copy-and-patch's code "
+                                       "(use --jit=on or uops)", jit, target ? "--target" : "explore"));
     opts.tier2.keep_listing = mode != Mode::Run;  // the machine code listing
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
@@ -375,7 +399,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cmd == "--version") {
-        std::printf("cpjit %s\n", CPJIT_VERSION);
+        std::printf("cpjit %s\nbackends: copy-and-patch%s\n", CPJIT_VERSION,
+                    jit::llvm_backend_built() ? ", llvm-O0, llvm-O2 (LLVM " CPJIT_LLVM_VERSION ")" : "");
         return 0;
     }
     if (cmd == "run") return cmd_run(args, Mode::Run);

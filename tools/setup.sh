@@ -18,6 +18,9 @@
 #                             (-DCPJIT_REGENERATE_STENCILS=ON; docs/stencils.md)
 #   tools/setup.sh --profiling deps + linux-perf and gdb (docs/profiling.md;
 #                             the profiling.* tests skip without them), then build/
+#   tools/setup.sh --llvm     deps + clang-19 and llvm-19-dev, then the build
+#                             with the LLVM backend, build-llvm/
+#                             (-DCPJIT_LLVM_BACKEND=ON; docs/backends.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +28,7 @@ aarch64=0
 fuzz=0
 stencils=0
 profiling=0
+llvm=0
 browser=0
 deps_only=0
 for arg in "$@"; do
@@ -34,8 +38,9 @@ for arg in "$@"; do
     --fuzz) fuzz=1 ;;
     --stencils) stencils=1 ;;
     --profiling) profiling=1 ;;
+    --llvm) llvm=1 ;;
     --browser) browser=1 ;;
-    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --browser, --profiling)" >&2; exit 2 ;;
+    *) echo "setup: unknown option $arg (use --deps, --aarch64, --fuzz, --stencils, --llvm, --browser, --profiling)" >&2; exit 2 ;;
   esac
 done
 
@@ -57,6 +62,7 @@ fi
 ((fuzz)) && packages+=(clang-19 libclang-rt-19-dev)
 ((stencils)) && packages+=(clang-19 llvm-19-dev)
 ((profiling)) && packages+=(linux-perf gdb)
+((llvm)) && packages+=(clang-19 llvm-19-dev)
 ((browser)) && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
@@ -89,6 +95,13 @@ if ((stencils)); then
   cmake -S . -B build-regen -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_REGENERATE_STENCILS=ON >/dev/null
   ninja -C build-regen
   echo "setup: built build-regen/ (stencils regenerated into build-regen/stencils; ninja -C build-regen regenerate-stencils copies them into jit/copy_patch/generated/)"
+  exit 0
+fi
+
+if ((llvm)); then
+  cmake -S . -B build-llvm -G Ninja -DCMAKE_BUILD_TYPE=Release -DCPJIT_LLVM_BACKEND=ON >/dev/null
+  ninja -C build-llvm
+  echo "setup: built build-llvm/cpjit with the LLVM backend (--jit=llvm-O0|llvm-O2)"
   exit 0
 fi
 

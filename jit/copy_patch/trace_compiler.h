@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "jit/backend.h"
 #include "jit/jit_abi.h"
 #include "jit/span_pool.h"
 #include "jit/copy_patch/stencil_set.h"
@@ -37,18 +38,6 @@ class CodeMemory;
 namespace profiling {
 class CodeListeners;
 }
-
-// What an exit stub hands back to the VM. A stub of a side exit names the
-// exit; a stub of a LINK_TRACE names the trace to go on with.
-struct JitExitRecord {
-    Trace* trace = nullptr;     // the trace the exit belongs to
-    uint32_t exit_index = 0;    // into trace->exits
-    bool progress = true;       // Exit::progress: false never links
-    Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
-    uint32_t stub_offset = 0;   // of the stub in the trace's allocation
-    uint8_t cached = 0;         // values its uop left in registers (the stub EXIT_r<cached> stores them)
-    bool linked = false;
-};
 
 // One placed piece of machine code (for printers and the profilers).
 struct PlacedStencil {
@@ -87,7 +76,7 @@ struct CompiledTrace {
     JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
 };
 
-class Jit {
+class Jit final : public Backend {
 public:
     // nullptr when the host has no stencils or executable memory cannot be
     // mapped: the VM then runs traces in the uop interpreter.
@@ -96,20 +85,21 @@ public:
     // trace --target`, the explorer): placed in memory that is never
     // executable. enter() must not be called on it.
     static std::unique_ptr<Jit> create_for_listing(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
-    ~Jit();
+    ~Jit() override;
+    const char* name() const override { return "copy-and-patch"; }
 
     // Compiles `t` (sets t.machine). False when it cannot: the code-memory
     // cap is reached (full() then says so) or a hole cannot be patched.
-    bool compile(Trace& t);
-    bool full() const { return full_; }
+    bool compile(Trace& t) override;
+    bool full() const override { return full_; }
     // Returns t's machine code and records to the arena and pools (t.machine
     // becomes nullptr). Nothing may still jump there: no linked exit of
     // another trace, no frame running it.
-    void release(Trace& t);
+    void release(Trace& t) override;
     // Executable memory mapped now (both views of the dual mapping once),
     // and bytes placed in it (traces, the entry shim, alignment).
-    uint64_t mapped_bytes() const;
-    uint64_t used_bytes() const;
+    uint64_t mapped_bytes() const override;
+    uint64_t used_bytes() const override;
     const CodeMemory& memory() const { return *memory_; }
 
     // Runs machine code from `t` until an exit stub returns. (Exempt from
@@ -118,12 +108,12 @@ public:
 #if defined(__clang__)
     __attribute__((no_sanitize("function")))
 #endif
-    JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const {
+    JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const override {
         return entry_(vm, sp, base, t.machine->entry());
     }
 
     // The exit of `rec` now jumps straight to `target`'s machine code.
-    void link_exit(JitExitRecord& rec, Trace& target);
+    void link_exit(JitExitRecord& rec, Trace& target) override;
 
     const StencilSet& stencils() const { return set_; }
     const char* helper_name(uint16_t index) const { return set_.helpers[index]; }

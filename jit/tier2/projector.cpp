@@ -246,7 +246,11 @@ void mark_exit_progress(Trace& t) {
 
 TraceCache::TraceCache(Program& prog, Value* globals, const Tier2Options& opts)
     : prog_(prog), globals_(globals), opts_(opts) {
-    if (opts.machine_code) jit_ = jit::Jit::create(opts, stats);  // else (or if it fails) the uop interpreter
+    if (opts.machine_code) jit_ = jit::create_backend(opts, stats);  // else (or if it fails) the uop interpreter
+}
+
+jit::Jit* TraceCache::copy_patch() const {
+    return opts_.backend == JitBackend::CopyPatch ? static_cast<jit::Jit*>(jit_.get()) : nullptr;
 }
 
 TraceCache::~TraceCache() = default;

@@ -42,6 +42,7 @@ inline const UopInfo& uop_info(UopOp op) { return kUopInfo[int(op)]; }
 struct Trace;
 namespace jit {
 struct CompiledTrace;
+class Backend;
 class Jit;
 }  // namespace jit
 
@@ -92,12 +93,16 @@ struct Trace {
     jit::CompiledTrace* machine = nullptr;  // its machine code (--jit=on), owned by the Jit
 };
 
+// Which compiler turns traces into machine code (--jit=on|llvm-O0|llvm-O2).
+enum class JitBackend : uint8_t { CopyPatch, LlvmO0, LlvmO2 };
+
 struct Tier2Options {
     uint32_t threshold = 64;     // backward jumps / calls / exits before a trace
     int opt_level = 1;           // 0: run the projected uops as they are
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
-    bool machine_code = false;   // --jit=on: compile traces by copy-and-patch
+    bool machine_code = false;   // --jit=on (or llvm-*): compile traces to machine code
+    JitBackend backend = JitBackend::CopyPatch;  // ... with this compiler
     // The one Tier-2 size limit (--max-jit-code); past it hot code stays in
     // Tier 1 and each refusal counts in jit_cap_refusals. It bounds the
     // machine code placed (--jit=on) and, through max_uops_in_traces(), the
@@ -191,9 +196,10 @@ public:
 
     const std::vector<std::unique_ptr<Trace>>& traces() const { return traces_; }
     const Tier2Options& options() const { return opts_; }
-    // The copy-and-patch JIT (nullptr unless opts.machine_code and the host
-    // has stencils).
-    jit::Jit* jit() const { return jit_.get(); }
+    // The machine-code backend (nullptr unless opts.machine_code and it can
+    // run here), and the same when it is copy-and-patch's.
+    jit::Backend* jit() const { return jit_.get(); }
+    jit::Jit* copy_patch() const;
     Tier2Stats stats;
 
 private:
@@ -201,7 +207,7 @@ private:
     Value* globals_;
     Tier2Options opts_;
     std::vector<std::unique_ptr<Trace>> traces_;
-    std::unique_ptr<jit::Jit> jit_;
+    std::unique_ptr<jit::Backend> jit_;
     // Node-based: CallSites never move (machine code holds their addresses).
     mutable std::unordered_map<const Instr*, CallSite> call_sites_;
     std::unordered_map<const Instr*, Trace*> side_at_;

@@ -3,6 +3,7 @@
 // from the same file (uop_bodies.inc). A uop never raises an error itself:
 // where Tier 1 would fail or take a slow path, the uop exits before any
 // effect and Tier 1 runs that instruction again.
+#include "jit/backend.h"
 #include "jit/copy_patch/trace_compiler.h"
 #include "jit/tier2/uop_helpers.h"
 #include "runtime/semantics.h"
@@ -172,7 +173,7 @@ bool VM::grow_return_trace() {
 }
 
 VM::TraceStep VM::run_machine_code(Trace* t, Value* sp) {
-    jit::Jit* jit = traces_->jit();
+    jit::Backend* jit = traces_->jit();
     jit::JitReturn r = jit->enter(static_cast<CallStack*>(this), sp, frames_[depth_ - 1].base, *t);
     auto* rec = static_cast<jit::JitExitRecord*>(const_cast<void*>(r.exit));
     if (rec->link_to) {  // a LINK_TRACE to a trace that had no machine code when this one was compiled

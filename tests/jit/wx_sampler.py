@@ -9,7 +9,11 @@ JIT's r-x view and its rw- view (so the check looked at real machine code).
 Stops after the JIT mapping has been seen in enough samples, then kills the
 program. Native builds only: under qemu-user the maps are qemu's own.
 
-  wx_sampler.py --cpjit build/cpjit [--samples N]
+  wx_sampler.py --cpjit build/cpjit [--samples N] [--jit=on|llvm-O0|llvm-O2]
+
+With --jit=llvm-*, the machine code is ORC's (JITLink's memory manager maps
+anonymous pages read-write, then read-execute): the samples must see an
+anonymous r-x mapping instead of asmjit's two memfd views.
 """
 import argparse
 import os
@@ -32,9 +36,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cpjit", required=True)
     ap.add_argument("--samples", type=int, default=2000, help="samples showing the JIT mapping before stopping")
+    ap.add_argument("--jit", default="on", choices=["on", "llvm-O0", "llvm-O2"])
     ap.add_argument("--give-up", type=float, default=120.0, help="seconds without seeing the JIT mapping")
     args = ap.parse_args()
-    p = subprocess.Popen([args.cpjit, "run", "--jit=on", "--jit-threshold=1",
+    llvm = args.jit != "on"
+    p = subprocess.Popen([args.cpjit, "run", "--jit=" + args.jit, "--jit-threshold=1",
                           os.path.join(HERE, "wx_forever.cpasm")], stdout=subprocess.DEVNULL)
     problems, samples, jit_samples = [], 0, 0
     deadline = time.monotonic() + args.give_up
@@ -51,7 +57,10 @@ def main():
                 path = fields[5] if len(fields) > 5 else ""
                 if "w" in perms and "x" in perms:
                     problems.append("writable and executable: " + line)
-                if path.startswith("/memfd:"):
+                if llvm and not path:
+                    saw_rx |= perms.startswith("r-x")
+                    saw_rw = True
+                elif path.startswith("/memfd:"):
                     saw_rx |= perms.startswith("r-x")
                     saw_rw |= perms.startswith("rw-")
             if saw_rx and saw_rw:
@@ -63,7 +72,8 @@ def main():
         p.wait()
     for pr in problems[:10]:
         print("FAIL " + pr)
-    print("%d samples of /proc/PID/maps, %d showing the JIT's r-x and rw- views" % (samples, jit_samples))
+    print("%d samples of /proc/PID/maps, %d showing the JIT's %s" % (
+        samples, jit_samples, "anonymous r-x code" if llvm else "r-x and rw- views"))
     if p.returncode not in (-9, 0) and not problems:
         problems.append("cpjit exited with %d" % p.returncode)
         print("FAIL cpjit exited with %d before the sampler stopped it" % p.returncode)

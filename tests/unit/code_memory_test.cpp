@@ -223,7 +223,7 @@ TEST_CASE("code arena: committed memory follows use, chunks hold what does not f
 TEST_CASE("JIT: a released trace returns its space, and compiling again reuses it") {
     Program1 r;
     run_jit(r, Tier2Options{});
-    jit::Jit* jit = r.vm->traces()->jit();
+    jit::Jit* jit = r.vm->traces()->copy_patch();
     REQUIRE(jit);
     const uint64_t used = jit->used_bytes();
     std::vector<Trace*> compiled;
@@ -256,7 +256,7 @@ TEST_CASE("JIT: the code-memory cap bounds what is placed; tiny chunks still wor
     chunked.arena_chunk_bytes = 1;  // one page per chunk
     Program1 s;
     run_jit(s, chunked);
-    jit::Jit* jit = s.vm->traces()->jit();
+    jit::Jit* jit = s.vm->traces()->copy_patch();
     REQUIRE(jit);
     CHECK(s.vm->traces()->stats.traces_compiled >= 2);
     CHECK(jit->memory().num_chunks() >= 2);

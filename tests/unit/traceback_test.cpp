@@ -260,7 +260,7 @@ TEST_CASE("usage errors are exit code 2") {
         const char* first_line;
     };
     for (Case c : {Case{"run", "error: run needs a program file"}, Case{"run ok.cpasm ok.cpasm", "error: run takes one program file"},
-                   Case{"run --jit=fast ok.cpasm", "error: --jit takes on, uops or off, not 'fast'"},
+                   Case{"run --jit=fast ok.cpasm", "error: --jit takes on, uops, off, llvm-O0 or llvm-O2, not 'fast'"},
                    Case{"run --max-depth=0 ok.cpasm", "error: --max-depth takes a whole number from 1 to 10000000"},
                    Case{"run --max-depth=x ok.cpasm", "error: --max-depth takes a whole number from 1 to 10000000"},
                    Case{"run --nope ok.cpasm", "error: unknown option '--nope'"}, Case{"frobnicate", "error: unknown command 'frobnicate'"},
@@ -283,6 +283,36 @@ TEST_CASE("usage errors are exit code 2") {
     CHECK(r.code == 0);
     CHECK(r.out == "");
     CHECK(r.err == "");
+}
+
+TEST_CASE("--version lists the backends, and asking for an LLVM backend the build lacks is a usage error") {
+    TempDir dir;
+    dir.write("ok.cpasm", ".func main\n    const 7\n    print\n    const nil\n    ret\n.end\n");
+    Result v = dir.cpjit("--version");
+    CHECK(v.code == 0);
+    CHECK(v.out.find("backends: copy-and-patch") != std::string::npos);
+    const bool llvm = v.out.find("llvm-O0, llvm-O2") != std::string::npos;
+#ifdef CPJIT_LLVM_BACKEND
+    CHECK(llvm);
+#else
+    CHECK_FALSE(llvm);
+#endif
+    for (std::string level : {"llvm-O0", "llvm-O2"}) {
+        INFO(level);
+        Result r = dir.cpjit("run --jit=" + level + " ok.cpasm");
+        Result b = dir.cpjit("bench --tiers off," + level + " --repeat 1 ok.cpasm");
+        if (llvm) {
+            CHECK(r.code == 0);
+            CHECK(r.out == "7\n");
+            continue;
+        }
+        const std::string why = "this cpjit was built without the LLVM backend (configure with -DCPJIT_LLVM_BACKEND=ON)";
+        CHECK(r.code == 2);
+        CHECK(r.out == "");
+        CHECK(r.err.substr(0, r.err.find('\n')) == "error: --jit=" + level + ": " + why);
+        CHECK(b.code == 2);
+        CHECK(b.err.substr(0, b.err.find('\n')) == "error: --tiers " + level + ": " + why);
+    }
 }
 
 TEST_CASE("load errors are exit code 2 and one line and nothing runs") {
