@@ -38,6 +38,7 @@
 
 #include "jit/backend.h"
 #include "tools/bench_compile.h"
+#include "tools/child_process.h"
 #include "tools/run_stats.h"
 
 #ifndef CPJIT_VERSION
@@ -203,19 +204,9 @@ std::optional<std::string> find_examples_dir(std::string& tried) {
 // `error`) when it could not be started.
 bool run_child(const std::vector<std::string>& argv, bool search_path, const std::string& out_path,
                const std::string& err_path, Sample& s, std::string& error) {
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
     auto t0 = std::chrono::steady_clock::now();
-    int rc = search_path ? posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), environ)
-                         : posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
+    int rc = tools::spawn_redirected(argv, search_path, out_path, err_path, &pid);
     if (rc != 0) {
         error = fmt::format("cannot start {}: {}", argv[0], std::strerror(rc));
         return false;

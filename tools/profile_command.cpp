@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "tools/child_process.h"
 #include "tools/profile_summary.h"
 
 extern char** environ;
@@ -57,17 +58,8 @@ std::string read_all(const std::string& path) {
 
 // Runs argv with stdout and stderr to files; the exit code, or -1.
 int run(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-    std::vector<char*> cargv;
-    for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     pid_t pid;
-    const int rc = posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
+    const int rc = tools::spawn_redirected(argv, false, out, err, &pid);
     if (rc != 0) return -1;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0)

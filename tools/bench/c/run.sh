@@ -16,8 +16,8 @@ time_one() {  # time_one CMD... -> seconds (wall)
     python3 -c "print($e - $s)"
 }
 printf '%-12s %10s %10s %10s %10s %12s %12s\n' program "C -O2 s" "off s" "uops s" "on s" "off / C" "on / C"
-for name in fib mandelbrot; do
-    gcc -O2 -o "$out/$name" "tools/bench/c/$name.c"
+for name in fib mandelbrot nbody; do
+    gcc -O2 -o "$out/$name" "tools/bench/c/$name.c" -lm
     declare -A med=()
     for cfg in c off uops on; do
         for ((i = 0; i <= n; i++)); do  # run 0 is a warm-up
