@@ -229,16 +229,7 @@ VM::TraceStep VM::run_uops(Trace* t, Value* sp) {
         u = t->uops.data();                                \
         continue;                                          \
     }
-#define GOTO_TRACE()                                       \
-    {                                                      \
-        t = reinterpret_cast<Trace*>(u->operand);          \
-        if (t->machine) {                                  \
-            stats.uops_executed += executed;               \
-            return {t, nullptr, sp};                       \
-        }                                                  \
-        u = t->uops.data();                                \
-        continue;                                          \
-    }
+#define GOTO_TRACE() GOTO_DYNAMIC(reinterpret_cast<Trace*>(u->operand))
 #include "jit/tier2/uop_bodies.inc"
 #undef UOP
 #undef END_UOP
