@@ -167,7 +167,7 @@ def check_errors(args, flagset, update=False):
 
 def reloc_kinds():
     kinds = []
-    with open(os.path.join(ROOT, "jit", "reloc_kinds.def"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "jit", "copy_patch", "reloc_kinds.def"), encoding="utf-8") as f:
         for line in f:
             m = re.match(r"CPJIT_RELOC\((\w+),", line)
             if m:
