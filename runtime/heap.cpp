@@ -10,7 +10,13 @@ namespace cpjit {
 
 namespace {
 constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // allocated between collections, at least
-constexpr size_t kPoolBlocks = 64;                       // empty blocks kept: 4 MiB
+// Empty blocks kept for reuse: enough for the allocation between two
+// collections of a small live set, so a program that allocates steadily
+// does not give pages back to the kernel only to fault them in (zeroed)
+// again right after the collection. Twice the budget, for the cells' slack
+// (a 1,040-byte string takes a 1,280-byte cell). Pooled pages were in use at
+// the collection, so the pool never raises the peak resident set.
+constexpr size_t kPoolBlocks = 2 * kMinCollectionBytes / (size_t(64) << 10);
 }  // namespace
 
 // A block: this header, then cells of one size class back to back.
@@ -59,7 +65,11 @@ void Heap::remove_roots(RootSet* r) {
 size_t Heap::object_size(const ObjHeader* o) {
     switch (o->kind) {
     case ObjKind::String: return sizeof(StringObj) + size_t(reinterpret_cast<const StringObj*>(o)->len);
-    case ObjKind::Array: return sizeof(ArrayObj) + size_t(reinterpret_cast<const ArrayObj*>(o)->cap) * sizeof(Value);
+    case ObjKind::Array: {
+        auto* a = const_cast<ArrayObj*>(reinterpret_cast<const ArrayObj*>(o));
+        size_t in_cell = sizeof(ArrayObj) + size_t(o->inline_items) * sizeof(Value);
+        return a->items_inline() ? in_cell : in_cell + size_t(a->cap) * sizeof(Value);
+    }
     case ObjKind::BoxedInt: return sizeof(BoxedInt);
     case ObjKind::Free:
     case ObjKind::Storage: return 0;  // counted with its array
@@ -138,12 +148,12 @@ Value* Heap::alloc_storage(size_t cap) {
     return reinterpret_cast<Value*>(h + 1);
 }
 
-void Heap::free_storage(Value* items, size_t cap) {
-    if (!items) return;
-    if (small_storage(cap))
-        free_cell(storage_header(items));
+void Heap::free_storage(ArrayObj* a) {
+    if (!a->items || a->items_inline()) return;
+    if (small_storage(size_t(a->cap)))
+        free_cell(storage_header(a->items));
     else
-        std::free(items);
+        std::free(a->items);
 }
 
 // ---- objects ----
@@ -176,6 +186,7 @@ void* Heap::allocate(size_t bytes, size_t extra, ObjKind kind) {
     o->kind = kind;
     o->marked = false;
     o->in_repr = false;
+    o->inline_items = 0;
     return o;
 }
 
@@ -197,6 +208,15 @@ StringObj* Heap::new_string(const char* data, size_t len) {
 ArrayObj* Heap::new_array(int64_t len) {
     if (len < 0 || uint64_t(len) > max_bytes_ / sizeof(Value)) return nullptr;
     size_t cap = size_t(len);
+    if (len > 0 && len <= kMaxInlineItems) {
+        auto* a = static_cast<ArrayObj*>(allocate(sizeof(ArrayObj) + cap * sizeof(Value), 0, ObjKind::Array));
+        if (!a) return nullptr;
+        a->h.inline_items = uint8_t(len);
+        a->len = a->cap = len;
+        a->items = a->inline_items();
+        std::fill(a->items, a->items + cap, Value::nil());
+        return a;
+    }
     auto* a = static_cast<ArrayObj*>(allocate(sizeof(ArrayObj), cap * sizeof(Value), ObjKind::Array));
     if (!a) return nullptr;
     a->len = len;
@@ -220,7 +240,8 @@ BoxedInt* Heap::new_boxed_int(int64_t v) {
 bool Heap::array_push(ArrayObj* a, Value v) {
     if (a->len == a->cap) {
         size_t new_cap = a->cap < 4 ? 4 : size_t(a->cap) * 2;
-        size_t extra = (new_cap - size_t(a->cap)) * sizeof(Value);
+        // Inline items stay in the cell (counted with it); others are freed.
+        size_t extra = (new_cap - (a->items_inline() ? 0 : size_t(a->cap))) * sizeof(Value);
         // The array and v are reachable from the caller's roots while we collect.
         if (!reserve(extra)) return false;
         Value* items = alloc_storage(new_cap);
@@ -229,7 +250,7 @@ bool Heap::array_push(ArrayObj* a, Value v) {
             return false;
         }
         if (a->len) std::memcpy(items, a->items, size_t(a->len) * sizeof(Value));
-        free_storage(a->items, size_t(a->cap));
+        free_storage(a);
         a->items = items;
         a->cap = int64_t(new_cap);
     }
@@ -245,7 +266,7 @@ void Heap::drain_mark_stack() {
         mark_stack_.pop_back();
         if (o->kind == ObjKind::Array) {
             auto* a = reinterpret_cast<ArrayObj*>(o);
-            if (a->items && small_storage(size_t(a->cap))) storage_header(a->items)->marked = true;
+            if (a->items && !a->items_inline() && small_storage(size_t(a->cap))) storage_header(a->items)->marked = true;
             mark_range(a->items, a->items + a->len);
         }
     }
@@ -256,7 +277,7 @@ void Heap::drain_mark_stack() {
 void Heap::release_object(ObjHeader* o) {
     if (o->kind != ObjKind::Array) return;
     auto* a = reinterpret_cast<ArrayObj*>(o);
-    if (a->items && !small_storage(size_t(a->cap))) std::free(a->items);
+    if (a->items && !a->items_inline() && !small_storage(size_t(a->cap))) std::free(a->items);
 }
 
 // Rebuilds every class's free list from its blocks' dead cells; a block

@@ -80,6 +80,7 @@ public:
     static constexpr size_t kBlockBytes = size_t(64) << 10;
     static constexpr size_t kMaxSmall = 4096;  // larger objects and storage are malloc'd
     static constexpr uint8_t kLargeClass = 0xff;
+    static constexpr int64_t kMaxInlineItems = 16;  // new arrays up to this long keep items in their cell
 
 private:
     struct Block;
@@ -97,7 +98,7 @@ private:
     ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);
     void free_cell(ObjHeader* o);
     Value* alloc_storage(size_t cap);  // an array's items
-    void free_storage(Value* items, size_t cap);
+    void free_storage(ArrayObj* a);  // the items' storage, unless inline
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
     static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }
     void mark_object(ObjHeader* o) {

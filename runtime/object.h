@@ -16,6 +16,7 @@ struct ObjHeader {
     bool marked;
     bool in_repr;     // set while tostr/print is inside this array ([...])
     uint8_t size_class;  // the heap's cell class, or Heap::kLargeClass
+    uint8_t inline_items;  // arrays: item slots in the object's own cell (0: none)
 };
 
 struct StringObj {
@@ -24,11 +25,15 @@ struct StringObj {
     char data[1];  // len bytes follow (and a NUL for convenience)
 };
 
+// Items of a small array live in its own cell, right after it (items points
+// there until a push outgrows them): one allocation, one cache line to read.
 struct ArrayObj {
     ObjHeader h;
     int64_t len;
     int64_t cap;
     Value* items;
+    Value* inline_items() { return reinterpret_cast<Value*>(this + 1); }
+    bool items_inline() { return h.inline_items && items == inline_items(); }
 };
 
 struct BoxedInt {

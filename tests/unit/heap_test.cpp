@@ -115,3 +115,38 @@ TEST_CASE("heap: accounting and the limit are independent of cell sizes") {
     CHECK(n == (size_t(1) << 20) / each);
     CHECK(heap.live_bytes() == n * each);
 }
+
+TEST_CASE("heap: small arrays keep their items in their own cell until a push outgrows it") {
+    Heap heap;
+    Roots roots(heap);
+    ArrayObj* a = heap.new_array(3);
+    ArrayObj* big = heap.new_array(Heap::kMaxInlineItems + 1);
+    REQUIRE(a != nullptr);
+    REQUIRE(big != nullptr);
+    roots.keep = {Value::array(a), Value::array(big)};
+    CHECK(a->items_inline());
+    CHECK(a->items == a->inline_items());
+    CHECK(!big->items_inline());
+    const size_t cell_bytes = sizeof(ArrayObj) + 3 * sizeof(Value);
+    const size_t big_bytes = sizeof(ArrayObj) + size_t(Heap::kMaxInlineItems + 1) * sizeof(Value);
+    CHECK(heap.live_bytes() == cell_bytes + big_bytes);
+    a->items[0] = Value::small_int(7);
+    // Growing moves the items out; the inline slots stay counted with the cell.
+    for (int64_t i = 0; i < 40; ++i) {
+        StringObj* s = heap.new_string("x", 1);
+        REQUIRE(s != nullptr);
+        REQUIRE(heap.array_push(a, Value::string(s)));
+        if (i % 10 == 0) heap.collect();
+    }
+    CHECK(!a->items_inline());
+    heap.collect();
+    REQUIRE(a->len == 43);
+    CHECK(a->items[0].as_small_int() == 7);
+    CHECK(a->items[1].is_nil());
+    for (int64_t i = 3; i < 43; ++i) CHECK(text_of(a->items[i].as_string()) == "x");
+    const size_t strings = 40 * (sizeof(StringObj) + 1);
+    CHECK(heap.live_bytes() == cell_bytes + size_t(a->cap) * sizeof(Value) + big_bytes + strings);
+    roots.keep.clear();
+    heap.collect();
+    CHECK(heap.live_bytes() == 0);
+}
