@@ -63,10 +63,10 @@ public:
 
     // Called by RootSet::trace.
     void mark(Value v) {
-        if (v.is_heap()) mark_object(static_cast<ObjHeader*>(v.as_pointer()));
+        if (v.is_heap()) grey_.push_back(static_cast<ObjHeader*>(v.as_pointer()));
     }
     void mark_range(const Value* begin, const Value* end) {
-        for (const Value* p = begin; p < end; ++p) mark(*p);
+        if (begin < end) spans_.push_back({begin, end});
     }
 
     void collect();
@@ -101,12 +101,13 @@ private:
     void free_storage(ArrayObj* a);  // the items' storage, unless inline
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
     static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }
-    void mark_object(ObjHeader* o) {
-        if (!o->marked) {
-            o->marked = true;
-            if (o->kind == ObjKind::Array) mark_stack_.push_back(o);  // only arrays hold values
-        }
-    }
+    // Marking: values still to visit are single objects (grey_) and ranges
+    // of values (spans_: roots and arrays' items, taken one at a time).
+    struct Span {
+        const Value* next;
+        const Value* end;
+    };
+    ObjHeader* next_to_mark();
     void drain_mark_stack();
     void release_object(ObjHeader* o);  // what a dead object owns besides its cell
     void sweep_small(size_t& live);
@@ -122,7 +123,8 @@ private:
     size_t blocks_mapped_ = 0;
     ObjHeader* large_ = nullptr;
     std::vector<RootSet*> roots_;
-    std::vector<ObjHeader*> mark_stack_;
+    std::vector<ObjHeader*> grey_;
+    std::vector<Span> spans_;
     size_t max_bytes_;
     size_t live_bytes_ = 0;       // bytes held by objects (incl. array storage)
     size_t next_collection_;      // collect when live_bytes_ passes this
