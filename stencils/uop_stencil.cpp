@@ -99,6 +99,21 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 #define GOTO_TOP() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_TRACE() JIT_GOTO(_JIT_JUMP_TARGET)
 #define GOTO_DYNAMIC(p) JIT_GOTO(reinterpret_cast<cpjit::jit::JitTraceFn*>(p))
+// GENERIC's helper needs the whole stack in memory (it may collect): write
+// the window back, call, and reload what the instruction left (kAfter values
+// when it ran; when it refused, nothing changed and the window is still
+// right). The counts are constants, so the window stays in registers on
+// the fast path.
+#define CALL_GENERIC(op) call_generic_(op)
+    [[maybe_unused]] auto call_generic_ = [&](int32_t op) -> bool {
+        if constexpr (!kWindow) return cpjit_uop_generic(vm, op, &sp);
+        for (int i = 0; i < kLoad + kIn; ++i) mem_[i] = window_[i];
+        Value* stack_top = mem_ + kLoad + kIn;
+        if (!cpjit_uop_generic(vm, op, &stack_top)) return false;
+        for (int i = 0; i < kAfter; ++i) window_[i] = mem_[i];
+        wsp_ = window_ + kAfter;
+        return true;
+    };
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 #include "jit/tier2/uop_bodies.inc"

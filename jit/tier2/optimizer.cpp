@@ -233,7 +233,8 @@ private:
             pop();
             pop();
             break;
-        case UopOp::GENERIC: case UopOp::APUSH: case UopOp::LEN:
+        case UopOp::GENERIC: case UopOp::GENERIC_1_0: case UopOp::GENERIC_1_1:
+        case UopOp::GENERIC_2_1: case UopOp::GENERIC_3_0: case UopOp::APUSH: case UopOp::LEN:
         case UopOp::BAND: case UopOp::BOR: case UopOp::BXOR: case UopOp::SHR: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();

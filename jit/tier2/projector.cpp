@@ -57,7 +57,8 @@ constexpr UopForm kForms[] = {
     {Op::Not, {}, 0, UopOp::NOT},
 };
 
-// Instructions whose uop has its own fast path and GENERIC's helper for the rest.
+// Instructions whose uop has its own fast path and GENERIC's helper for the
+// rest, and the shaped GENERIC_m_n of the others.
 UopOp fast_path_uop(Op op) {
     switch (op) {
     case Op::APush: return UopOp::APUSH;
@@ -66,8 +67,15 @@ UopOp fast_path_uop(Op op) {
     case Op::BOr: return UopOp::BOR;
     case Op::BXor: return UopOp::BXOR;
     case Op::Shr: return UopOp::SHR;
-    default: return UopOp::GENERIC;
+    default: break;
     }
+    // the rest: through the helper, in a uop of the instruction's shape
+    const OpInfo& info = op_info(op);
+    if (info.pops == 1 && info.pushes == 0) return UopOp::GENERIC_1_0;
+    if (info.pops == 1 && info.pushes == 1) return UopOp::GENERIC_1_1;
+    if (info.pops == 2 && info.pushes == 1) return UopOp::GENERIC_2_1;
+    if (info.pops == 3 && info.pushes == 0) return UopOp::GENERIC_3_0;
+    return UopOp::GENERIC;
 }
 
 const UopForm* form_of(Op op) {

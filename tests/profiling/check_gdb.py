@@ -5,7 +5,7 @@
 
 Runs tests/profiling/generic_loop.cpasm under `gdb -batch` with a breakpoint
 in cpjit_uop_generic, a helper that machine code calls, and checks the
-backtrace: the helper, then the uop that called it (cpjit:tN:work@I:GENERIC),
+backtrace: the helper, then the uop that called it (cpjit:tN:work@I:GENERIC or GENERIC_m_n),
 the entry shim, the interpreter's frames and main, with no unknown frame.
 Then `finish` returns into the trace, and the backtrace from inside the
 trace (where the stencil has pushed: the CFA moved) must read the same.
@@ -22,7 +22,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PROGRAM = os.path.join(HERE, "generic_loop.cpasm")
-UOP = re.compile(r"in cpjit:t\d+:work@\d+:GENERIC \(\)")
+UOP = re.compile(r"in cpjit:t\d+:work@\d+:GENERIC(_\d_\d)? \(\)")
 
 
 def gdb_bt(gdb, cpjit, flags):
