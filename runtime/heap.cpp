@@ -206,16 +206,31 @@ StringObj* Heap::new_string(const char* data, size_t len) {
     return s;
 }
 
+ArrayObj* Heap::try_new_small_array(int64_t len) {
+    if (len <= 0 || len > kMaxInlineItems) return nullptr;
+    const size_t bytes = sizeof(ArrayObj) + size_t(len) * sizeof(Value);
+    if (live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_) return nullptr;
+    SizeClass& c = classes_[class_of_[(bytes + 15) / 16]];
+    if (!c.free && size_t(c.end - c.bump) < c.cell) return nullptr;  // a new block: the slow way
+    auto* a = static_cast<ArrayObj*>(allocate(bytes, 0, ObjKind::Array));  // cannot collect now
+    if (a) init_inline_array(a, len);
+    return a;
+}
+
+void Heap::init_inline_array(ArrayObj* a, int64_t len) {
+    a->h.inline_items = uint8_t(len);
+    a->len = a->cap = len;
+    a->items = a->inline_items();
+    std::fill(a->items, a->items + len, Value::nil());
+}
+
 ArrayObj* Heap::new_array(int64_t len) {
+    if (ArrayObj* a = try_new_small_array(len)) return a;
     if (len < 0 || uint64_t(len) > max_bytes_ / sizeof(Value)) return nullptr;
     size_t cap = size_t(len);
     if (len > 0 && len <= kMaxInlineItems) {
         auto* a = static_cast<ArrayObj*>(allocate(sizeof(ArrayObj) + cap * sizeof(Value), 0, ObjKind::Array));
-        if (!a) return nullptr;
-        a->h.inline_items = uint8_t(len);
-        a->len = a->cap = len;
-        a->items = a->inline_items();
-        std::fill(a->items, a->items + cap, Value::nil());
+        if (a) init_inline_array(a, len);
         return a;
     }
     auto* a = static_cast<ArrayObj*>(allocate(sizeof(ArrayObj), cap * sizeof(Value), ObjKind::Array));

@@ -50,6 +50,10 @@ public:
     StringObj* new_string(const char* data, size_t len);
     StringObj* new_string_uninit(size_t len);
     ArrayObj* new_array(int64_t len);  // len nils
+    // new_array's quick case (1..kMaxInlineItems, a free cell, no collection
+    // due), which never collects; nullptr otherwise. Machine code calls it
+    // with values still in registers.
+    ArrayObj* try_new_small_array(int64_t len);
     BoxedInt* new_boxed_int(int64_t v);
     bool array_push(ArrayObj* a, Value v);
 
@@ -93,6 +97,7 @@ private:
     };
 
     void* allocate(size_t bytes, size_t extra, ObjKind kind);  // extra: storage owned elsewhere
+    static void init_inline_array(ArrayObj* a, int64_t len);
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
     ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);

@@ -48,6 +48,7 @@ public:
 
     const RunStats& stats() const { return stats_; }
     const Heap& heap() const { return heap_; }
+    Heap& heap() { return heap_; }
     // Tier 2's traces and statistics (nullptr when Tier 2 is off).
     const TraceCache* traces() const { return traces_.get(); }
     void trace(Heap& heap) override;

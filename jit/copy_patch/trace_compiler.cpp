@@ -21,9 +21,9 @@ struct HelperAddress {
     uint64_t address;
 };
 const HelperAddress kHelperAddresses[] = {
-    {"cpjit_uop_generic", uint64_t(&cpjit_uop_generic)},
-    {"cpjit_uop_values_equal", uint64_t(&cpjit_uop_values_equal)},
-    {"cpjit_uop_return", uint64_t(&cpjit_uop_return)},
+#define UOP_HELPER(name) {#name, uint64_t(&name)},
+#include "jit/tier2/uop_helpers.def"
+#undef UOP_HELPER
 };
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }

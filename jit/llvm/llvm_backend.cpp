@@ -32,9 +32,9 @@ struct Helper {
     void* address;
 };
 const Helper kHelpers[] = {
-    {"cpjit_uop_generic", reinterpret_cast<void*>(&cpjit_uop_generic)},
-    {"cpjit_uop_values_equal", reinterpret_cast<void*>(&cpjit_uop_values_equal)},
-    {"cpjit_uop_return", reinterpret_cast<void*>(&cpjit_uop_return)},
+#define UOP_HELPER(name) {#name, reinterpret_cast<void*>(&name)},
+#include "jit/tier2/uop_helpers.def"
+#undef UOP_HELPER
 };
 constexpr const char* kEntryName = "cpjit_llvm_entry";
 

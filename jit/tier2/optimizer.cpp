@@ -235,6 +235,7 @@ private:
             break;
         case UopOp::GENERIC: case UopOp::GENERIC_1_0: case UopOp::GENERIC_1_1:
         case UopOp::GENERIC_2_1: case UopOp::GENERIC_3_0: case UopOp::APUSH: case UopOp::LEN:
+        case UopOp::NEWARRAY:
         case UopOp::BAND: case UopOp::BOR: case UopOp::BXOR: case UopOp::SHR: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();

@@ -63,6 +63,7 @@ UopOp fast_path_uop(Op op) {
     switch (op) {
     case Op::APush: return UopOp::APUSH;
     case Op::Len: return UopOp::LEN;
+    case Op::NewArray: return UopOp::NEWARRAY;
     case Op::BAnd: return UopOp::BAND;
     case Op::BOr: return UopOp::BOR;
     case Op::BXor: return UopOp::BXOR;

@@ -12,6 +12,10 @@ extern "C" {
 // (and nothing changed) when it would fail, so the trace exits to Tier 1.
 bool cpjit_uop_generic(cpjit::CallStack* vm, int32_t op, cpjit::Value** sp);
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b);
+// A new array of `len` nils when that is quick: a small length, a free cell
+// and no collection due. Never collects (so the caller's stack need not be
+// in memory); nullptr means "take GENERIC's way".
+cpjit::ArrayObj* cpjit_uop_try_new_array(cpjit::CallStack* vm, int64_t len);
 // Where a RETURN goes on when its frame has no machine code to return to:
 // `next` is the trace starting at the caller's return point (its machine
 // code when `machine`), or nullptr, and then nothing changed and Tier 1

@@ -19,6 +19,8 @@ extern "C" {
 
 bool cpjit_uop_generic(CallStack* vm, int32_t op, Value** sp) { return vm_of(vm)->trace_generic(Op(op), *sp); }
 
+ArrayObj* cpjit_uop_try_new_array(CallStack* vm, int64_t len) { return vm_of(vm)->heap().try_new_small_array(len); }
+
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b) { return values_equal(Value::from_bits(a), Value::from_bits(b)); }
 
 cpjit_return_to cpjit_uop_return(CallStack* vm, Value* sp, Value** base, bool machine) {
