@@ -19,12 +19,34 @@ constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // allocated between co
 constexpr size_t kPoolBlocks = 2 * kMinCollectionBytes / (size_t(64) << 10);
 }  // namespace
 
-// A block: this header, then cells of one size class back to back.
+// A block: this header with the mark bitmap (one bit per 16-byte granule of
+// the cells, so a cell's bit is found with a shift), then cells of one size
+// class back to back. Blocks are kBlockBytes-aligned: an object's block is
+// its address rounded down.
 struct Heap::Block {
     uint8_t size_class;
     uint32_t num_cells;
+    uint32_t granules_per_cell;
+    static constexpr size_t kGranules = kBlockBytes / 16;
+    uint64_t marks[kGranules / 64];
+    static constexpr size_t kCellsOffset = (sizeof(uint64_t) * (kGranules / 64) + 16 + 63) / 64 * 64;
     char* cells() { return reinterpret_cast<char*>(this) + kCellsOffset; }
-    static constexpr size_t kCellsOffset = 64;  // keeps cells 16-byte aligned
+    ObjHeader* cell(uint32_t i) { return reinterpret_cast<ObjHeader*>(cells() + size_t(i) * granules_per_cell * 16); }
+    bool cell_marked(uint32_t i) const {
+        const size_t g = size_t(i) * granules_per_cell;
+        return (marks[g / 64] >> (g % 64)) & 1;
+    }
+    bool any_marked() const {
+        uint64_t any = 0;
+        for (uint64_t w : marks) any |= w;
+        return any != 0;
+    }
+    static Block* of(const ObjHeader* o) {
+        return reinterpret_cast<Block*>(reinterpret_cast<uintptr_t>(o) & ~uintptr_t(kBlockBytes - 1));
+    }
+    size_t granule(const ObjHeader* o) const {
+        return size_t(reinterpret_cast<const char*>(o) - reinterpret_cast<const char*>(this) - kCellsOffset) / 16;
+    }
 };
 
 Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinCollectionBytes) {
@@ -41,18 +63,12 @@ Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinColle
 }
 
 Heap::~Heap() {
-    for (uint8_t c = 0; c < num_classes_; ++c) {
-        SizeClass& sc = classes_[c];
-        for (Block* b : sc.blocks) {
-            char* end = b == sc.blocks.back() && sc.bump ? sc.bump : b->cells() + size_t(b->num_cells) * sc.cell;
-            for (char* p = b->cells(); p < end; p += sc.cell) release_object(reinterpret_cast<ObjHeader*>(p));
-            munmap(b, kBlockBytes);
-        }
-    }
+    for (ArrayObj* a : malloced_items_) std::free(a->items);  // (the arrays are in blocks)
+    for (uint8_t c = 0; c < num_classes_; ++c)
+        for (Block* b : classes_[c].blocks) munmap(b, kBlockBytes);
     for (Block* b : pool_) munmap(b, kBlockBytes);
     for (ObjHeader* o = large_; o;) {
         ObjHeader* next = o->next;
-        release_object(o);
         std::free(o);
         o = next;
     }
@@ -85,10 +101,16 @@ Heap::Block* Heap::new_block() {
         pool_.pop_back();
         return b;
     }
-    void* m = mmap(nullptr, kBlockBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Twice the size, then the unaligned ends go back.
+    void* m = mmap(nullptr, 2 * kBlockBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED) return nullptr;
+    const uintptr_t start = reinterpret_cast<uintptr_t>(m);
+    const uintptr_t aligned = (start + kBlockBytes - 1) & ~uintptr_t(kBlockBytes - 1);
+    if (aligned > start) munmap(m, aligned - start);
+    if (aligned + kBlockBytes < start + 2 * kBlockBytes)
+        munmap(reinterpret_cast<void*>(aligned + kBlockBytes), start + 2 * kBlockBytes - aligned - kBlockBytes);
     ++blocks_mapped_;
-    return static_cast<Block*>(m);
+    return reinterpret_cast<Block*>(aligned);
 }
 
 void Heap::drop_block(Block* b) {
@@ -100,61 +122,60 @@ void Heap::drop_block(Block* b) {
     --blocks_mapped_;
 }
 
+// The next cell whose mark bit is clear, in the class's blocks from where
+// the last allocation stopped.
 ObjHeader* Heap::alloc_cell(size_t bytes) {
     const uint8_t cls = class_of_[(bytes + 15) / 16];
     SizeClass& c = classes_[cls];
-    ObjHeader* o = c.free;
-    if (o) [[likely]] {
-        c.free = o->next;
-        __builtin_prefetch(c.free, 1);  // the next allocation's cell: swept long ago, cold
-    } else if (size_t(c.end - c.bump) >= c.cell) {  // (no block yet: both null)
-        o = reinterpret_cast<ObjHeader*>(c.bump);
-        c.bump += c.cell;
-    } else {
-        return alloc_cell_slow(c, cls);
+    while (c.block < c.blocks.size()) {
+        Block* b = c.blocks[c.block];
+        while (c.next < b->num_cells) {
+            const uint32_t i = c.next++;
+            if (!b->cell_marked(i)) {
+                if (c.next < b->num_cells) __builtin_prefetch(b->cell(c.next), 1);
+                ObjHeader* o = b->cell(i);
+                o->size_class = cls;
+                return o;
+            }
+        }
+        ++c.block;
+        c.next = 0;
     }
-    o->size_class = cls;
-    return o;
+    return alloc_cell_slow(c, cls);
 }
 
-// The class's block is used up: start a new one.
+// Every block of the class is used up: add one (its bitmap clear).
 ObjHeader* Heap::alloc_cell_slow(SizeClass& c, uint8_t cls) {
+    static_assert(sizeof(Block) <= Block::kCellsOffset);
     Block* b = new_block();
     if (!b) return nullptr;
     b->size_class = cls;
+    b->granules_per_cell = c.cell / 16;
     b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
+    std::memset(b->marks, 0, sizeof b->marks);
     c.blocks.push_back(b);
-    c.bump = b->cells();
-    c.end = c.bump + size_t(b->num_cells) * c.cell;
-    auto* o = reinterpret_cast<ObjHeader*>(c.bump);
-    c.bump += c.cell;
+    c.block = c.blocks.size() - 1;
+    c.next = 1;
+    ObjHeader* o = b->cell(0);
     o->size_class = cls;
     return o;
 }
 
-void Heap::free_cell(ObjHeader* o) {
-    SizeClass& c = classes_[o->size_class];
-    o->kind = ObjKind::Free;
-    o->next = c.free;
-    c.free = o;
-}
-
-Value* Heap::alloc_storage(size_t cap) {
+// Items in a cell of their own, or malloc'd (then the array is listed, so a
+// collection frees them with it).
+Value* Heap::alloc_storage(ArrayObj* a, size_t cap) {
     if (!cap) return nullptr;
-    if (!small_storage(cap)) return static_cast<Value*>(std::malloc(cap * sizeof(Value)));
+    if (!small_storage(cap)) {
+        auto* items = static_cast<Value*>(std::malloc(cap * sizeof(Value)));
+        const bool listed = a->items && !a->items_inline() && !small_storage(size_t(a->cap));
+        if (items && !listed) malloced_items_.push_back(a);
+        return items;
+    }
     ObjHeader* h = alloc_cell(sizeof(ObjHeader) + cap * sizeof(Value));
     if (!h) return nullptr;
     h->kind = ObjKind::Storage;
     h->marked = false;
     return reinterpret_cast<Value*>(h + 1);
-}
-
-void Heap::free_storage(ArrayObj* a) {
-    if (!a->items || a->items_inline()) return;
-    if (small_storage(size_t(a->cap)))
-        free_cell(storage_header(a->items));
-    else
-        std::free(a->items);
 }
 
 // ---- objects ----
@@ -210,8 +231,6 @@ ArrayObj* Heap::try_new_small_array(int64_t len) {
     if (len <= 0 || len > kMaxInlineItems) return nullptr;
     const size_t bytes = sizeof(ArrayObj) + size_t(len) * sizeof(Value);
     if (live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_) return nullptr;
-    SizeClass& c = classes_[class_of_[(bytes + 15) / 16]];
-    if (!c.free && size_t(c.end - c.bump) < c.cell) return nullptr;  // a new block: the slow way
     auto* a = static_cast<ArrayObj*>(allocate(bytes, 0, ObjKind::Array));  // cannot collect now
     if (a) init_inline_array(a, len);
     return a;
@@ -235,10 +254,12 @@ ArrayObj* Heap::new_array(int64_t len) {
     }
     auto* a = static_cast<ArrayObj*>(allocate(sizeof(ArrayObj), cap * sizeof(Value), ObjKind::Array));
     if (!a) return nullptr;
+    a->len = a->cap = 0;
+    a->items = nullptr;
+    a->items = alloc_storage(a, cap);
     a->len = len;
     a->cap = int64_t(cap);
-    a->items = alloc_storage(cap);
-    if (cap && !a->items) {  // leave a valid empty array for the sweeper
+    if (cap && !a->items) {  // leave a valid empty array for the collector
         live_bytes_ -= cap * sizeof(Value);
         a->len = a->cap = 0;
         return nullptr;
@@ -260,13 +281,15 @@ bool Heap::array_push(ArrayObj* a, Value v) {
         size_t extra = (new_cap - (a->items_inline() ? 0 : size_t(a->cap))) * sizeof(Value);
         // The array and v are reachable from the caller's roots while we collect.
         if (!reserve(extra)) return false;
-        Value* items = alloc_storage(new_cap);
+        Value* items = alloc_storage(a, new_cap);
         if (!items) {
             live_bytes_ -= extra;
             return false;
         }
         if (a->len) std::memcpy(items, a->items, size_t(a->len) * sizeof(Value));
-        free_storage(a);
+        // Old items: inline ones stay in the cell; a cell of their own is
+        // free at the next collection (nothing marks it); malloc'd ones go.
+        if (a->items && !a->items_inline() && !small_storage(size_t(a->cap))) std::free(a->items);
         a->items = items;
         a->cap = int64_t(new_cap);
     }
@@ -293,6 +316,27 @@ ObjHeader* Heap::next_to_mark() {
     return nullptr;
 }
 
+bool Heap::is_marked(const ObjHeader* o) {
+    if (o->size_class == kLargeClass) return o->marked;
+    const Block* b = Block::of(o);
+    const size_t g = b->granule(o);
+    return (b->marks[g / 64] >> (g % 64)) & 1;
+}
+
+bool Heap::test_and_mark(ObjHeader* o) {
+    if (o->size_class == kLargeClass) {
+        const bool was = o->marked;
+        o->marked = true;
+        return was;
+    }
+    Block* b = Block::of(o);
+    const size_t g = b->granule(o);
+    const uint64_t bit = uint64_t(1) << (g % 64);
+    const bool was = (b->marks[g / 64] & bit) != 0;
+    b->marks[g / 64] |= bit;
+    return was;
+}
+
 // Objects reach the marker through a small FIFO: each is prefetched when it
 // enters and read kPrefetchDepth objects later, so the cache misses of a
 // pointer-rich heap (trees of small arrays) overlap instead of queueing.
@@ -311,94 +355,71 @@ void Heap::drain_mark_stack() {
         ObjHeader* o = fifo[head];
         head = (head + 1) % kPrefetchDepth;
         --count;
-        if (o->marked) continue;
-        o->marked = true;
+        if (test_and_mark(o)) continue;
+        marked_bytes_ += object_size(o);
         if (o->kind != ObjKind::Array) continue;  // only arrays hold values
         auto* a = reinterpret_cast<ArrayObj*>(o);
         if (!a->items) continue;
         if (!a->items_inline()) {
-            if (small_storage(size_t(a->cap))) storage_header(a->items)->marked = true;
+            if (small_storage(size_t(a->cap))) test_and_mark(storage_header(a->items));
             __builtin_prefetch(a->items);
         }
         mark_range(a->items, a->items + a->len);
     }
 }
 
-// A dead object's cell is about to be reused: free what it owns elsewhere
-// (small item storage is a cell of its own, swept like any other).
-void Heap::release_object(ObjHeader* o) {
-    if (o->kind != ObjKind::Array) return;
-    auto* a = reinterpret_cast<ArrayObj*>(o);
-    if (a->items && !a->items_inline() && !small_storage(size_t(a->cap))) std::free(a->items);
+void Heap::start_marking() {
+    for (uint8_t cls = 0; cls < num_classes_; ++cls)
+        for (Block* b : classes_[cls].blocks) std::memset(b->marks, 0, sizeof b->marks);
+    marked_bytes_ = 0;
 }
 
-// Rebuilds every class's free list from its blocks' dead cells; a block
-// with nothing live (other than the one being bump-allocated) is dropped.
-void Heap::sweep_small(size_t& live) {
-    for (uint8_t cls = 0; cls < num_classes_; ++cls) {
-        SizeClass& c = classes_[cls];
-        c.free = nullptr;
-        Block* bumping = c.blocks.empty() ? nullptr : c.blocks.back();
-        size_t kept = 0;
-        for (Block* b : c.blocks) {
-            char* end = b == bumping ? c.bump : b->cells() + size_t(b->num_cells) * c.cell;
-            ObjHeader* free = nullptr;
-            ObjHeader* last_free = nullptr;
-            bool any_live = false;
-            for (char* p = b->cells(); p < end; p += c.cell) {
-                auto* o = reinterpret_cast<ObjHeader*>(p);
-                if (o->kind != ObjKind::Free) {
-                    if (o->marked) {
-                        o->marked = false;
-                        any_live = true;
-                        live += object_size(o);
-                        continue;
-                    }
-                    release_object(o);
-                    o->kind = ObjKind::Free;
-                }
-                o->next = free;
-                free = o;
-                if (!last_free) last_free = o;
-            }
-            if (!any_live && b != bumping) {
-                drop_block(b);
-                continue;
-            }
-            if (free) {
-                last_free->next = c.free;
-                c.free = free;
-            }
-            c.blocks[kept++] = b;
-        }
-        c.blocks.resize(kept);
-    }
-}
-
-void Heap::sweep_large(size_t& live) {
+// After marking: dead large objects and dead arrays' malloc'd items are
+// freed; blocks with nothing marked go back to the pool; allocation starts
+// over at each class's first block.
+void Heap::finish_collection() {
     ObjHeader** link = &large_;
     while (ObjHeader* o = *link) {
         if (o->marked) {
             o->marked = false;
-            live += object_size(o);
             link = &o->next;
         } else {
             *link = o->next;
-            release_object(o);
             std::free(o);
         }
+    }
+    size_t kept = 0;
+    for (ArrayObj* a : malloced_items_) {
+        if (is_marked(&a->h))
+            malloced_items_[kept++] = a;
+        else
+            std::free(a->items);
+    }
+    malloced_items_.resize(kept);
+    for (uint8_t cls = 0; cls < num_classes_; ++cls) {
+        SizeClass& c = classes_[cls];
+        size_t n = 0;
+        for (Block* b : c.blocks) {
+            if (b->any_marked())
+                c.blocks[n++] = b;
+            else
+                drop_block(b);
+        }
+        c.blocks.resize(n);
+        c.block = 0;
+        c.next = 0;
     }
 }
 
 void Heap::collect() {
     ++collections_;
+    start_marking();
     for (RootSet* r : roots_) {
         r->trace(*this);
         drain_mark_stack();
     }
-    size_t live = 0;
-    sweep_small(live);
-    sweep_large(live);
+    finish_collection();
+    const size_t live = marked_bytes_;
     live_bytes_ = live;
     // At least 8 MiB, and at least as much as is live, to allocate before
     // the next collection: marking a large live set costs about what the

@@ -1,11 +1,13 @@
 // Heap objects and a precise, non-moving mark-and-sweep collector.
 //
 // Memory: objects and arrays' item storage up to kMaxSmall bytes live in
-// cells of size classes, carved from 64 KiB blocks mapped on their own
-// (bump allocation in the newest block, then free lists that the sweep
-// rebuilds; a block left empty goes back to a small pool or to the system).
-// Larger ones are malloc'd and kept on a list. No malloc per small object:
-// the allocation fast path is a free-list pop or a pointer bump.
+// cells of size classes, carved from 64 KiB blocks (64 KiB aligned). Each
+// block has a mark bitmap; there is no sweep: after a collection allocation
+// walks each class's blocks in order and takes the cells whose mark bit is
+// clear (dead, or never used), so a dead cell is touched once, by the
+// allocation that reuses it. A block with nothing marked goes back to a pool
+// (or to the system). Larger objects and larger item storage are malloc'd
+// and kept on lists the collection walks. No malloc per small object.
 //
 // Why non-moving: machine code produced by later tiers may hold raw object
 // pointers in registers between safepoints; a collector that never moves
@@ -50,8 +52,8 @@ public:
     StringObj* new_string(const char* data, size_t len);
     StringObj* new_string_uninit(size_t len);
     ArrayObj* new_array(int64_t len);  // len nils
-    // new_array's quick case (1..kMaxInlineItems, a free cell, no collection
-    // due), which never collects; nullptr otherwise. Machine code calls it
+    // new_array's quick case (1..kMaxInlineItems items, no collection due),
+    // which never collects; nullptr otherwise. Machine code calls it
     // with values still in registers.
     ArrayObj* try_new_small_array(int64_t len);
     BoxedInt* new_boxed_int(int64_t v);
@@ -88,11 +90,12 @@ public:
 
 private:
     struct Block;
+    // Allocation resumes at cell `next` of blocks[block]; cells behind it
+    // were handed out since the last collection.
     struct SizeClass {
-        uint32_t cell = 0;               // bytes per cell
-        ObjHeader* free = nullptr;       // free cells, linked through next
-        char* bump = nullptr;            // the newest block's unused tail
-        char* end = nullptr;
+        uint32_t cell = 0;  // bytes per cell
+        uint32_t next = 0;
+        size_t block = 0;
         std::vector<Block*> blocks;
     };
 
@@ -101,9 +104,7 @@ private:
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
     ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);
-    void free_cell(ObjHeader* o);
-    Value* alloc_storage(size_t cap);  // an array's items
-    void free_storage(ArrayObj* a);  // the items' storage, unless inline
+    Value* alloc_storage(ArrayObj* a, size_t cap);  // an array's items
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
     static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }
     // Marking: values still to visit are single objects (grey_) and ranges
@@ -114,9 +115,10 @@ private:
     };
     ObjHeader* next_to_mark();
     void drain_mark_stack();
-    void release_object(ObjHeader* o);  // what a dead object owns besides its cell
-    void sweep_small(size_t& live);
-    void sweep_large(size_t& live);
+    static bool test_and_mark(ObjHeader* o);  // was it marked already?
+    static bool is_marked(const ObjHeader* o);
+    void start_marking();
+    void finish_collection();
     Block* new_block();
     void drop_block(Block* b);
     static size_t object_size(const ObjHeader* o);
@@ -127,11 +129,13 @@ private:
     std::vector<Block*> pool_;  // empty blocks kept for reuse
     size_t blocks_mapped_ = 0;
     ObjHeader* large_ = nullptr;
+    std::vector<ArrayObj*> malloced_items_;  // arrays whose items are malloc'd
     std::vector<RootSet*> roots_;
     std::vector<ObjHeader*> grey_;
     std::vector<Span> spans_;
     size_t max_bytes_;
     size_t live_bytes_ = 0;       // bytes held by objects (incl. array storage)
+    size_t marked_bytes_ = 0;     // of the objects marked so far
     size_t next_collection_;      // collect when live_bytes_ passes this
     size_t collections_ = 0;
     size_t total_allocated_ = 0;
