@@ -341,23 +341,27 @@ std::string utc_now() {
 void print_table(const std::vector<Bench>& benches, const std::vector<Config>& configs, bool python, int repeat,
                  long parent_rss_kib) {
     const std::string base = "off+threaded";
+    // Columns as wide as the longest name and config (llvm-O0+threaded).
+    size_t pw = 16, cw = 15;
+    for (const Bench& b : benches) pw = std::max(pw, b.name.size());
+    for (const Config& c : configs) cw = std::max(cw, c.label.size());
     std::string out;
     out += fmt::format("\nwall time: median and minimum of {} runs (after 1 warm-up run), seconds; "
                        "speedup = other median / this median (higher is faster)\n",
                        repeat);
-    out += fmt::format("{:<16} {:<15} {:>9} {:>9} {:>8} {:>8} {:>9}  {}\n", "program", "config", "median s", "min s",
+    out += fmt::format("{:<{}} {:<{}} {:>9} {:>9} {:>8} {:>8} {:>9}  {}\n", "program", pw, "config", cw, "median s", "min s",
                        "vs T1", "vs py", "RSS MiB", "check");
     for (const Bench& b : benches) {
         const Cell* t1 = find_cell(b, base);
         const Cell* py = find_cell(b, "python3");
         for (const Cell& c : b.cells) {
-            out += fmt::format("{:<16} {:<15} {:>9.3f} {:>9.3f} {:>8} {:>8} {:>9.1f}  {}\n", b.name, c.cfg.label,
+            out += fmt::format("{:<{}} {:<{}} {:>9.3f} {:>9.3f} {:>8} {:>8} {:>9.1f}  {}\n", b.name, pw, c.cfg.label, cw,
                                c.median_s, c.min_s, fmt_x(speedup(&c, t1)), fmt_x(speedup(&c, py)),
                                double(c.peak_rss_kib) / 1024.0, c.failed ? "FAILED (see below)" : "ok");
         }
     }
     out += "\ngeometric mean of the speedups (over the programs where both ran and checked out):\n";
-    out += fmt::format("{:<15} {:>8} {:>8}  {}\n", "config", "vs T1", "vs py", "programs");
+    out += fmt::format("{:<{}} {:>8} {:>8}  {}\n", "config", cw, "vs T1", "vs py", "programs");
     std::vector<Config> all = configs;
     if (python) all.push_back(Config{"python3", "", "", true});
     for (const Config& cfg : all) {
@@ -368,7 +372,7 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
             if (std::isfinite(s1)) v1.push_back(s1);
             if (std::isfinite(sp)) vp.push_back(sp);
         }
-        out += fmt::format("{:<15} {:>8} {:>8}  {}\n", cfg.label, fmt_x(geomean(v1)), fmt_x(geomean(vp)), v1.size());
+        out += fmt::format("{:<{}} {:>8} {:>8}  {}\n", cfg.label, cw, fmt_x(geomean(v1)), fmt_x(geomean(vp)), v1.size());
     }
 
     // JIT compile figures, from the warm-up runs' --stats.
@@ -391,8 +395,8 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
                 if (uops && *uops > 0) per_uop = *ns / *uops;
                 if (bytes) mbps = *bytes * 1e3 / *ns;
             }
-            jit += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n", b.name,
-                               c.cfg.label, cell(traces, "{:.0f}"), cell(uops, "{:.0f}"), cell(compiled, "{:.0f}"),
+            jit += fmt::format("{:<{}} {:<{}} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n",
+                               b.name, pw, c.cfg.label, cw, cell(traces, "{:.0f}"), cell(uops, "{:.0f}"), cell(compiled, "{:.0f}"),
                                cell(bytes, "{:.1f}", 1.0 / 1024), cell(ns, "{:.3f}", 1e-6), cell(per_trace, "{:.1f}"),
                                cell(per_uop, "{:.0f}"), cell(mbps, "{:.0f}"), cell(mapped, "{:.1f}", 1.0 / 1024),
                                cell(ratio, "{:.2f}x"));
@@ -400,8 +404,8 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
     }
     if (!jit.empty()) {
         out += "\nJIT (from each warm-up run's --stats; - = not reported by this build):\n";
-        out += fmt::format("{:<16} {:<15} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n", "program",
-                           "config", "traces", "uops", "compiled", "code KiB", "compile ms", "us/trace", "ns/uop", "MB/s",
+        out += fmt::format("{:<{}} {:<{}} {:>7} {:>8} {:>9} {:>9} {:>9} {:>11} {:>9} {:>8} {:>10} {:>9}\n", "program",
+                           pw, "config", cw, "traces", "uops", "compiled", "code KiB", "compile ms", "us/trace", "ns/uop", "MB/s",
                            "mapped KiB", "map/code");
         out += jit;
     }
