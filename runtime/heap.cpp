@@ -19,33 +19,34 @@ constexpr size_t kMinCollectionBytes = size_t(8) << 20;  // allocated between co
 constexpr size_t kPoolBlocks = 2 * kMinCollectionBytes / (size_t(64) << 10);
 }  // namespace
 
-// A block: this header with the mark bitmap (one bit per 16-byte granule of
+// A block: a header line, the mark bitmap (one bit per 16-byte granule of
 // the cells, so a cell's bit is found with a shift), then cells of one size
 // class back to back. Blocks are kBlockBytes-aligned: an object's block is
-// its address rounded down.
+// its address rounded down. Aligned blocks would put every bitmap in the
+// same cache sets, so a block's bitmap sits at one of kColors offsets,
+// chosen by the block's address.
 struct Heap::Block {
     uint8_t size_class;
     uint32_t num_cells;
-    uint32_t granules_per_cell;
-    static constexpr size_t kGranules = kBlockBytes / 16;
-    uint64_t marks[kGranules / 64];
-    static constexpr size_t kCellsOffset = (sizeof(uint64_t) * (kGranules / 64) + 16 + 63) / 64 * 64;
+    static constexpr size_t kMarkWords = kBlockBytes / 16 / 64;
+    static constexpr size_t kColors = 8;
+    static constexpr size_t kCellsOffset = 64 + kColors * kMarkWords * sizeof(uint64_t);
     char* cells() { return reinterpret_cast<char*>(this) + kCellsOffset; }
-    ObjHeader* cell(uint32_t i) { return reinterpret_cast<ObjHeader*>(cells() + size_t(i) * granules_per_cell * 16); }
-    bool cell_marked(uint32_t i) const {
-        const size_t g = size_t(i) * granules_per_cell;
-        return (marks[g / 64] >> (g % 64)) & 1;
+    uint64_t* marks() {
+        const size_t color = (reinterpret_cast<uintptr_t>(this) / kBlockBytes) % kColors;
+        return reinterpret_cast<uint64_t*>(reinterpret_cast<char*>(this) + 64 + color * kMarkWords * sizeof(uint64_t));
     }
-    bool any_marked() const {
+    bool any_marked() {
         uint64_t any = 0;
-        for (uint64_t w : marks) any |= w;
+        const uint64_t* m = marks();
+        for (size_t i = 0; i < kMarkWords; ++i) any |= m[i];
         return any != 0;
     }
     static Block* of(const ObjHeader* o) {
         return reinterpret_cast<Block*>(reinterpret_cast<uintptr_t>(o) & ~uintptr_t(kBlockBytes - 1));
     }
-    size_t granule(const ObjHeader* o) const {
-        return size_t(reinterpret_cast<const char*>(o) - reinterpret_cast<const char*>(this) - kCellsOffset) / 16;
+    size_t granule(const ObjHeader* o) {
+        return size_t(reinterpret_cast<const char*>(o) - cells()) / 16;
     }
 };
 
@@ -123,40 +124,47 @@ void Heap::drop_block(Block* b) {
 }
 
 // The next cell whose mark bit is clear, in the class's blocks from where
-// the last allocation stopped.
+// the last allocation stopped (the current block's bounds and bitmap are
+// kept in the class, so the loop reads no block header).
 ObjHeader* Heap::alloc_cell(size_t bytes) {
     const uint8_t cls = class_of_[(bytes + 15) / 16];
     SizeClass& c = classes_[cls];
-    while (c.block < c.blocks.size()) {
-        Block* b = c.blocks[c.block];
-        while (c.next < b->num_cells) {
-            const uint32_t i = c.next++;
-            if (!b->cell_marked(i)) {
-                if (c.next < b->num_cells) __builtin_prefetch(b->cell(c.next), 1);
-                ObjHeader* o = b->cell(i);
+    const size_t step = c.cell / 16;  // granules per cell
+    for (;;) {
+        while (c.next < c.limit) {
+            const size_t g = size_t(c.next++) * step;
+            if (!((c.marks[g / 64] >> (g % 64)) & 1)) {
+                auto* o = reinterpret_cast<ObjHeader*>(c.cells + g * 16);
+                __builtin_prefetch(c.cells + (g + step) * 16, 1);
                 o->size_class = cls;
                 return o;
             }
         }
-        ++c.block;
-        c.next = 0;
+        if (c.block == c.blocks.size()) return alloc_cell_slow(c, cls);
+        enter_block(c, c.blocks[c.block++]);
     }
-    return alloc_cell_slow(c, cls);
+}
+
+void Heap::enter_block(SizeClass& c, Block* b) {
+    c.cells = b->cells();
+    c.marks = b->marks();
+    c.next = 0;
+    c.limit = b->num_cells;
 }
 
 // Every block of the class is used up: add one (its bitmap clear).
 ObjHeader* Heap::alloc_cell_slow(SizeClass& c, uint8_t cls) {
-    static_assert(sizeof(Block) <= Block::kCellsOffset);
+    static_assert(sizeof(Block) <= 64);
     Block* b = new_block();
     if (!b) return nullptr;
     b->size_class = cls;
-    b->granules_per_cell = c.cell / 16;
     b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
-    std::memset(b->marks, 0, sizeof b->marks);
+    std::memset(b->marks(), 0, Block::kMarkWords * sizeof(uint64_t));
     c.blocks.push_back(b);
-    c.block = c.blocks.size() - 1;
+    c.block = c.blocks.size();
+    enter_block(c, b);
     c.next = 1;
-    ObjHeader* o = b->cell(0);
+    auto* o = reinterpret_cast<ObjHeader*>(c.cells);
     o->size_class = cls;
     return o;
 }
@@ -318,9 +326,9 @@ ObjHeader* Heap::next_to_mark() {
 
 bool Heap::is_marked(const ObjHeader* o) {
     if (o->size_class == kLargeClass) return o->marked;
-    const Block* b = Block::of(o);
+    Block* b = Block::of(o);
     const size_t g = b->granule(o);
-    return (b->marks[g / 64] >> (g % 64)) & 1;
+    return (b->marks()[g / 64] >> (g % 64)) & 1;
 }
 
 bool Heap::test_and_mark(ObjHeader* o) {
@@ -332,8 +340,9 @@ bool Heap::test_and_mark(ObjHeader* o) {
     Block* b = Block::of(o);
     const size_t g = b->granule(o);
     const uint64_t bit = uint64_t(1) << (g % 64);
-    const bool was = (b->marks[g / 64] & bit) != 0;
-    b->marks[g / 64] |= bit;
+    uint64_t& word = b->marks()[g / 64];
+    const bool was = (word & bit) != 0;
+    word |= bit;
     return was;
 }
 
@@ -370,7 +379,7 @@ void Heap::drain_mark_stack() {
 
 void Heap::start_marking() {
     for (uint8_t cls = 0; cls < num_classes_; ++cls)
-        for (Block* b : classes_[cls].blocks) std::memset(b->marks, 0, sizeof b->marks);
+        for (Block* b : classes_[cls].blocks) std::memset(b->marks(), 0, Block::kMarkWords * sizeof(uint64_t));
     marked_bytes_ = 0;
 }
 
@@ -406,8 +415,8 @@ void Heap::finish_collection() {
                 drop_block(b);
         }
         c.blocks.resize(n);
-        c.block = 0;
-        c.next = 0;
+        c.block = 0;  // the first allocation enters blocks[0]
+        c.next = c.limit = 0;
     }
 }
 

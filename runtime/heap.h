@@ -90,11 +90,14 @@ public:
 
 private:
     struct Block;
-    // Allocation resumes at cell `next` of blocks[block]; cells behind it
-    // were handed out since the last collection.
+    // Allocation resumes at cell `next` of the current block (cells, marks,
+    // limit: its cells, bitmap and cell count), then enters blocks[block];
+    // cells behind it were handed out since the last collection.
     struct SizeClass {
         uint32_t cell = 0;  // bytes per cell
-        uint32_t next = 0;
+        uint32_t next = 0, limit = 0;
+        char* cells = nullptr;
+        const uint64_t* marks = nullptr;
         size_t block = 0;
         std::vector<Block*> blocks;
     };
@@ -104,6 +107,7 @@ private:
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
     ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);
+    static void enter_block(SizeClass& c, Block* b);
     Value* alloc_storage(ArrayObj* a, size_t cap);  // an array's items
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
     static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }
