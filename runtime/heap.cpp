@@ -26,7 +26,6 @@ constexpr size_t kPoolBlocks = 2 * kMinCollectionBytes / (size_t(64) << 10);
 // same cache sets, so a block's bitmap sits at one of kColors offsets,
 // chosen by the block's address.
 struct Heap::Block {
-    uint8_t size_class;
     uint32_t num_cells;
     static constexpr size_t kMarkWords = kBlockBytes / 16 / 64;
     static constexpr size_t kColors = 8;
@@ -88,7 +87,6 @@ size_t Heap::object_size(const ObjHeader* o) {
         return a->items_inline() ? in_cell : in_cell + size_t(a->cap) * sizeof(Value);
     }
     case ObjKind::BoxedInt: return sizeof(BoxedInt);
-    case ObjKind::Free:
     case ObjKind::Storage: return 0;  // counted with its array
     }
     return 0;
@@ -125,7 +123,8 @@ void Heap::drop_block(Block* b) {
 
 // The next cell whose mark bit is clear, in the class's blocks from where
 // the last allocation stopped (the current block's bounds and bitmap are
-// kept in the class, so the loop reads no block header).
+// kept in the class, so the loop reads no block header); a new block when
+// every one is used up.
 ObjHeader* Heap::alloc_cell(size_t bytes) {
     const uint8_t cls = class_of_[(bytes + 15) / 16];
     SizeClass& c = classes_[cls];
@@ -140,33 +139,24 @@ ObjHeader* Heap::alloc_cell(size_t bytes) {
                 return o;
             }
         }
-        if (c.block == c.blocks.size()) return alloc_cell_slow(c, cls);
-        enter_block(c, c.blocks[c.block++]);
+        if (c.block == c.blocks.size() && !add_block(c)) return nullptr;
+        Block* b = c.blocks[c.block++];
+        c.cells = b->cells();
+        c.marks = b->marks();
+        c.next = 0;
+        c.limit = b->num_cells;
     }
 }
 
-void Heap::enter_block(SizeClass& c, Block* b) {
-    c.cells = b->cells();
-    c.marks = b->marks();
-    c.next = 0;
-    c.limit = b->num_cells;
-}
-
-// Every block of the class is used up: add one (its bitmap clear).
-ObjHeader* Heap::alloc_cell_slow(SizeClass& c, uint8_t cls) {
+// A fresh block for the class, its bitmap clear.
+bool Heap::add_block(SizeClass& c) {
     static_assert(sizeof(Block) <= 64);
     Block* b = new_block();
-    if (!b) return nullptr;
-    b->size_class = cls;
+    if (!b) return false;
     b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
     std::memset(b->marks(), 0, Block::kMarkWords * sizeof(uint64_t));
     c.blocks.push_back(b);
-    c.block = c.blocks.size();
-    enter_block(c, b);
-    c.next = 1;
-    auto* o = reinterpret_cast<ObjHeader*>(c.cells);
-    o->size_class = cls;
-    return o;
+    return true;
 }
 
 // Items in a cell of their own, or malloc'd (then the array is listed, so a
@@ -189,7 +179,7 @@ Value* Heap::alloc_storage(ArrayObj* a, size_t cap) {
 // ---- objects ----
 
 bool Heap::reserve(size_t bytes) {
-    if (live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_) collect();
+    if (collection_due(bytes)) collect();
     if (bytes > max_bytes_ || live_bytes_ + bytes > max_bytes_) return false;
     live_bytes_ += bytes;
     total_allocated_ += bytes;
@@ -238,7 +228,7 @@ StringObj* Heap::new_string(const char* data, size_t len) {
 ArrayObj* Heap::try_new_small_array(int64_t len) {
     if (len <= 0 || len > kMaxInlineItems) return nullptr;
     const size_t bytes = sizeof(ArrayObj) + size_t(len) * sizeof(Value);
-    if (live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_) return nullptr;
+    if (collection_due(bytes)) return nullptr;
     auto* a = static_cast<ArrayObj*>(allocate(bytes, 0, ObjKind::Array));  // cannot collect now
     if (a) init_inline_array(a, len);
     return a;

@@ -105,9 +105,11 @@ private:
     void* allocate(size_t bytes, size_t extra, ObjKind kind);  // extra: storage owned elsewhere
     static void init_inline_array(ArrayObj* a, int64_t len);
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
+    bool collection_due(size_t bytes) const {
+        return live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_;
+    }
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
-    ObjHeader* alloc_cell_slow(SizeClass& c, uint8_t cls);
-    static void enter_block(SizeClass& c, Block* b);
+    bool add_block(SizeClass& c);
     Value* alloc_storage(ArrayObj* a, size_t cap);  // an array's items
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
     static ObjHeader* storage_header(Value* items) { return reinterpret_cast<ObjHeader*>(items) - 1; }

@@ -6,12 +6,12 @@
 
 namespace cpjit {
 
-// Free and Storage never reach a Value: the heap's free cells and arrays'
-// item storage (runtime/heap.cpp).
-enum class ObjKind : uint8_t { String, Array, BoxedInt, Free, Storage };
+// Storage never reaches a Value: an array's items in a cell of their own
+// (runtime/heap.cpp).
+enum class ObjKind : uint8_t { String, Array, BoxedInt, Storage };
 
 struct ObjHeader {
-    ObjHeader* next;  // large objects: the list the sweep walks; free cells: the free list
+    ObjHeader* next;  // large objects: the list a collection walks
     ObjKind kind;
     bool marked;
     bool in_repr;     // set while tostr/print is inside this array ([...])

@@ -188,13 +188,10 @@ Meaning Lister::meaning(const PatchedHole& h) const {
         case UopOp::LOAD_GLOBAL:
         case UopOp::STORE_GLOBAL:
             return {fmt::format("global {} ({})", u->arg, prog_.globals[size_t(u->arg)]), "", false};
-        case UopOp::GENERIC:
-        case UopOp::GENERIC_1_0:
-        case UopOp::GENERIC_1_1:
-        case UopOp::GENERIC_2_1:
-        case UopOp::GENERIC_3_0:
-            return {fmt::format("opcode {} ({})", u->arg, op_info(Op(u->arg)).mnemonic), "", false};
-        default: return {fmt::format("{}", u->arg), "", false};
+        default:
+            if (is_generic(u->op))
+                return {fmt::format("opcode {} ({})", u->arg, op_info(Op(u->arg)).mnemonic), "", false};
+            return {fmt::format("{}", u->arg), "", false};
         }
     }
     case HoleValue::Operand64: {

@@ -9,24 +9,9 @@
 #include "jit/copy_patch/trace_compiler.h"
 #include "jit/profiling/code_symbols.h"
 #include "jit/profiling/elf_image.h"
+#include "jit/profiling/gdb_jit_interface.h"
 
 extern "C" {
-
-enum jit_actions_t : uint32_t { JIT_NOACTION = 0, JIT_REGISTER_FN, JIT_UNREGISTER_FN };
-
-struct jit_code_entry {
-    jit_code_entry* next_entry;
-    jit_code_entry* prev_entry;
-    const char* symfile_addr;
-    uint64_t symfile_size;
-};
-
-struct jit_descriptor {
-    uint32_t version;
-    uint32_t action_flag;
-    jit_code_entry* relevant_entry;
-    jit_code_entry* first_entry;
-};
 
 // gdb breaks here; the asm keeps the call from being optimized away.
 __attribute__((noinline, used)) void __jit_debug_register_code() { __asm__ volatile("" ::: "memory"); }

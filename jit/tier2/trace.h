@@ -38,6 +38,11 @@ inline constexpr UopInfo kUopInfo[] = {
 };
 inline constexpr int kNumUops = sizeof(kUopInfo) / sizeof(kUopInfo[0]);
 inline const UopInfo& uop_info(UopOp op) { return kUopInfo[int(op)]; }
+// GENERIC and its shaped forms: arg is the Op run through the shared semantics.
+inline bool is_generic(UopOp op) {
+    return op == UopOp::GENERIC || op == UopOp::GENERIC_1_0 || op == UopOp::GENERIC_1_1 ||
+           op == UopOp::GENERIC_2_1 || op == UopOp::GENERIC_3_0;
+}
 
 struct Trace;
 namespace jit {

@@ -75,15 +75,11 @@ std::string print_uop(const Program& prog, const Trace& t, const Uop& u) {
         break;
     case UopOp::LOAD_GLOBAL:
     case UopOp::STORE_GLOBAL: s += " " + prog.globals[size_t(u.arg)]; break;
-    case UopOp::GENERIC:
-    case UopOp::GENERIC_1_0:
-    case UopOp::GENERIC_1_1:
-    case UopOp::GENERIC_2_1:
-    case UopOp::GENERIC_3_0: s += fmt::format(" {}", op_info(Op(u.arg)).mnemonic); break;
     case UopOp::PUSH_FRAME: s += " " + reinterpret_cast<const CallSite*>(u.operand)->fn->name; break;
     case UopOp::LINK_TRACE: s += fmt::format(" trace {}", reinterpret_cast<const Trace*>(u.operand)->id); break;
     default: break;
     }
+    if (is_generic(u.op)) s += fmt::format(" {}", op_info(Op(u.arg)).mnemonic);
     if (uop_info(u.op).flags & uop_flag::EXIT) s += fmt::format(" [exit {}]", u.exit);
     if (u.op == UopOp::EXIT_TRACE) s += fmt::format(" [exit {}]", u.exit);
     return s;

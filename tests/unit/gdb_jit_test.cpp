@@ -1,8 +1,7 @@
 // --gdb-jit's parts that need no gdb (jit/profiling/unwind_x64.cpp,
 // elf_image.cpp, gdb_jit.cpp): the x86-64 stack analysis on hand-written
 // code (pushes, a branch that skips a pop, the entry shim's saves), the ELF
-// object it goes into, and the list gdb reads (GDB's descriptor layout,
-// declared here as GDB's manual gives it).
+// object it goes into, and the list gdb reads (gdb_jit_interface.h).
 #include <doctest/doctest.h>
 
 #include <elf.h>
@@ -12,28 +11,12 @@
 #include <vector>
 
 #include "jit/profiling/elf_image.h"
+#include "jit/profiling/gdb_jit_interface.h"
 #include "jit/profiling/gdb_jit.h"
 #include "jit/profiling/unwind.h"
 
 using namespace cpjit;
 using namespace cpjit::jit::profiling;
-
-extern "C" {
-struct jit_code_entry {
-    jit_code_entry* next_entry;
-    jit_code_entry* prev_entry;
-    const char* symfile_addr;
-    uint64_t symfile_size;
-};
-struct jit_descriptor {
-    uint32_t version;
-    uint32_t action_flag;
-    jit_code_entry* relevant_entry;
-    jit_code_entry* first_entry;
-};
-extern jit_descriptor __jit_debug_descriptor;
-}
-
 
 namespace {
 
