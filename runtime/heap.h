@@ -133,6 +133,7 @@ private:
     uint8_t num_classes_ = 0;
     uint8_t class_of_[kMaxSmall / 16 + 1];  // (bytes + 15) / 16 -> size class
     std::vector<Block*> pool_;  // empty blocks kept for reuse
+    size_t pool_limit_ = 0;     // at most this many
     size_t blocks_mapped_ = 0;
     ObjHeader* large_ = nullptr;
     std::vector<ArrayObj*> malloced_items_;  // arrays whose items are malloc'd
