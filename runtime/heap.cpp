@@ -135,11 +135,13 @@ void Heap::drop_block(Block* b) {
 // the last allocation stopped (the current block's bounds and bitmap are
 // kept in the class, so the loop reads no block header); a new block when
 // every one is used up.
-ObjHeader* Heap::alloc_cell(size_t bytes) {
+// Inlined into allocate: the first cell of the class's current block whose
+// mark bit is clear; next_block when the block has none left.
+[[gnu::always_inline]] inline ObjHeader* Heap::alloc_cell(size_t bytes) {
     const uint8_t cls = class_of_[(bytes + 15) / 16];
     SizeClass& c = classes_[cls];
     const size_t step = c.cell / 16;  // granules per cell
-    for (;;) {
+    do {
         while (c.next < c.limit) {
             const size_t g = size_t(c.next++) * step;
             if (!((c.marks[g / 64] >> (g % 64)) & 1)) {
@@ -149,13 +151,19 @@ ObjHeader* Heap::alloc_cell(size_t bytes) {
                 return o;
             }
         }
-        if (c.block == c.blocks.size() && !add_block(c)) return nullptr;
-        Block* b = c.blocks[c.block++];
-        c.cells = b->cells();
-        c.marks = b->marks();
-        c.next = 0;
-        c.limit = b->num_cells;
-    }
+    } while (next_block(c));
+    return nullptr;
+}
+
+// Moves the class on to its next block, a fresh one after the last.
+bool Heap::next_block(SizeClass& c) {
+    if (c.block == c.blocks.size() && !add_block(c)) return false;
+    Block* b = c.blocks[c.block++];
+    c.cells = b->cells();
+    c.marks = b->marks();
+    c.next = 0;
+    c.limit = b->num_cells;
+    return true;
 }
 
 // A fresh block for the class, its bitmap clear.
@@ -232,6 +240,16 @@ StringObj* Heap::new_string_uninit(size_t len) {
 StringObj* Heap::new_string(const char* data, size_t len) {
     StringObj* s = new_string_uninit(len);
     if (s && len) std::memcpy(s->data, data, len);
+    return s;
+}
+
+StringObj* Heap::try_new_string_uninit(size_t len) {
+    const size_t bytes = sizeof(StringObj) + len;
+    if (len > max_bytes_ || collection_due(bytes)) return nullptr;
+    auto* s = static_cast<StringObj*>(allocate(bytes, 0, ObjKind::String));  // cannot collect now
+    if (!s) return nullptr;
+    s->len = int64_t(len);
+    s->data[len] = '\0';
     return s;
 }
 

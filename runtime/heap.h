@@ -56,6 +56,10 @@ public:
     // which never collects; nullptr otherwise. Machine code calls it
     // with values still in registers.
     ArrayObj* try_new_small_array(int64_t len);
+    // A string of len bytes (uninitialized) if no collection is due; else
+    // nullptr (callers in machine code keep values in registers: no
+    // collection may move past them unseen).
+    StringObj* try_new_string_uninit(size_t len);
     BoxedInt* new_boxed_int(int64_t v);
     bool array_push(ArrayObj* a, Value v);
 
@@ -109,6 +113,7 @@ private:
         return live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_;
     }
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
+    [[gnu::noinline]] bool next_block(SizeClass& c);
     bool add_block(SizeClass& c);
     Value* alloc_storage(ArrayObj* a, size_t cap);  // an array's items
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }

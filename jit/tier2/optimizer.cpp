@@ -3,7 +3,8 @@
 // slot and local (type, and the value for constants) and
 //   - drops guards whose type is already proven,
 //   - folds typed arithmetic and comparisons of two constants,
-//   - removes push/pop pairs (a pure push immediately popped).
+//   - removes push/pop pairs (a pure push immediately popped),
+//   - turns a reload of a local just stored or loaded into a DUP.
 // Facts come only from uops earlier in the same pass, and a loop trace starts
 // each iteration knowing nothing, so they hold at every point they are used.
 // Nothing here may change the state an exit resumes Tier 1 with: only uops
@@ -83,6 +84,9 @@ private:
 
     void guard(const Uop& u, int depth, Kind k) {
         Fact& f = at(depth);
+        // what a guard on another load of the same local proved since
+        if (f.kind == Kind::Unknown && f.local >= 0 && versions_[size_t(f.local)] == f.local_version)
+            f.kind = locals_[size_t(f.local)].kind;
         if (f.kind == k || (k == Kind::Num && (f.kind == Kind::Int || f.kind == Kind::Float))) {
             ++stats_.guards_removed;
             return;
@@ -155,6 +159,27 @@ private:
         out_.push_back(u);
     }
 
+    // A local loaded right after it was stored or loaded is a DUP of the
+    // value on top: a register copy in machine code instead of a reload
+    // that waits for the store (`store x; load x` becomes `dup; store x`).
+    void load_local(const Uop& u) {
+        if (!out_.empty() && out_.back().arg == u.arg) {
+            const UopOp last = out_.back().op;
+            Uop dup = u;
+            dup.op = UopOp::DUP;
+            dup.arg = 0;
+            if (last == UopOp::LOAD_LOCAL) {
+                out_.push_back(dup);
+                return;
+            }
+            if (last == UopOp::STORE_LOCAL) {
+                out_.insert(out_.end() - 1, dup);
+                return;
+            }
+        }
+        out_.push_back(u);
+    }
+
     static Kind generic_result(Op op) {
         switch (op) {
         case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: return Kind::Bool;
@@ -183,7 +208,7 @@ private:
             f.local = u.arg;
             f.local_version = versions_[size_t(u.arg)];
             push(f);
-            break;
+            return load_local(u);
         }
         case UopOp::STORE_LOCAL: {
             Fact f = pop();
@@ -235,7 +260,7 @@ private:
             break;
         case UopOp::GENERIC: case UopOp::GENERIC_1_0: case UopOp::GENERIC_1_1:
         case UopOp::GENERIC_2_1: case UopOp::GENERIC_3_0: case UopOp::APUSH: case UopOp::LEN:
-        case UopOp::NEWARRAY:
+        case UopOp::NEWARRAY: case UopOp::CONCAT: case UopOp::TOSTR:
         case UopOp::BAND: case UopOp::BOR: case UopOp::BXOR: case UopOp::SHR: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();

@@ -64,6 +64,8 @@ UopOp fast_path_uop(Op op) {
     case Op::APush: return UopOp::APUSH;
     case Op::Len: return UopOp::LEN;
     case Op::NewArray: return UopOp::NEWARRAY;
+    case Op::Concat: return UopOp::CONCAT;
+    case Op::ToStr: return UopOp::TOSTR;
     case Op::BAnd: return UopOp::BAND;
     case Op::BOr: return UopOp::BOR;
     case Op::BXor: return UopOp::BXOR;

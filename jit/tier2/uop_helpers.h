@@ -16,6 +16,10 @@ bool cpjit_uop_values_equal(uint64_t a, uint64_t b);
 // and no collection due. Never collects (so the caller's stack need not be
 // in memory); nullptr means "take GENERIC's way".
 cpjit::ArrayObj* cpjit_uop_try_new_array(cpjit::CallStack* vm, int64_t len);
+// a + b, or nullptr when that would need a collection (never collects)
+cpjit::StringObj* cpjit_uop_try_concat(cpjit::CallStack* vm, const cpjit::StringObj* a, const cpjit::StringObj* b);
+// tostr of a small int, or nullptr when that would need a collection
+cpjit::StringObj* cpjit_uop_try_int_to_string(cpjit::CallStack* vm, int64_t i);
 // Where a RETURN goes on when its frame has no machine code to return to:
 // `next` is the trace starting at the caller's return point (its machine
 // code when `machine`), or nullptr, and then nothing changed and Tier 1

@@ -3,6 +3,9 @@
 // from the same file (uop_bodies.inc). A uop never raises an error itself:
 // where Tier 1 would fail or take a slow path, the uop exits before any
 // effect and Tier 1 runs that instruction again.
+#include <charconv>
+#include <cstring>
+
 #include "jit/backend.h"
 #include "jit/copy_patch/trace_compiler.h"
 #include "jit/tier2/uop_helpers.h"
@@ -20,6 +23,23 @@ extern "C" {
 bool cpjit_uop_generic(CallStack* vm, int32_t op, Value** sp) { return vm_of(vm)->trace_generic(Op(op), *sp); }
 
 ArrayObj* cpjit_uop_try_new_array(CallStack* vm, int64_t len) { return vm_of(vm)->heap().try_new_small_array(len); }
+
+StringObj* cpjit_uop_try_concat(CallStack* vm, const StringObj* a, const StringObj* b) {
+    StringObj* r = vm_of(vm)->heap().try_new_string_uninit(size_t(a->len) + size_t(b->len));
+    if (r) {
+        std::memcpy(r->data, a->data, size_t(a->len));
+        std::memcpy(r->data + a->len, b->data, size_t(b->len));
+    }
+    return r;
+}
+
+StringObj* cpjit_uop_try_int_to_string(CallStack* vm, int64_t i) {
+    char buf[24];  // the digits as Tier 1's tostr writes them (append_int)
+    const char* end = std::to_chars(buf, buf + sizeof buf, i).ptr;
+    StringObj* r = vm_of(vm)->heap().try_new_string_uninit(size_t(end - buf));
+    if (r) std::memcpy(r->data, buf, size_t(end - buf));
+    return r;
+}
 
 bool cpjit_uop_values_equal(uint64_t a, uint64_t b) { return values_equal(Value::from_bits(a), Value::from_bits(b)); }
 
