@@ -32,7 +32,15 @@ struct JitReturn {
 // compile time (the stencil variant `_rN` takes N); the others carry
 // nothing.
 inline constexpr int kMaxCached = 3;
-typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base, Value c0, Value c1, Value c2);
+// Locals in registers: in a loop trace, up to kMaxLocalRegs locals of the
+// trace's own frame also travel in registers (l0..l3), loaded once when the
+// trace is entered. A load of such a local is a register move; a store
+// writes the register and the frame (write-through), so the frame in
+// memory is always current: exits, helpers and the collector never need
+// the registers. Stencils that do not use them pass them on untouched.
+inline constexpr int kMaxLocalRegs = 4;
+typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base, Value c0, Value c1, Value c2,
+                                                 Value l0, Value l1, Value l2, Value l3);
 
 // The entry shim (a stencil with the C calling convention, compiled by
 // clang): g++-built code calls it, it calls the trace with preserve_none.

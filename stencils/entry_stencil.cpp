@@ -7,5 +7,6 @@
 
 extern "C" cpjit::jit::JitReturn cpjit_stencil_ENTRY(cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base,
                                                      cpjit::jit::JitTraceFn* code) {
-    return code(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD);  // nothing cached
+    // nothing cached; the trace loads its own local registers
+    return code(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD);
 }

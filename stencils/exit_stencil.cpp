@@ -30,7 +30,9 @@ JIT_STENCIL(STENCIL_NAME) {
     __asm__("" : "+r"(target));
     if (__builtin_expect(target != 0, 1)) {
         auto* next = reinterpret_cast<cpjit::jit::JitTraceFn*>(target);
-        [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD);  // nothing cached
+        // nothing cached; the trace loads its own local registers
+        [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
+                                        JIT_DEAD);
     }
     return cpjit::jit::JitReturn{_JIT_EXIT_RECORD, sp};
 }

@@ -44,12 +44,18 @@ static inline cpjit::Value jit_dead_value() {
 // JIT_GOTO passes nothing in the cached-value registers; JIT_GOTO_WITH says
 // what each carries (top-of-stack caching, jit/jit_abi.h).
 #define JIT_GOTO(target) JIT_GOTO_WITH(target, sp, JIT_DEAD, JIT_DEAD, JIT_DEAD)
-#define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_)                        \
-    do {                                                                \
-        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_); \
+// The local registers l0..l3 go on as they are (or as the stencil set them).
+#define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_)                                        \
+    do {                                                                                \
+        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_, l0, l1, l2, l3); \
     } while (0)
 
 #define JIT_STENCIL(name)                                                                                    \
-    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(cpjit::CallStack* vm, cpjit::Value* sp,       \
-                                                              cpjit::Value* base, cpjit::Value c0,          \
-                                                              cpjit::Value c1, cpjit::Value c2)
+    extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(                                              \
+        cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base, cpjit::Value c0, cpjit::Value c1,      \
+        cpjit::Value c2, [[maybe_unused]] cpjit::Value l0, [[maybe_unused]] cpjit::Value l1,               \
+        [[maybe_unused]] cpjit::Value l2, [[maybe_unused]] cpjit::Value l3)
+
+// The local register a LOCAL_REG_Lk / LOAD_LOCAL_Lk / STORE_LOCAL_Lk stencil uses.
+#define JIT_LOCAL_REG_(k) l##k
+#define JIT_LOCAL_REG(k) JIT_LOCAL_REG_(k)

@@ -33,14 +33,15 @@ enum class Uop {
 };
 struct Shape {
     int pops, pushes, reads;
-    bool pop_exit;
+    bool pop_exit, calls;
 };
 namespace flag {
-constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16;  // as jit/tier2/trace.h
+constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;  // as jit/tier2/trace.h
 }
 constexpr Shape kShapes[] = {
-#define UOP(name, pops, pushes, reads, flags) \
-    {pops, pushes, reads, [] { using namespace flag; return ((flags) & POP_EXIT) != 0; }()},
+#define UOP(name, pops, pushes, reads, flags)                                   \
+    {pops, pushes, reads, [] { using namespace flag; return ((flags) & POP_EXIT) != 0; }(), \
+     [] { using namespace flag; return ((flags) & CALLS) != 0; }()},
 #include "jit/tier2/uops.def"
 #undef UOP
 };
@@ -69,6 +70,7 @@ static_assert(!kWindow || kExit <= jit::kMaxCached);
 #define STENCIL_NAME(u) STENCIL_NAME_(u)
 
 JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
+    if constexpr (kShape.calls) l0 = l1 = l2 = l3 = JIT_DEAD;  // CALLS (uops.def): the trace reloads them
     [[maybe_unused]] Value window_[kWindowSize];
     [[maybe_unused]] Value* mem_ = sp - kLoad;  // where the window starts in the memory stack
     [[maybe_unused]] Value* wsp_ = window_;
@@ -114,6 +116,12 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
         wsp_ = window_ + kAfter;
         return true;
     };
+// LOAD_LOCAL_Lk / STORE_LOCAL_Lk: the local is also in register lk
+// (jit/jit_abi.h); a store writes both.
+#ifdef CPJIT_STENCIL_LOCAL_REG
+#define LOCAL_GET(i) JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG)
+#define LOCAL_SET(i, v) (BASE[i] = JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = (v))
+#endif
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
 #include "jit/tier2/uop_bodies.inc"

@@ -85,6 +85,8 @@ run options:
   --jit-threshold=N        backward jumps, calls or exits before Tier 2
                            builds a trace there (1-65535, default 64)
   --opt=0|1                Tier-2 optimizer off or on (default 1)
+  --local-regs=N           locals a loop trace's machine code keeps in
+                           registers (0-4, default 4; --jit=on)
   --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
                            kept in traces per 32 bytes, e.g. 256K or 64M (default
                            64M); past it, hot code stays in the interpreter
@@ -230,6 +232,9 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         } else if (auto v = value("--specialize=")) {
             if (*v != "on" && *v != "off") return usage_error(fmt::format("--specialize takes on or off, not '{}'", *v));
             opts.specialize = *v == "on";
+        } else if (auto v = value("--local-regs=")) {
+            if (!parse_uint(*v, n) || n > 4) return usage_error("--local-regs takes a whole number from 0 to 4");
+            opts.tier2.local_regs = uint32_t(n);
         } else if (auto v = value("--jit-threshold=")) {
             if (!parse_uint(*v, n) || n < 1 || n > 65535) return usage_error("--jit-threshold takes a whole number from 1 to 65535");
             opts.tier2.threshold = uint32_t(n);

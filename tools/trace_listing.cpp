@@ -99,6 +99,7 @@ private:
     }
     std::string label(uint64_t addr) const;
     std::string local_name(const Uop& u) const;
+    std::string frame_local_name(int32_t local) const;
     Meaning meaning(const PatchedHole& h) const;
     // The placed stencil (index into c_.placed) that holds `offset`.
     int32_t owner(uint32_t offset) const {
@@ -155,6 +156,11 @@ std::string Lister::label(uint64_t addr) const {
     return "an address outside the JIT's code";
 }
 
+// A local of the trace's own frame.
+std::string Lister::frame_local_name(int32_t local) const {
+    return t_.fn && size_t(local) < t_.fn->local_names.size() ? t_.fn->local_names[size_t(local)] : "?";
+}
+
 std::string Lister::local_name(const Uop& u) const {
     for (const Function& f : prog_.functions)
         if (u.origin && !f.code.empty() && u.origin >= f.code.data() && u.origin < f.code.data() + f.code.size() &&
@@ -167,6 +173,10 @@ Meaning Lister::meaning(const PatchedHole& h) const {
     int32_t p = owner(h.offset);
     const int32_t ui = p >= 0 ? c_.placed[p].uop : -1;
     const Uop* u = ui >= 0 ? &t_.uops[size_t(ui)] : nullptr;
+    if (p >= 0 && c_.placed[p].local >= 0 && h.value == HoleValue::Operand32) {
+        const int32_t local = c_.placed[p].local;
+        return {fmt::format("local {} ({})", local, frame_local_name(local)), "", false};
+    }
     switch (h.value) {
     case HoleValue::Code: return {"this code " + label(h.symbol + h.addend), "<code>", true};
     case HoleValue::Data: return {fmt::format("data of uop {}", ui), fmt::format("data_uop_{}", ui), true};
@@ -319,6 +329,7 @@ MachineListing Lister::structured() const {
         piece.size = p.size;
         piece.stencil = p.stencil->name;
         piece.spill = p.spill;
+        piece.local = p.local;
         if (p.uop < 0) {
             size_t k = m.pieces.size() - num_hot_;
             piece.stub = int32_t(k);
@@ -383,7 +394,10 @@ std::string Lister::run() const {
     out += "    hot code:\n";
     for (const jit::PlacedStencil& p : c_.placed) {
         if (p.uop < 0) continue;
-        if (p.spill)
+        if (p.local >= 0)
+            out += fmt::format("         {}: local {} ({}) into a register   [{:04x}, {} bytes]\n", p.stencil->name,
+                               p.local, frame_local_name(p.local), p.offset, p.size);
+        else if (p.spill)
             out += fmt::format("         {}: the cached values back to the stack   [{:04x}, {} bytes]\n", p.stencil->name,
                                p.offset, p.size);
         else

@@ -26,6 +26,13 @@ constexpr bool is_variant_name(const char* name, const char* prefix, int n) {
     return !*prefix && name[0] == '_' && name[1] == 'r' && name[2] == '0' + n && !name[3];
 }
 
+// `name` == prefix + "_L" + k, then "_r" + n unless n is 0
+constexpr bool is_local_name(const char* name, const char* prefix, int k, int n) {
+    while (*prefix && *name == *prefix) ++name, ++prefix;
+    if (*prefix || name[0] != '_' || name[1] != 'L' || name[2] != '0' + k) return false;
+    return n ? name[3] == '_' && name[4] == 'r' && name[5] == '0' + n && !name[6] : !name[3];
+}
+
 template <const Stencil* kTable>
 constexpr bool names_match() {
     for (int i = 0; i < kNumUops; ++i)
@@ -40,6 +47,12 @@ constexpr bool names_match() {
     for (int u = 0; u < kNumUops; ++u)
         for (int n = 1; kUopInfo[u].reads >= 0 && n <= kMaxCached; ++n)
             if (!is_variant_name(kTable[i++].name, kUopInfo[u].name, n)) return false;
+    for (int k = 0; k < kMaxLocalRegs; ++k)
+        if (!is_local_name(kTable[i++].name, "LOCAL_REG", k, 0)) return false;
+    for (int k = 0; k < kMaxLocalRegs; ++k)
+        for (const char* uop : {"LOAD_LOCAL", "STORE_LOCAL"})
+            for (int n = 0; n <= kMaxCached; ++n)
+                if (!is_local_name(kTable[i++].name, uop, k, n)) return false;
     return true;
 }
 static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are not in table order: regenerate");

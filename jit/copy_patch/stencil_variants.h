@@ -7,6 +7,9 @@
 //   SPILL_r1..rK         write K cached values back to memory
 //   EXIT_r1..rK          exit stubs that first write K values back
 //   NAME_r1..rK          for each uop whose `reads` is not -1, in table order
+//   LOCAL_REG_L0..Lm     load a local into local register k (m = kMaxLocalRegs - 1)
+//   per register k: LOAD_LOCAL_Lk, LOAD_LOCAL_Lk_r1..rK, STORE_LOCAL_Lk,
+//   STORE_LOCAL_Lk_r1..rK (the local in register k, 0..K values cached)
 #pragma once
 
 #include <array>
@@ -38,7 +41,9 @@ inline constexpr int kNumCachedUops = [] {
 inline constexpr int kFirstSpill = kNumUops + kNumExtraStencils;
 inline constexpr int kFirstExitVariant = kFirstSpill + kMaxCached;
 inline constexpr int kFirstVariant = kFirstExitVariant + kMaxCached;
-inline constexpr int kNumStencilsWithVariants = kFirstVariant + kNumCachedUops * kMaxCached;
+inline constexpr int kFirstLocalReg = kFirstVariant + kNumCachedUops * kMaxCached;
+inline constexpr int kFirstLocalAccess = kFirstLocalReg + kMaxLocalRegs;
+inline constexpr int kNumStencilsWithVariants = kFirstLocalAccess + kMaxLocalRegs * 2 * (kMaxCached + 1);
 
 inline bool has_variants(UopOp op) { return kCachedRank[size_t(op)] >= 0; }
 
@@ -48,6 +53,12 @@ inline int variant_stencil(UopOp op, int cached) {
     return cached == 0 ? int(op) : kFirstVariant + kCachedRank[size_t(op)] * kMaxCached + cached - 1;
 }
 inline int spill_stencil(int cached) { return kFirstSpill + cached - 1; }
+// Loads the local into local register k (a loop trace's first steps).
+inline int local_reg_stencil(int k) { return kFirstLocalReg + k; }
+// LOAD_LOCAL or STORE_LOCAL of the local in register k, entered with `cached`.
+inline int local_access_stencil(UopOp op, int k, int cached) {
+    return kFirstLocalAccess + (k * 2 + (op == UopOp::STORE_LOCAL)) * (kMaxCached + 1) + cached;
+}
 // The exit stub for an exit that leaves `cached` values in registers
 // (EXIT, the extra stencil, for none).
 inline int exit_stencil(int cached) {

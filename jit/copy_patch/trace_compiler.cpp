@@ -183,19 +183,86 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // each uop's variant for the number of values cached before it, and a SPILL
 // before a uop that needs the whole stack in memory. Every trace starts and
 // ends (its END uop) with nothing cached.
+//
+// A loop trace first loads its most used locals into the local registers
+// (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the trace's own
+// frame (not in an inlined callee's) become the _Lk variants, and
+// JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
+// stencil drops the local registers: they are loaded again (the frame is
+// current) before the trace next needs them in its own frame.
 void Jit::choose_variants(const Trace& t) {
     steps_.clear();
-    int cached = 0;
+    choose_local_regs(t);
+    load_local_regs(0);
+    loop_step_ = uint32_t(steps_.size());
+    int cached = 0, depth = 0;
+    bool dropped = false;  // by a CALLS uop since they were loaded
     for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
-        const UopOp op = t.uops[i].op;
+        const Uop& u = t.uops[i];
+        const UopOp op = u.op;
         if (!has_variants(op) && cached) {
             steps_.push_back({uint16_t(spill_stencil(cached)), i, 0, true});
             cached = 0;
         }
+        const bool in_reg = depth == 0 && (op == UopOp::LOAD_LOCAL || op == UopOp::STORE_LOCAL) &&
+                            size_t(u.arg) < local_reg_.size() && local_reg_[size_t(u.arg)] >= 0;
+        if (dropped && (in_reg || op == UopOp::JUMP_TO_TOP)) {
+            load_local_regs(i);
+            dropped = false;
+        }
         const uint8_t at_exit = uint8_t(cached_at_exit(op, cached));
-        steps_.push_back({uint16_t(variant_stencil(op, cached)), i, at_exit, false});
+        const int stencil =
+            in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached) : variant_stencil(op, cached);
+        steps_.push_back({uint16_t(stencil), i, at_exit, false});
         cached = cached_after(op, cached);
+        depth += op == UopOp::PUSH_FRAME ? 1 : op == UopOp::POP_FRAME ? -1 : 0;
+        dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
+}
+
+// LOCAL_REG steps (before uop `uop`) that load every chosen local into its
+// register; they keep the cached stack values as they are.
+void Jit::load_local_regs(uint32_t uop) {
+    for (size_t local = 0; local < local_reg_.size(); ++local)
+        if (local_reg_[local] >= 0)
+            steps_.push_back({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
+}
+
+// Which locals of a loop trace's frame go into the local registers: the
+// most loaded ones (a load from a register saves waiting for the store
+// that wrote the local, often the previous iteration's), if loaded more
+// often than the registers would be reloaded after CALLS uops. Only loop
+// traces (the loads before the loop are paid once) that stay in their
+// frame but for inlined calls.
+void Jit::choose_local_regs(const Trace& t) {
+    local_reg_.clear();
+    if (opts_.local_regs == 0 || t.uops.back().op != UopOp::JUMP_TO_TOP) return;
+    std::vector<uint32_t> loads(t.fn->num_locals(), 0);
+    uint32_t reloads = 0;
+    int depth = 0;
+    bool dropped = false;
+    for (const Uop& u : t.uops) {
+        if (u.op == UopOp::RETURN) return;  // leaves the frame
+        const bool local = depth == 0 && (u.op == UopOp::LOAD_LOCAL || u.op == UopOp::STORE_LOCAL);
+        if (dropped && (local || u.op == UopOp::JUMP_TO_TOP)) {
+            ++reloads;
+            dropped = false;
+        }
+        if (local && u.op == UopOp::LOAD_LOCAL && size_t(u.arg) < loads.size()) ++loads[size_t(u.arg)];
+        depth += u.op == UopOp::PUSH_FRAME ? 1 : u.op == UopOp::POP_FRAME ? -1 : 0;
+        dropped |= (uop_info(u.op).flags & uop_flag::CALLS) != 0;
+    }
+    local_reg_.assign(loads.size(), -1);
+    const uint32_t regs = std::min<uint32_t>(opts_.local_regs, uint32_t(kMaxLocalRegs));
+    bool any = false;
+    for (int8_t k = 0; k < int8_t(regs); ++k) {
+        const auto most = std::max_element(loads.begin(), loads.end());
+        if (most == loads.end() || *most <= reloads) break;
+        local_reg_[size_t(most - loads.begin())] = k;
+        *most = 0;
+        any = true;
+    }
+    if (!any) local_reg_.clear();
 }
 
 // Pass 1: sizes and offsets. Hot code: each step's stencil; its trailing
@@ -246,7 +313,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     }
     Values v;
     v.got = rx + l.got_at;
-    uint32_t code = 0, data = l.data_at, link = num_exits;
+    uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
         const Uop& u = t.uops[step.uop];
@@ -260,9 +327,10 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             v.set(HoleValue::Data, rx + data);
             data += p.data_size;
         }
+        if (i == loop_step_) loop_code = code;
         v.set(HoleValue::Code, rx + code);
         v.set(HoleValue::Continue, rx + code + size);  // the next step (or, for the last, never taken)
-        v.set(HoleValue::Operand32, uint32_t(u.arg));
+        v.set(HoleValue::Operand32, uint32_t(step.local >= 0 ? step.local : u.arg));
         v.set(HoleValue::Operand64, u.operand);
         v.set(HoleValue::Origin, uint64_t(u.origin));
         v.has = 0;
@@ -274,7 +342,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             c.records[u.exit].cached = step.cached_at_exit;
         } else if (u.op == UopOp::JUMP_TO_TOP) {
             v.has |= bit(HoleValue::JumpTarget);
-            v.set(HoleValue::JumpTarget, rx);
+            v.set(HoleValue::JumpTarget, rx + loop_code);  // past the LOCAL_REGs
         } else if (u.op == UopOp::LINK_TRACE) {
             JitExitRecord& r = c.records[link++];
             r.trace = &t;
@@ -286,7 +354,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         }
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
-            c.placed.push_back({int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill});
+            c.placed.push_back({int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local});
         if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
         code += size;
     }

@@ -46,6 +46,7 @@ struct PlacedStencil {
     uint32_t offset = 0;        // in the allocation
     uint32_t size = 0;          // bytes copied (without a dropped jump)
     bool spill = false;         // a SPILL_rN placed before uop `uop`
+    int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -149,18 +150,22 @@ private:
     struct Layout;
     struct Values;
     // One stencil placed in a trace's hot code: a uop's variant, or a SPILL
-    // before uop `uop`.
+    // before uop `uop`, or (also marked spill) a LOCAL_REG_Lk that loads
+    // local `local` into a register before the first uop.
     struct Step {
         uint16_t stencil;         // index into set_
         uint32_t uop;             // index into Trace::uops
         uint8_t cached_at_exit;   // the uop's exit leaves this many values in registers
         bool spill;
+        int32_t local = -1;       // LOCAL_REG_Lk: the local it loads
     };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
     bool init();
     void plan_stencils();
     void choose_variants(const Trace& t);
+    void choose_local_regs(const Trace& t);
+    void load_local_regs(uint32_t uop);
     bool size_trace(const Trace& t, Layout& l);
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
     bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
@@ -179,6 +184,8 @@ private:
     std::vector<StencilPlan> plans_;  // one per stencil of set_
     std::vector<PatchOp> ops_;
     std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
+    std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
+    uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
     uint32_t max_stub_size_ = 0;     // the largest exit stub variant
     bool stub_usable_ = true;
     JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once

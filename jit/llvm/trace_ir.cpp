@@ -13,15 +13,15 @@ namespace cpjit::jit {
 
 namespace {
 
-// JitTraceFn: (vm, sp, base, c0, c1, c2). The three cached-value registers
-// of copy-and-patch's top-of-stack caching carry nothing here (LLVM keeps
-// values in registers itself); traces pass their own through, which costs
-// no instruction.
+// JitTraceFn: (vm, sp, base, c0, c1, c2, l0..l3). The cached-value and
+// local registers of copy-and-patch's stencils carry nothing here (LLVM
+// keeps values in registers itself); traces pass their own through, which
+// costs no instruction.
 llvm::FunctionType* trace_fn_type(llvm::LLVMContext& ctx) {
     llvm::Type* ptr = llvm::PointerType::get(ctx, 0);
     llvm::Type* i64 = llvm::Type::getInt64Ty(ctx);
     llvm::Type* ret = llvm::StructType::get(ctx, {ptr, ptr});
-    return llvm::FunctionType::get(ret, {ptr, ptr, ptr, i64, i64, i64}, false);
+    return llvm::FunctionType::get(ret, {ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, i64}, false);
 }
 
 class TraceBuilder {
@@ -95,7 +95,9 @@ private:
         llvm::Value* sp = b_.CreateLoad(ptr_, spp_);
         llvm::Value* base = b_.CreateLoad(ptr_, basep_);
         llvm::CallInst* c =
-            b_.CreateCall(trace_fn_type(ctx_), target, {vm_, sp, base, fn_->getArg(3), fn_->getArg(4), fn_->getArg(5)});
+            b_.CreateCall(trace_fn_type(ctx_), target,
+                          {vm_, sp, base, fn_->getArg(3), fn_->getArg(4), fn_->getArg(5), fn_->getArg(6),
+                           fn_->getArg(7), fn_->getArg(8), fn_->getArg(9)});
         c->setCallingConv(llvm::CallingConv::PreserveNone);
         c->setTailCallKind(llvm::CallInst::TCK_MustTail);
         b_.CreateRet(c);
@@ -163,7 +165,9 @@ llvm::Function* build_entry_function(llvm::Module& m, const std::string& name) {
     llvm::IRBuilder<> b(llvm::BasicBlock::Create(ctx, "entry", f));
     llvm::Value* nothing = llvm::PoisonValue::get(b.getInt64Ty());  // nothing cached
     llvm::CallInst* c =
-        b.CreateCall(trace, f->getArg(3), {f->getArg(0), f->getArg(1), f->getArg(2), nothing, nothing, nothing});
+        b.CreateCall(trace, f->getArg(3),
+                     {f->getArg(0), f->getArg(1), f->getArg(2), nothing, nothing, nothing, nothing, nothing, nothing,
+                      nothing});
     c->setCallingConv(llvm::CallingConv::PreserveNone);
     b.CreateRet(c);
     return f;

@@ -1,6 +1,6 @@
 // A trace as one LLVM function (the LLVM backend's code generator):
 //
-//   preserve_none {ptr, ptr} NAME(CallStack* vm, Value* sp, Value* base, c0, c1, c2)
+//   preserve_none {ptr, ptr} NAME(CallStack* vm, Value* sp, Value* base, c0, c1, c2, l0..l3)
 //
 // the JitTraceFn signature of jit/jit_abi.h (c0..c2, copy-and-patch's cached
 // stack values, carry nothing in LLVM traces), so the VM enters it, and

@@ -244,7 +244,7 @@ private:
             pop();
             push(of_kind(Kind::Bool));
             break;
-        case UopOp::TO_FLOAT_INT:
+        case UopOp::TO_FLOAT_INT: case UopOp::SQRT_NUM:
             pop();
             push(of_kind(Kind::Float));
             break;

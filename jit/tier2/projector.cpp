@@ -33,6 +33,7 @@ constexpr UopForm kForms[] = {
     {Op::IDivInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::IDIV_INT},
     {Op::ModInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::MOD_INT},
     {Op::ToFloatInt, {UopOp::GUARD_INT_TOS}, 1, UopOp::TO_FLOAT_INT},
+    {Op::Sqrt, {UopOp::GUARD_NUM_TOS}, 1, UopOp::SQRT_NUM},
     {Op::LtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LT_INT},
     {Op::LeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LE_INT},
     {Op::GtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GT_INT},

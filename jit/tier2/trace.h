@@ -20,7 +20,7 @@ enum class UopOp : uint16_t {
 };
 
 namespace uop_flag {
-inline constexpr uint8_t EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16;
+inline constexpr uint8_t EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;
 }
 
 struct UopInfo {
@@ -106,6 +106,8 @@ struct Tier2Options {
     int opt_level = 1;           // 0: run the projected uops as they are
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
+    // Locals a loop trace keeps in registers (--local-regs, 0..4; jit/jit_abi.h)
+    uint32_t local_regs = 4;
     bool machine_code = false;   // --jit=on (or llvm-*): compile traces to machine code
     JitBackend backend = JitBackend::CopyPatch;  // ... with this compiler
     // The one Tier-2 size limit (--max-jit-code); past it hot code stays in

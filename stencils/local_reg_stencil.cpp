@@ -1,0 +1,10 @@
+// LOCAL_REG_Lk, compiled with -DCPJIT_STENCIL_LOCAL_REG=k: loads local ARG
+// of the frame into local register lk (jit/jit_abi.h). A loop trace that
+// keeps locals in registers starts with one per local; its loop jumps back
+// past them.
+#include "stencils/stencil.h"
+
+JIT_STENCIL(cpjit_stencil_LOCAL_REG) {
+    JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = base[int32_t(JIT_OPERAND32)];
+    JIT_GOTO_WITH(_JIT_CONTINUE, sp, c0, c1, c2);
+}
