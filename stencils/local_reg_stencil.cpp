@@ -5,6 +5,6 @@
 #include "stencils/stencil.h"
 
 JIT_STENCIL(cpjit_stencil_LOCAL_REG) {
-    JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = base[int32_t(JIT_OPERAND32)];
+    JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = JIT_LOCAL_SLOT(base);
     JIT_GOTO_WITH(_JIT_CONTINUE, sp, c0, c1, c2);
 }

@@ -26,10 +26,23 @@ extern char _JIT_OPERAND64[] __attribute__((weak));
 extern char _JIT_ORIGIN[] __attribute__((weak));
 extern char _JIT_EXIT_RECORD[] __attribute__((weak));
 extern char _JIT_LINK_TARGET[] __attribute__((weak));
+extern char _JIT_LOCAL_OFFSET[1] __attribute__((weak));
 }
 
 #define JIT_OPERAND32 ((uint32_t)(uintptr_t)_JIT_OPERAND32)
 #define JIT_OPERAND64 ((uint64_t)(uintptr_t)_JIT_OPERAND64)
+
+// Local ARG of the frame at `base`. On x86-64 the hole is the byte offset
+// itself, added unsigned so clang folds it into the load or store as a
+// 32-bit displacement (R_X86_64_32S): `mov r15, [r14 + 0x48]` instead of
+// `mov eax, 9; cdqe; mov r15, [r14 + rax*8]`. AArch64 has no such form
+// for a patched offset (a movz/movk pair either way): base[ARG].
+#if defined(__x86_64__)
+#define JIT_LOCAL_SLOT(base) \
+    (*reinterpret_cast<cpjit::Value*>(reinterpret_cast<char*>(base) + reinterpret_cast<uintptr_t>(_JIT_LOCAL_OFFSET)))
+#else
+#define JIT_LOCAL_SLOT(base) ((base)[int32_t(JIT_OPERAND32)])
+#endif
 
 // A register argument that carries nothing: an uninitialized value is
 // undef to clang, so passing it costs no instruction (a frozen or zero

@@ -120,7 +120,10 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 // (jit/jit_abi.h); a store writes both.
 #ifdef CPJIT_STENCIL_LOCAL_REG
 #define LOCAL_GET(i) JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG)
-#define LOCAL_SET(i, v) (BASE[i] = JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = (v))
+#define LOCAL_SET(i, v) (JIT_LOCAL_SLOT(BASE) = JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = (v))
+#else
+#define LOCAL_GET(i) JIT_LOCAL_SLOT(BASE)
+#define LOCAL_SET(i, v) (JIT_LOCAL_SLOT(BASE) = (v))
 #endif
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")

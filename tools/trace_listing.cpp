@@ -173,10 +173,12 @@ Meaning Lister::meaning(const PatchedHole& h) const {
     int32_t p = owner(h.offset);
     const int32_t ui = p >= 0 ? c_.placed[p].uop : -1;
     const Uop* u = ui >= 0 ? &t_.uops[size_t(ui)] : nullptr;
-    if (p >= 0 && c_.placed[p].local >= 0 && h.value == HoleValue::Operand32) {
+    if (p >= 0 && c_.placed[p].local >= 0 && (h.value == HoleValue::Operand32 || h.value == HoleValue::LocalOffset)) {
         const int32_t local = c_.placed[p].local;
         return {fmt::format("local {} ({})", local, frame_local_name(local)), "", false};
     }
+    if (h.value == HoleValue::LocalOffset && u)
+        return {fmt::format("local {} ({}), at byte {}", u->arg, local_name(*u), u->arg * 8), "", false};
     switch (h.value) {
     case HoleValue::Code: return {"this code " + label(h.symbol + h.addend), "<code>", true};
     case HoleValue::Data: return {fmt::format("data of uop {}", ui), fmt::format("data_uop_{}", ui), true};

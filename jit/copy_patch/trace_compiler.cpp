@@ -228,21 +228,20 @@ void Jit::load_local_regs(uint32_t uop) {
             steps_.push_back({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
 }
 
-// Which locals of a loop trace's frame go into the local registers: the
+// Which locals of the trace's own frame go into the local registers: the
 // most loaded ones (a load from a register saves waiting for the store
 // that wrote the local, often the previous iteration's), if loaded more
-// often than the registers would be reloaded after CALLS uops. Only loop
-// traces (the loads before the loop are paid once) that stay in their
-// frame but for inlined calls.
+// often than the registers are loaded: once per reload after CALLS uops,
+// and, in a trace that does not loop, once at its start. (RETURN, which
+// leaves the frame, is always a trace's last uop.)
 void Jit::choose_local_regs(const Trace& t) {
     local_reg_.clear();
-    if (opts_.local_regs == 0 || t.uops.back().op != UopOp::JUMP_TO_TOP) return;
+    if (opts_.local_regs == 0) return;
     std::vector<uint32_t> loads(t.fn->num_locals(), 0);
-    uint32_t reloads = 0;
+    uint32_t reloads = t.uops.back().op == UopOp::JUMP_TO_TOP ? 0 : 1;
     int depth = 0;
     bool dropped = false;
     for (const Uop& u : t.uops) {
-        if (u.op == UopOp::RETURN) return;  // leaves the frame
         const bool local = depth == 0 && (u.op == UopOp::LOAD_LOCAL || u.op == UopOp::STORE_LOCAL);
         if (dropped && (local || u.op == UopOp::JUMP_TO_TOP)) {
             ++reloads;
@@ -331,6 +330,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         v.set(HoleValue::Code, rx + code);
         v.set(HoleValue::Continue, rx + code + size);  // the next step (or, for the last, never taken)
         v.set(HoleValue::Operand32, uint32_t(step.local >= 0 ? step.local : u.arg));
+        v.set(HoleValue::LocalOffset, uint32_t(step.local >= 0 ? step.local : u.arg) * uint32_t(sizeof(Value)));
         v.set(HoleValue::Operand64, u.operand);
         v.set(HoleValue::Origin, uint64_t(u.origin));
         v.has = 0;
