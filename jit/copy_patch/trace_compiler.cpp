@@ -237,7 +237,8 @@ void Jit::load_local_regs(uint32_t uop) {
 void Jit::choose_local_regs(const Trace& t) {
     local_reg_.clear();
     if (opts_.local_regs == 0) return;
-    std::vector<uint32_t> loads(t.fn->num_locals(), 0);
+    std::vector<uint32_t>& loads = local_loads_;  // a member: no allocation per trace
+    loads.assign(t.fn->num_locals(), 0);
     uint32_t reloads = t.uops.back().op == UopOp::JUMP_TO_TOP ? 0 : 1;
     int depth = 0;
     bool dropped = false;

@@ -185,6 +185,7 @@ private:
     std::vector<PatchOp> ops_;
     std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
     std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
+    std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
     uint32_t max_stub_size_ = 0;     // the largest exit stub variant
     bool stub_usable_ = true;

@@ -27,10 +27,11 @@ SKIP = 77
 
 
 def uop_names():
-    """The uops of uops.def and the spills between them (SPILL_r1, ...)."""
+    """The uops of uops.def, the spills between them (SPILL_r1, ...) and the
+    loads of local registers (LOCAL_REG_L0, ...)."""
     with open(os.path.join(ROOT, "jit", "tier2", "uops.def")) as f:
         names = set(re.findall(r"^UOP\((\w+),", f.read(), re.M))
-    return names | {f"SPILL_r{k}" for k in range(1, 9)}
+    return names | {f"SPILL_r{k}" for k in range(1, 9)} | {f"LOCAL_REG_L{k}" for k in range(8)}
 
 
 def skip(why):
