@@ -32,10 +32,9 @@ struct JitReturn {
 // compile time (the stencil variant `_rN` takes N); the others carry
 // nothing.
 inline constexpr int kMaxCached = 3;
-// Locals in registers: in a loop trace, up to kMaxLocalRegs locals of the
-// trace's own frame also travel in registers (l0..l3: rdx, rcx, r8, r9 /
-// x26, x27, x28, x0), loaded once when the
-// trace is entered. A load of such a local is a register move; a store
+// Locals in registers: up to kMaxLocalRegs locals of a trace's own frame
+// also travel in registers (l0..l3: rdx, rcx, r8, r9 / x26, x27, x28, x0),
+// loaded when the trace is entered (and again after a helper call). A load of such a local is a register move; a store
 // writes the register and the frame (write-through), so the frame in
 // memory is always current: exits, helpers and the collector never need
 // the registers. Stencils that do not use them pass them on untouched.

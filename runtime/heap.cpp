@@ -133,10 +133,8 @@ void Heap::drop_block(Block* b) {
 
 // The next cell whose mark bit is clear, in the class's blocks from where
 // the last allocation stopped (the current block's bounds and bitmap are
-// kept in the class, so the loop reads no block header); a new block when
-// every one is used up.
-// Inlined into allocate: the first cell of the class's current block whose
-// mark bit is clear; next_block when the block has none left.
+// kept in the class, so the loop reads no block header); next_block moves
+// on, to a new block when every one is used up. Inlined into allocate.
 [[gnu::always_inline]] inline ObjHeader* Heap::alloc_cell(size_t bytes) {
     const uint8_t cls = class_of_[(bytes + 15) / 16];
     SizeClass& c = classes_[cls];
@@ -228,14 +226,16 @@ void* Heap::allocate(size_t bytes, size_t extra, ObjKind kind) {
     return o;
 }
 
-StringObj* Heap::new_string_uninit(size_t len) {
-    if (len > max_bytes_) return nullptr;
+// A string cell of len bytes (uninitialized), allocated as `allocate` does.
+StringObj* Heap::string_cell(size_t len) {
     auto* s = static_cast<StringObj*>(allocate(sizeof(StringObj) + len, 0, ObjKind::String));
     if (!s) return nullptr;
     s->len = int64_t(len);
     s->data[len] = '\0';
     return s;
 }
+
+StringObj* Heap::new_string_uninit(size_t len) { return len > max_bytes_ ? nullptr : string_cell(len); }
 
 StringObj* Heap::new_string(const char* data, size_t len) {
     StringObj* s = new_string_uninit(len);
@@ -244,13 +244,8 @@ StringObj* Heap::new_string(const char* data, size_t len) {
 }
 
 StringObj* Heap::try_new_string_uninit(size_t len) {
-    const size_t bytes = sizeof(StringObj) + len;
-    if (len > max_bytes_ || collection_due(bytes)) return nullptr;
-    auto* s = static_cast<StringObj*>(allocate(bytes, 0, ObjKind::String));  // cannot collect now
-    if (!s) return nullptr;
-    s->len = int64_t(len);
-    s->data[len] = '\0';
-    return s;
+    if (len > max_bytes_ || collection_due(sizeof(StringObj) + len)) return nullptr;
+    return string_cell(len);  // cannot collect now
 }
 
 ArrayObj* Heap::try_new_small_array(int64_t len) {

@@ -108,6 +108,7 @@ private:
 
     void* allocate(size_t bytes, size_t extra, ObjKind kind);  // extra: storage owned elsewhere
     static void init_inline_array(ArrayObj* a, int64_t len);
+    StringObj* string_cell(size_t len);
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
     bool collection_due(size_t bytes) const {
         return live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_;

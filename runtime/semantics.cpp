@@ -406,8 +406,7 @@ bool string_concat(Value a, Value b, Value* out, Heap& heap, RtError& err) {
     StringObj* t = b.as_string();
     StringObj* r = heap.new_string_uninit(size_t(s->len) + size_t(t->len));
     if (!r) return fail(err, ErrKind::OutOfMemory);
-    std::memcpy(r->data, s->data, size_t(s->len));
-    std::memcpy(r->data + s->len, t->data, size_t(t->len));
+    copy_concat(r, s, t);
     *out = Value::string(r);
     return true;
 }

@@ -3,6 +3,7 @@
 // floats) and calls these for everything else.
 #pragma once
 
+#include <cstring>
 #include <string>
 
 #include "runtime/errors.h"
@@ -32,6 +33,12 @@ bool array_set(Value a, Value i, Value v, RtError& err);
 bool array_push(Value a, Value v, Heap& heap, RtError& err);
 bool length_of(Value a, Value* out, RtError& err);
 bool string_concat(Value a, Value b, Value* out, Heap& heap, RtError& err);
+// r's bytes = a's then b's (r has a->len + b->len bytes): concat's result,
+// for Tier 1 and for machine code's CONCAT alike.
+inline void copy_concat(StringObj* r, const StringObj* a, const StringObj* b) {
+    std::memcpy(r->data, a->data, size_t(a->len));
+    std::memcpy(r->data + a->len, b->data, size_t(b->len));
+}
 bool to_string(Value v, Value* out, Heap& heap, RtError& err, std::string& scratch);
 bool print_value(Value v, RtError& err, std::string& scratch, size_t limit);
 

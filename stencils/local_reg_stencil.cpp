@@ -1,7 +1,7 @@
 // LOCAL_REG_Lk, compiled with -DCPJIT_STENCIL_LOCAL_REG=k: loads local ARG
-// of the frame into local register lk (jit/jit_abi.h). A loop trace that
-// keeps locals in registers starts with one per local; its loop jumps back
-// past them.
+// of the frame into local register lk (jit/jit_abi.h). A trace that keeps
+// locals in registers starts with one per local (a loop jumps back past
+// them) and has them again after a uop that calls a helper.
 #include "stencils/stencil.h"
 
 JIT_STENCIL(cpjit_stencil_LOCAL_REG) {

@@ -85,7 +85,7 @@ run options:
   --jit-threshold=N        backward jumps, calls or exits before Tier 2
                            builds a trace there (1-65535, default 64)
   --opt=0|1                Tier-2 optimizer off or on (default 1)
-  --local-regs=N           locals a loop trace's machine code keeps in
+  --local-regs=N           locals a trace's machine code keeps in
                            registers (0-4, default 4; --jit=on)
   --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
                            kept in traces per 32 bytes, e.g. 256K or 64M (default

@@ -53,7 +53,8 @@ inline int variant_stencil(UopOp op, int cached) {
     return cached == 0 ? int(op) : kFirstVariant + kCachedRank[size_t(op)] * kMaxCached + cached - 1;
 }
 inline int spill_stencil(int cached) { return kFirstSpill + cached - 1; }
-// Loads the local into local register k (a loop trace's first steps).
+// Loads the local into local register k (a trace's first steps, and after
+// a CALLS uop).
 inline int local_reg_stencil(int k) { return kFirstLocalReg + k; }
 // LOAD_LOCAL or STORE_LOCAL of the local in register k, entered with `cached`.
 inline int local_access_stencil(UopOp op, int k, int cached) {

@@ -184,12 +184,19 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // before a uop that needs the whole stack in memory. Every trace starts and
 // ends (its END uop) with nothing cached.
 //
-// A loop trace first loads its most used locals into the local registers
+// A trace first loads its most used locals into the local registers
 // (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the trace's own
 // frame (not in an inlined callee's) become the _Lk variants, and
 // JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
 // stencil drops the local registers: they are loaded again (the frame is
 // current) before the trace next needs them in its own frame.
+namespace {
+// How deep in inlined frames the uop after `op` runs (0: the trace's own).
+int depth_after(UopOp op, int depth) {
+    return depth + (op == UopOp::PUSH_FRAME ? 1 : op == UopOp::POP_FRAME ? -1 : 0);
+}
+}  // namespace
+
 void Jit::choose_variants(const Trace& t) {
     steps_.clear();
     choose_local_regs(t);
@@ -215,7 +222,7 @@ void Jit::choose_variants(const Trace& t) {
             in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached) : variant_stencil(op, cached);
         steps_.push_back({uint16_t(stencil), i, at_exit, false});
         cached = cached_after(op, cached);
-        depth += op == UopOp::PUSH_FRAME ? 1 : op == UopOp::POP_FRAME ? -1 : 0;
+        depth = depth_after(op, depth);
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
 }
@@ -249,7 +256,7 @@ void Jit::choose_local_regs(const Trace& t) {
             dropped = false;
         }
         if (local && u.op == UopOp::LOAD_LOCAL && size_t(u.arg) < loads.size()) ++loads[size_t(u.arg)];
-        depth += u.op == UopOp::PUSH_FRAME ? 1 : u.op == UopOp::POP_FRAME ? -1 : 0;
+        depth = depth_after(u.op, depth);
         dropped |= (uop_info(u.op).flags & uop_flag::CALLS) != 0;
     }
     local_reg_.assign(loads.size(), -1);

@@ -106,7 +106,7 @@ struct Tier2Options {
     int opt_level = 1;           // 0: run the projected uops as they are
     uint32_t max_trace_uops = 400;
     uint32_t max_inline_depth = 8;
-    // Locals a loop trace keeps in registers (--local-regs, 0..4; jit/jit_abi.h)
+    // Locals a trace keeps in registers (--local-regs, 0..4; jit/jit_abi.h)
     uint32_t local_regs = 4;
     bool machine_code = false;   // --jit=on (or llvm-*): compile traces to machine code
     JitBackend backend = JitBackend::CopyPatch;  // ... with this compiler

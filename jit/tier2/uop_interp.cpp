@@ -26,10 +26,7 @@ ArrayObj* cpjit_uop_try_new_array(CallStack* vm, int64_t len) { return vm_of(vm)
 
 StringObj* cpjit_uop_try_concat(CallStack* vm, const StringObj* a, const StringObj* b) {
     StringObj* r = vm_of(vm)->heap().try_new_string_uninit(size_t(a->len) + size_t(b->len));
-    if (r) {
-        std::memcpy(r->data, a->data, size_t(a->len));
-        std::memcpy(r->data + a->len, b->data, size_t(b->len));
-    }
+    if (r) copy_concat(r, a, b);
     return r;
 }
 
