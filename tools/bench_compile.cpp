@@ -44,6 +44,7 @@ struct CompileFigures {
     double ns_per_uop = NAN, median_ns = NAN, min_ns = NAN, mb_per_s = NAN, mapped_ratio = NAN;
     double best_ns_per_uop = NAN, best_mb_per_s = NAN;  // from the fastest round
     std::string problem;
+    bool no_trace = false;  // the program never got hot: nothing to compile
 };
 
 // Runs `prog` with the JIT, stdout sent to /dev/null.
@@ -119,6 +120,10 @@ CompileFigures measure(const std::string& path, int rounds, JitBackend backend) 
             f.uops += t->uops.size();
         }
     f.traces = traces.size();
+    if (traces.empty()) {
+        f.no_trace = true;
+        return f;
+    }
     Tier2Options opts = vm.traces()->options();
     opts.perf_map = opts.perf_jitdump = opts.gdb_jit = false;  // the JIT alone
     opts.keep_listing = false;
@@ -191,6 +196,10 @@ int bench_compile_backend(const std::vector<std::string>& files, int rounds, con
         if (!f.problem.empty()) {
             out += fmt::format("{:<16} FAILED: {}\n", f.name, f.problem);
             status = 1;
+            continue;
+        }
+        if (f.no_trace) {
+            out += fmt::format("{:<16} {:>7} {:>8}  (made no trace: nothing to compile)\n", f.name, 0, 0);
             continue;
         }
         out += fmt::format(
