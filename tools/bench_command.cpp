@@ -49,34 +49,6 @@ extern char** environ;
 
 namespace cpjit {
 
-const char* const kBenchUsage = R"(usage: cpjit bench [FILES...] [OPTIONS]
-
-Runs each program (default: the ones listed in examples/BENCHMARKS) in a
-fresh process per run, in every combination of the given tiers and Tier-1
-dispatch modes; one warm-up run per combination is discarded. Prints median
-and minimum wall time, speedup over Tier 1 (--jit=off --interp=threaded,
-always measured), speedup over CPython (with --python), peak RSS, and the JIT
-compile figures from the warm-up run's --stats. Every run's exit status and
-stdout are checked against NAME.stdout when it exists; a mismatch is
-reported and makes the exit code 1.
-
-options:
-  --tiers LIST        of off,uops,on,llvm-O0,llvm-O2 (default off,uops,on;
-                      llvm-* only in a build with -DCPJIT_LLVM_BACKEND=ON)
-  --interp LIST       of threaded,switch (default threaded)
-  --repeat N          measured runs per combination (default 3)
-  --python            also time NAME.py next to each program with python3
-  --json FILE         write every sample and a machine description as JSON
-  --chart FILE.svg    draw the speedups over Tier 1 as an SVG bar chart
-  --compile           measure compile speed instead: run each program once in
-                      this process with --jit=on, keep its traces, compile
-                      them again --repeat times (default 100) after a warm-up
-                      round; ns/uop, ns/trace (median, min), MB/s of code,
-                      executable memory mapped per byte of code; one table
-                      per compiling tier of --tiers (on, llvm-O0, llvm-O2)
-(each option also takes the --option=VALUE form)
-)";
-
 double geomean(const std::vector<double>& xs) {
     double sum = 0;
     size_t n = 0;
@@ -659,10 +631,6 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::optional<std::string> json_file, chart_file;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (a == "--help" || a == "-h") {
-            std::fputs(kBenchUsage, stdout);
-            return 0;
-        }
         if (a == "--python" || a == "--compile") {
             (a == "--python" ? python : compile) = true;
             continue;

@@ -10,8 +10,6 @@ namespace cpjit {
 // args: everything after `cpjit bench`. Returns the process exit code.
 int cmd_bench(const std::vector<std::string>& args);
 
-extern const char* const kBenchUsage;
-
 // Of the positive, finite xs; NaN when there is none.
 double geomean(const std::vector<double>& xs);
 

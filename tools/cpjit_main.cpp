@@ -17,6 +17,7 @@
 #include "jit/tier2/trace.h"
 #include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
+#include "tools/command_line.h"
 #include "tools/profile_command.h"
 #include "tools/cross_compile.h"
 #include "tools/explore.h"
@@ -36,78 +37,16 @@ namespace {
 
 using namespace cpjit;
 
-constexpr const char* kUsage = R"(usage:
-  cpjit run [OPTIONS] FILE(.cpasm|.cpbc)    run a program
-  cpjit asm FILE.cpasm -o FILE.cpbc          assemble (verifies)
-  cpjit dis FILE(.cpbc|.cpasm)               disassemble to text
-  cpjit trace [OPTIONS] FILE                 run (options as for run), then
-                                             print every trace: bytecode, uops
-                                             before and after the optimizer,
-                                             exits, and (--jit=on, the default)
-                                             its machine code per uop with each
-                                             patched hole explained, exit
-                                             stubs, data, GOT and sizes;
-                                             --jit=uops: without machine code;
-                                             --jit=llvm-O0|llvm-O2: LLVM's code
-                                             beside copy-and-patch's (sizes,
-                                             instruction counts);
-                                             --target=x86_64|aarch64: the
-                                             machine code for that target
-                                             (compiled, never run)
-  cpjit explore [OPTIONS] FILE -o PAGE.html  run (options as for run), then
-                                             write one self-contained HTML page
-                                             to study what the JIT made of it:
-                                             source, traces, uops, machine code
-                                             and holes for both targets, graph
-  cpjit bench [FILES...] [OPTIONS]           time programs in each tier and
-                                             dispatch mode (see cpjit bench --help)
-  cpjit profile [--top=N] [run options] FILE
-                                             run FILE under `perf record`: time
-                                             per tier, helpers, collector, and
-                                             the hottest uops (docs/profiling.md)
-  cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
-                                             the JIT's stencils: sizes, holes,
-                                             trailing jumps; --disasm shows
-                                             their code with every hole marked
-  cpjit --help | --version
+// Where a usage error sends the reader: "cpjit run --help".
+std::string help_hint = "cpjit --help";
 
-run options:
-  --jit=on|uops|off        tier for hot code (default on): off = Tier-1
-                           interpreter only; uops = hot code becomes traces of
-                           micro-ops run by the uop interpreter; on = those
-                           traces compiled to machine code by copy-and-patch
-  --jit=llvm-O0|llvm-O2    the same traces compiled by LLVM at -O0 or -O2
-                           (only in a build with -DCPJIT_LLVM_BACKEND=ON; see
-                           cpjit --version)
-  --interp=threaded|switch Tier-1 dispatch: computed goto (default) or switch
-  --specialize=on|off      Tier-1 quickening into type-specialized
-                           instructions (default on)
-  --jit-threshold=N        backward jumps, calls or exits before Tier 2
-                           builds a trace there (1-65535, default 64)
-  --opt=0|1                Tier-2 optimizer off or on (default 1)
-  --local-regs=N           locals a trace's machine code keeps in
-                           registers (0-4, default 4; --jit=on)
-  --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
-                           kept in traces per 32 bytes, e.g. 256K or 64M (default
-                           64M); past it, hot code stays in the interpreter
-  --perf-map               write /tmp/perf-PID.map so `perf report` names the
-                           machine code of traces, per uop (docs/profiling.md)
-  --perf-jitdump[=DIR]     write DIR/jit-PID.dump (default DIR /tmp) for `perf
-                           record -k 1` + `perf inject --jit`: per-uop symbols
-                           and machine code for `perf annotate`
-  --gdb-jit                register traces with GDB's JIT interface: gdb names
-                           uops in backtraces and unwinds through traces
-  --max-depth=N            call depth limit (default 10000)
-  --max-heap=SIZE          heap limit, e.g. 512M or 2G (default 2G); past it
-                           a program gets the `out of memory` error
-  --stats=FILE             write run statistics as JSON to FILE
-  --stats                  print run statistics on stderr at exit
-
-exit codes: 0 success, 1 runtime error, 2 usage, load or verification error
-)";
+// "usage: cpjit NAME SYNOPSIS", from the one table (tools/command_line.h).
+std::string usage_line(const char* name) {
+    return fmt::format("usage: cpjit {} {}", name, find_subcommand(name)->synopsis);
+}
 
 int usage_error(const std::string& msg) {
-    std::fprintf(stderr, "error: %s\n(see cpjit --help)\n", msg.c_str());
+    std::fprintf(stderr, "error: %s\n(see %s)\n", msg.c_str(), help_hint.c_str());
     return 2;
 }
 
@@ -155,6 +94,15 @@ bool write_file(const std::string& path, const std::string& data) {
 std::string what_ran(const TraceCache& tc) {
     const jit::StencilSet* host = jit::host_stencils();
     return tc.jit() && host ? std::string(host->short_name) + " machine code" : "the uop interpreter";
+}
+
+// The highest tier that ran code: "machine code" when the VM entered a
+// trace's machine code, "uops" when it entered only the uop interpreter,
+// "interpreter" when no trace ran (whatever tier was enabled).
+const char* tier_used(const TraceCache* tc) {
+    if (!tc) return "interpreter";
+    if (tc->stats.trace_entries_machine_code) return "machine code";
+    return tc->stats.trace_entries_uops ? "uops" : "interpreter";
 }
 
 // The listing of `cpjit trace`: every trace, with its machine code for
@@ -303,7 +251,7 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
     if (stats_file || stats_summary || mode == Mode::Explore) {
         StatFields f;
         f["tier"] = jit;
-        f["tier_used"] = !vm.traces() ? "interpreter" : vm.traces()->jit() ? "machine code" : "uops";
+        f["tier_used"] = tier_used(vm.traces());
         f["interp"] = opts.dispatch == Dispatch::Threaded ? "threaded" : "switch";
         f["specialize"] = opts.specialize;
         f["exit_code"] = code;
@@ -353,7 +301,7 @@ int cmd_explore(const std::vector<std::string>& args) {
             rest.push_back(args[i]);
         }
     }
-    if (!page) return usage_error("usage: cpjit explore [OPTIONS] FILE -o PAGE.html");
+    if (!page) return usage_error(usage_line("explore"));
     return cmd_run(rest, Mode::Explore, *page);
 }
 
@@ -371,7 +319,7 @@ int cmd_asm(const std::vector<std::string>& args) {
             in = args[i];
         }
     }
-    if (!in || !out) return usage_error("usage: cpjit asm FILE.cpasm -o FILE.cpbc");
+    if (!in || !out) return usage_error(usage_line("asm"));
     Program prog;
     if (!load_or_report(*in, prog)) return 2;
     if (!write_file(*out, write_bytecode(prog))) {
@@ -382,7 +330,7 @@ int cmd_asm(const std::vector<std::string>& args) {
 }
 
 int cmd_dis(const std::vector<std::string>& args) {
-    if (args.size() != 1 || (args[0].size() > 1 && args[0][0] == '-')) return usage_error("usage: cpjit dis FILE.cpbc");
+    if (args.size() != 1 || (args[0].size() > 1 && args[0][0] == '-')) return usage_error(usage_line("dis"));
     Program prog;
     if (!load_or_report(args[0], prog)) return 2;
     std::string text = disassemble(prog);
@@ -394,13 +342,13 @@ int cmd_dis(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fputs(kUsage, stderr);
+        std::fputs(main_help().c_str(), stderr);
         return 2;
     }
     std::string cmd = argv[1];
     std::vector<std::string> args(argv + 2, argv + argc);
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-        std::fputs(kUsage, stdout);
+        std::fputs(main_help().c_str(), stdout);
         return 0;
     }
     if (cmd == "--version") {
@@ -408,6 +356,15 @@ int main(int argc, char** argv) {
                     jit::llvm_backend_built() ? ", llvm-O0, llvm-O2 (LLVM " CPJIT_LLVM_VERSION ")" : "");
         return 0;
     }
+    const Subcommand* sub = find_subcommand(cmd);
+    if (!sub) return usage_error(fmt::format("unknown command '{}'", cmd));
+    if (wants_help(args)) {
+        std::fputs(command_help(*sub).c_str(), stdout);
+        return 0;
+    }
+    help_hint = fmt::format("cpjit {} --help", cmd);
+    std::string error;
+    if (!normalize_options(*sub, args, error)) return usage_error(error);
     if (cmd == "run") return cmd_run(args, Mode::Run);
     if (cmd == "trace") return cmd_run(args, Mode::Trace);
     if (cmd == "explore") return cmd_explore(args);
@@ -415,6 +372,5 @@ int main(int argc, char** argv) {
     if (cmd == "dis") return cmd_dis(args);
     if (cmd == "bench") return cmd_bench(args);
     if (cmd == "profile") return cmd_profile(args);
-    if (cmd == "stencils") return cmd_stencils(args);
-    return usage_error(fmt::format("unknown command '{}'", cmd));
+    return cmd_stencils(args);
 }

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "tools/child_process.h"
+#include "tools/command_line.h"
 #include "tools/profile_summary.h"
 
 extern char** environ;
@@ -25,14 +26,6 @@ extern char** environ;
 namespace cpjit {
 
 namespace {
-
-constexpr const char* kProfileUsage =
-    "usage: cpjit profile [--top=N] [--keep=DIR] [run options] FILE\n"
-    "  runs FILE under `perf record` (with --perf-map), then prints the time\n"
-    "  per part of cpjit and the hottest uops; the program's output is discarded\n"
-    "  --top=N      uops listed (default 10)\n"
-    "  --keep=DIR   keep perf.data (and the program's stdout, stderr) in DIR\n"
-    "  run options: as for cpjit run (e.g. --jit=off to profile Tier 1)\n";
 
 int fail(const std::string& msg) {
     std::fprintf(stderr, "cpjit profile: %s\n", msg.c_str());
@@ -80,10 +73,7 @@ int cmd_profile(const std::vector<std::string>& args) {
     std::string keep;
     std::vector<std::string> run_args;
     for (const std::string& a : args) {
-        if (a == "--help" || a == "-h") {
-            std::fputs(kProfileUsage, stdout);
-            return 0;
-        } else if (a.rfind("--top=", 0) == 0) {
+        if (a.rfind("--top=", 0) == 0) {
             char* end = nullptr;
             const unsigned long n = std::strtoul(a.c_str() + 6, &end, 10);
             if (!*(a.c_str() + 6) || *end || n < 1 || n > 1000) return fail("--top takes a number from 1 to 1000");
@@ -96,7 +86,7 @@ int cmd_profile(const std::vector<std::string>& args) {
         }
     }
     if (run_args.empty()) {
-        std::fputs(kProfileUsage, stderr);
+        std::fputs(command_help(*find_subcommand("profile")).c_str(), stderr);
         return 2;
     }
     const std::string perf = find_in_path("perf");

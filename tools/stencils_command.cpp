@@ -18,23 +18,6 @@
 
 namespace cpjit {
 
-const char* const kStencilsUsage = R"(usage: cpjit stencils [--target=x86_64|aarch64] [--disasm] [NAME...]
-
-Shows the stencils compiled into cpjit: one per micro-op of jit/tier2/uops.def, plus
-ENTRY (the entry shim) and EXIT (the exit stub). Both targets' stencils are in
-every build; the default target is the host's.
-
-  (no option)   a table: code and data bytes, holes by relocation kind, and
-                whether the trailing jump to the next stencil can be dropped;
-                then totals, medians and the set's digest and clang flags
-  --disasm      each stencil's machine code (offsets from its start) with
-                every hole marked under the byte where its field starts, the
-                removable trailing jump, and the read-only data in hex
-  NAME...       only these stencils (e.g. CONST GUARD_INT_TOS EXIT)
-
-exit codes: 0 success, 1 the disassembler is not available, 2 usage
-)";
-
 namespace {
 
 using jit::Hole;
@@ -244,10 +227,6 @@ int cmd_stencils(const std::vector<std::string>& args) {
     bool disasm = false;
     std::vector<std::string> names;
     for (const std::string& a : args) {
-        if (a == "--help" || a == "-h") {
-            std::fputs(kStencilsUsage, stdout);
-            return 0;
-        }
         if (a.rfind("--target=", 0) == 0) {
             std::string_view t = std::string_view(a).substr(9);
             set = jit::stencils_for(t);

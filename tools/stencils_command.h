@@ -13,8 +13,6 @@ namespace cpjit {
 // args: everything after `cpjit stencils`. Returns the process exit code.
 int cmd_stencils(const std::vector<std::string>& args);
 
-extern const char* const kStencilsUsage;
-
 // The table of `shown` (stencils of `set`, at least one), then the summary.
 std::string stencils_table(const jit::StencilSet& set, const std::vector<const jit::Stencil*>& shown);
 // Stencil `s` of `set` disassembled by `dis` (for set.arch), every hole and

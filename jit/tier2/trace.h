@@ -143,6 +143,8 @@ struct Tier2Options {
     X(traces)             /* traces built (incl. side traces) */                  \
     X(uops_in_traces)     /* uops after the optimizer, summed over traces */      \
     X(uops_executed)      /* by the uop interpreter (machine code not counted) */ \
+    X(trace_entries_machine_code) /* the VM entered a trace's machine code */     \
+    X(trace_entries_uops) /* the VM entered a trace in the uop interpreter */    \
     X(side_exits_taken)   /* exits that reached the VM */                         \
     X(exits_cached_1)     /* ... from machine code with 1, 2, 3 stack values */   \
     X(exits_cached_2)     /*     in registers (written back by the exit stub) */  \

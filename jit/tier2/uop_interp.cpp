@@ -127,9 +127,13 @@ Trace* VM::grow_side_trace(Trace* t, uint16_t exit_index) {
 
 // Runs traces from `t` until one leaves to Tier 1: machine code where a
 // trace has it, the uop interpreter otherwise. Returns the instruction to
-// resume at, with sp_ and the frames describing the state there.
+// resume at, with sp_ and the frames describing the state there. Counts
+// each entry (once per trace the VM starts, not per uop: a jump between
+// traces through a linked exit stays in machine code and is not counted).
 Instr* VM::run_trace(Trace* t, Value* sp) {
+    Tier2Stats& stats = traces_->stats;
     for (;;) {
+        ++(t->machine ? stats.trace_entries_machine_code : stats.trace_entries_uops);
         TraceStep s = t->machine ? run_machine_code(t, sp) : run_uops(t, sp);
         if (!s.next) {
             sp_ = s.sp;
