@@ -6,6 +6,7 @@
 #include "tools/trace_listing.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -87,7 +88,8 @@ public:
     Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
            const jit::StencilSet& set)
         : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(set),
-          rx_(uint64_t(c_.rx)), got_at_(c_.size - 8 * set_.num_helpers), num_uops_(uint32_t(t.uops.size())),
+          rx_(uint64_t(c_.rx)), got_slots_(uint32_t(std::popcount(c_.got_helpers))), got_at_(c_.size - 8 * got_slots_),
+          num_uops_(uint32_t(t.uops.size())),
           num_hot_(uint32_t(c_.placed.size() - c_.records.size())) {}
 
     std::string run() const;
@@ -112,6 +114,10 @@ private:
     void code(std::string& out, uint32_t from, uint32_t size, const char* indent) const;
     std::string stub_title(size_t k) const;
     std::string summary() const;
+    // Helper h's slot in this trace's GOT (only helpers it calls have one).
+    uint32_t got_slot(uint16_t h) const {
+        return uint32_t(std::popcount(c_.got_helpers & ((uint64_t(1) << h) - 1)));
+    }
 
 public:
     MachineListing structured() const;
@@ -124,6 +130,7 @@ private:
     const std::vector<std::unique_ptr<Trace>>& all_;
     const jit::StencilSet& set_;
     uint64_t rx_;
+    uint32_t got_slots_;
     uint32_t got_at_;
     uint32_t num_uops_;
     uint32_t num_hot_;  // placed stencils of the hot code (uops and spills); the stubs follow
@@ -149,8 +156,9 @@ std::string Lister::label(uint64_t addr) const {
             addr < uint64_t(other->machine->rx) + other->machine->size)
             return fmt::format("trace {} +{:#x}", other->id, addr - uint64_t(other->machine->rx));
     for (uint32_t h = 0; h < set_.num_helpers; ++h) {
+        if (!(c_.got_helpers >> h & 1)) continue;
         uint64_t slot;
-        std::memcpy(&slot, c_.rx + got_at_ + 8 * h, 8);
+        std::memcpy(&slot, c_.rx + got_at_ + 8 * got_slot(uint16_t(h)), 8);
         if (slot == addr) return set_.helpers[h];
     }
     return "an address outside the JIT's code";
@@ -184,7 +192,7 @@ Meaning Lister::meaning(const PatchedHole& h) const {
     case HoleValue::Data: return {fmt::format("data of uop {}", ui), fmt::format("data_uop_{}", ui), true};
     case HoleValue::Helper: {
         std::string name = set_.helpers[h.helper];
-        if (h.via_got) return {fmt::format("{} via GOT slot {}", name, h.helper), name, true};
+        if (h.via_got) return {fmt::format("{} via GOT slot {}", name, got_slot(h.helper)), name, true};
         return {name, name, true};
     }
     case HoleValue::Continue:
@@ -373,18 +381,35 @@ std::string Lister::stub_title(size_t k) const {
     return s;
 }
 
-// "  machine code (x86_64): hot N bytes, stubs ...; N bytes in all"
+// "  machine code (x86_64): hot N bytes, stubs ..., padding N bytes; N bytes
+// in all": every byte of the allocation in exactly one part, so the parts add
+// up to the total. Padding: alignment of the stubs, data and GOT, and the room
+// each stub slot keeps for the largest stub variant.
 std::string Lister::summary() const {
-    uint32_t stub_bytes = 0, data_bytes = 0;
+    if (c_.placed.empty())  // compiled without keep_listing: the parts are not known
+        return fmt::format("  machine code ({}): hot {} bytes, stubs, data and GOT {} bytes; {} bytes in all",
+                           set_.short_name, c_.hot_size, c_.size - c_.hot_size, c_.size);
+    uint32_t stub_bytes = 0, data_bytes = 0, smallest_stub = UINT32_MAX, largest_stub = 0;
     for (const jit::PlacedStencil& p : c_.placed) {
-        if (p.uop < 0) stub_bytes += p.size;
-        else data_bytes += p.stencil->data_size;
+        if (p.uop < 0) {
+            stub_bytes += p.size;
+            smallest_stub = std::min(smallest_stub, p.size);
+            largest_stub = std::max(largest_stub, p.size);
+        } else {
+            data_bytes += p.stencil->data_size;
+        }
     }
-    return fmt::format(
-        "  machine code ({}): hot {} bytes, stubs {} x {} = {} bytes, data {} bytes, GOT {} x 8 = {} bytes; "
-        "{} bytes in all",
-        set_.short_name, c_.hot_size, c_.records.size(), c_.records.empty() ? 0 : stub_bytes / c_.records.size(),
-        stub_bytes, data_bytes, set_.num_helpers, 8 * set_.num_helpers, c_.size);
+    const size_t stubs = c_.records.size();
+    const std::string stub_part = stubs == 0                        ? "stubs 0 bytes"
+                                  : smallest_stub == largest_stub ? fmt::format("stubs {} x {} = {} bytes", stubs,
+                                                                                largest_stub, stub_bytes)
+                                                                  : fmt::format("stubs {} of {} to {} = {} bytes", stubs,
+                                                                                smallest_stub, largest_stub, stub_bytes);
+    const uint32_t got_bytes = 8 * got_slots_;
+    const std::string got_part = got_slots_ ? fmt::format("GOT {} x 8 = {} bytes", got_slots_, got_bytes) : "GOT 0 bytes";
+    const uint32_t padding = c_.size - c_.hot_size - stub_bytes - data_bytes - got_bytes;
+    return fmt::format("  machine code ({}): hot {} bytes, {}, data {} bytes, {}, padding {} bytes; {} bytes in all",
+                       set_.short_name, c_.hot_size, stub_part, data_bytes, got_part, padding, c_.size);
 }
 
 std::string Lister::run() const {
@@ -427,9 +452,13 @@ std::string Lister::run() const {
         for (uint32_t i = 0; i < s.data_size; ++i) out += fmt::format(" {:02x}", c_.rx[off + i]);
         out += '\n';
     }
-    out += fmt::format("    GOT [{:04x}, {} slots]:\n", got_at_, set_.num_helpers);
+    // One slot per helper the trace calls (jit/copy_patch/trace_compiler.h).
+    if (!got_slots_) out += "    GOT: none (the trace calls no helper)\n";
+    else out += fmt::format("    GOT [{:04x}, {} slot{}]:\n", got_at_, got_slots_, got_slots_ == 1 ? "" : "s");
     for (uint32_t h = 0; h < set_.num_helpers; ++h)
-        out += fmt::format("           {:04x}  slot {}: {}\n", got_at_ + 8 * h, h, set_.helpers[h]);
+        if (c_.got_helpers >> h & 1)
+            out += fmt::format("           {:04x}  slot {}: {}\n", got_at_ + 8 * got_slot(uint16_t(h)),
+                               got_slot(uint16_t(h)), set_.helpers[h]);
     return out;
 }
 

@@ -1,8 +1,8 @@
 // The trace compiler of the copy-and-patch JIT (layout in jit/copy_patch/trace_compiler.h).
 #include "jit/copy_patch/trace_compiler.h"
 
-
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cstring>
 
@@ -44,12 +44,18 @@ struct Jit::Layout {
     uint32_t hot_size = 0;
     uint32_t stubs_at = 0, stub_size = 0, num_records = 0;
     uint32_t data_at = 0, got_at = 0, total = 0;
+    uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
 
 // What each HoleValue of one placed stencil is (S before the op's bias).
 struct Jit::Values {
     uint64_t v[kNumHoleValues] = {};
-    uint64_t got = 0;      // the trace's first GOT slot (rx); slot i = got + 8 i
+    uint64_t got = 0;      // the trace's first GOT slot (rx)
+    uint64_t got_helpers = 0;  // Layout::got_helpers
+    // Helper h's slot: got + 8 * (the helpers before h that have a slot).
+    uint64_t got_slot(uint16_t h) const {
+        return got + 8 * uint64_t(std::popcount(got_helpers & ((uint64_t(1) << h) - 1)));
+    }
     uint32_t has = 0;      // kOptionalJumps bits that have a target
     void set(HoleValue k, uint64_t x) { v[size_t(k)] = x; }
 };
@@ -77,6 +83,7 @@ uint64_t Jit::mapped_bytes() const { return memory_->mapped_bytes(); }
 uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
 
 bool Jit::init() {
+    if (set_.num_helpers > 64) return false;  // a trace's GOT is a 64-bit mask of helpers
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
         uint64_t address = 0;
         for (const HelperAddress& h : kHelperAddresses)
@@ -131,9 +138,10 @@ void Jit::plan_stencils() {
             // No uop has a 16-bit operand; uops exit before errors.
             if (h.value == HoleValue::ErrorExit || h.value == HoleValue::Operand16) p.usable = false;
             const bool helper = h.value == HoleValue::Helper;
-            ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper,
-                            8 * uint32_t(h.helper), h.addend, helper ? helpers_[h.helper] : 0});
+            ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper, h.addend,
+                            helper ? helpers_[h.helper] : 0});
             p.needs |= bit(h.value) & kOptionalJumps;
+            if (helper) p.helpers |= uint64_t(1) << h.helper;
         };
         for (uint32_t h = 0; h < s.num_holes; ++h)
             if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);
@@ -143,6 +151,7 @@ void Jit::plan_stencils() {
     for (int k = 0; k <= kMaxCached; ++k) {
         const StencilPlan& stub = plans_[size_t(exit_stencil(k))];
         if (stub.data_size) stub_usable_ = false;
+        stub_helpers_ |= stub.helpers;
         max_stub_size_ = std::max(max_stub_size_, stub.code_size);
     }
 }
@@ -155,7 +164,7 @@ bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx
         return patch_listed(p, num_ops, rw, rx, v, relax);
     const PatchOp* op = ops_.data() + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
+        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
         if (op->fn(rw + op->offset, rx + op->offset, v.v[size_t(op->value)] + op->bias, op->addend, got, &relax) !=
             PatchStatus::Ok)
             return false;
@@ -169,7 +178,7 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
     const PatchOp* op = ops_.data() + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
         const uint64_t at = rx + op->offset, symbol = v.v[size_t(op->value)] + op->bias;
-        const uint64_t got = op->has_got ? v.got + op->got_offset : 0;
+        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
         const uint64_t relaxed_before = relax.relaxed;
         if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
         listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
@@ -287,6 +296,7 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         if (!p.usable) return false;
         pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
         has_data |= p.data_size != 0;
+        l.got_helpers |= p.helpers;
         links += !steps_[i].spill && t.uops[steps_[i].uop].op == UopOp::LINK_TRACE;
     }
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
@@ -294,14 +304,15 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
     l.stubs_at = align_up(pos, stub_align);
     l.stub_size = align_up(max_stub_size_, stub_align);
     l.num_records = uint32_t(t.exits.size()) + links;
+    if (l.num_records) l.got_helpers |= stub_helpers_;
     pos = l.stubs_at + l.num_records * l.stub_size;
     l.data_at = pos;  // each stencil's data at the next multiple of its alignment
     for (uint32_t i = 0; has_data && i < n; ++i) {
         const StencilPlan& p = plans_[steps_[i].stencil];
         if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
     }
-    l.got_at = align_up(pos, 8);
-    l.total = l.got_at + 8 * set_.num_helpers;
+    l.got_at = l.got_helpers ? align_up(pos, 8) : pos;  // no GOT, no padding for it
+    l.total = l.got_at + 8 * uint32_t(std::popcount(l.got_helpers));
     return true;
 }
 
@@ -320,6 +331,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     }
     Values v;
     v.got = rx + l.got_at;
+    v.got_helpers = l.got_helpers;
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
@@ -420,11 +432,14 @@ bool Jit::compile(Trace& t) {
     c.hot_size = l.hot_size;
     c.records = record_pool_.take(l.num_records);
     listing_ = opts_.keep_listing || listeners_ ? &c : nullptr;
-    std::memcpy(block.rw + l.got_at, helpers_.data(), 8 * helpers_.size());
+    c.got_helpers = l.got_helpers;
+    uint8_t* slot = block.rw + l.got_at;
+    for (uint64_t m = l.got_helpers; m; m &= m - 1, slot += 8) std::memcpy(slot, &helpers_[size_t(std::countr_zero(m))], 8);
     RelaxCounter relax;
     bool ok = emit_trace(t, c, l, relax);
     Values stub_values;
     stub_values.got = uint64_t(c.rx) + l.got_at;
+    stub_values.got_helpers = l.got_helpers;
     for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, stub_values, relax);
     listing_ = nullptr;
     memory_->end_write(block.rw, l.total);

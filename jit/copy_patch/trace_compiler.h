@@ -6,8 +6,8 @@
 //              the next one is dropped (the next one follows)
 //   stubs      one exit stub per side exit (and per LINK_TRACE), cold
 //   data       the stencils' read-only data (e.g. float constants)
-//   GOT        one slot per helper function, for calls that cannot be
-//              relaxed into direct ones
+//   GOT        one slot per helper function the trace calls, for calls
+//              that cannot be relaxed into direct ones
 // Traces are placed one after another in a code arena (jit/code_memory.h):
 // large W^X dual mappings, written only through their read-write view,
 // executed only through their read-execute view, committed ahead of need.
@@ -69,6 +69,7 @@ struct CompiledTrace {
     uint8_t* rw = nullptr;      // writable view of the same pages
     uint32_t size = 0;
     uint32_t hot_size = 0;      // bytes of the uops' code
+    uint64_t got_helpers = 0;   // bit h: helper h has a GOT slot; the slots end the allocation, in helper order
     std::span<JitExitRecord> records;  // from the Jit's pool: exits, then LINK_TRACEs
     // Both empty unless Tier2Options::keep_listing (for `cpjit trace`;
     // profilers read `placed` while the trace is announced to them):
@@ -122,7 +123,7 @@ public:
 
 private:
     // One hole of a stencil, ready to patch: S = values[value] + bias,
-    // G = got + got_offset when has_got (a helper's slot), else none.
+    // G = the trace's GOT slot of `helper` when has_got, else none.
     struct PatchOp {
         PatchFn fn;
         uint32_t offset;
@@ -130,7 +131,6 @@ private:
         RelocKind kind;
         uint16_t helper;
         bool has_got;
-        uint32_t got_offset;
         int64_t addend;
         uint64_t bias;
     };
@@ -145,6 +145,7 @@ private:
         uint32_t first_op = 0, num_ops = 0;
         bool drops_jump = false;
         uint32_t needs = 0;   // bit (1 << HoleValue) for every value its holes use
+        uint64_t helpers = 0; // bit h: a hole calls helper h (the trace's GOT gets a slot for it)
         bool usable = true;   // false: a hole the JIT cannot fill (the trace stays uops)
     };
     struct Layout;
@@ -188,6 +189,7 @@ private:
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
     uint32_t max_stub_size_ = 0;     // the largest exit stub variant
+    uint64_t stub_helpers_ = 0;      // helpers any exit stub variant calls (none today)
     bool stub_usable_ = true;
     JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once
     SpanPool<JitExitRecord> record_pool_{4096};

@@ -1,0 +1,130 @@
+// The size line of `cpjit trace`'s machine code listing (tools/trace_listing.cpp)
+// adds up: hot code, stubs, data, GOT and padding make the trace's size; and
+// the GOT holds a slot for each helper the trace calls and no other. Checked
+// on the host's code and on the other target's (compiled for listing only).
+#include <doctest/doctest.h>
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+#include <string>
+
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
+#include "runtime/loader.h"
+#include "runtime/vm.h"
+#include "tools/cross_compile.h"
+#include "tools/trace_listing.h"
+
+using namespace cpjit;
+
+namespace {
+
+// A loop that concatenates strings (a helper call) with a branch that
+// becomes a side trace doing only arithmetic (no helper), so the run has
+// traces with and without a GOT.
+constexpr const char* kProgram = R"(.func main
+.locals i s n
+    const 0
+    store i
+    const ""
+    store s
+    const 0
+    store n
+loop:
+    load i
+    const 4
+    mod
+    jt plain
+    load s
+    const "ab"
+    concat
+    len
+    pop
+plain:
+    load n
+    const 3
+    add
+    store n
+    load i
+    const 1
+    add
+    dup
+    store i
+    const 400
+    lt
+    jt loop
+    const nil
+    ret
+.end
+)";
+
+uint64_t number(const std::smatch& m, size_t i) { return m[i].matched ? std::stoull(m[i].str()) : 0; }
+
+// Checks the listing of every compiled trace (its `machine` as it is now);
+// returns how many traces had no GOT.
+size_t check_traces(const Program& prog, const TraceCache& tc, const jit::StencilSet& set) {
+    static const std::regex kSizes(
+        R"(machine code \(\w+\): hot (\d+) bytes, stubs (?:0 bytes|(\d+) (?:x \d+|of \d+ to \d+) = (\d+) bytes), )"
+        R"(data (\d+) bytes, GOT (?:0 bytes|(\d+) x 8 = (\d+) bytes), padding (\d+) bytes; (\d+) bytes in all)");
+    size_t without_got = 0, compiled = 0;
+    for (const auto& t : tc.traces()) {
+        if (!t->machine) continue;
+        ++compiled;
+        const jit::CompiledTrace& c = *t->machine;
+        const std::string text = tools::print_machine_code(prog, *t, tc.traces(), &set);
+        INFO(set.short_name, " trace ", t->id, ":\n", text);
+        std::smatch m;
+        REQUIRE(std::regex_search(text, m, kSizes));
+        const uint64_t hot = number(m, 1), stubs = number(m, 2), stub_bytes = number(m, 3), data = number(m, 4),
+                       slots = number(m, 5), got = number(m, 6), padding = number(m, 7), total = number(m, 8);
+        CHECK(hot + stub_bytes + data + got + padding == total);
+        CHECK(total == c.size);
+        CHECK(hot == c.hot_size);
+        CHECK(stubs == c.records.size());
+        CHECK(got == 8 * slots);
+        // The GOT: one slot per helper a hole calls, none for the others.
+        std::set<uint16_t> called;
+        for (const jit::PatchedHole& h : c.holes)
+            if (h.value == jit::HoleValue::Helper) called.insert(h.helper);
+        CHECK(slots == called.size());
+        for (uint16_t h = 0; h < set.num_helpers; ++h) {
+            const bool listed = text.find(fmt::format(": {}\n", set.helpers[h])) != std::string::npos;
+            CHECK_MESSAGE(listed == (called.count(h) != 0), set.helpers[h]);
+        }
+        if (slots == 0) {
+            ++without_got;
+            CHECK(text.find("GOT: none") != std::string::npos);
+        }
+    }
+    CHECK(compiled >= 2);
+    return without_got;
+}
+
+}  // namespace
+
+TEST_CASE("trace listing: the size line's parts add up, the GOT lists the helpers the trace calls") {
+    Program prog;
+    LoadError err;
+    REQUIRE_MESSAGE((assemble("sums.cpasm", kProgram, prog, err) && verify(prog, err)), err.format());
+    RunOptions opts;
+    opts.tier = Tier::Jit;
+    opts.tier2.threshold = 8;
+    opts.tier2.keep_listing = true;
+    VM vm(prog, opts);
+    REQUIRE(vm.run() == 0);
+    REQUIRE(vm.traces());
+    const TraceCache& tc = *vm.traces();
+    for (const char* target : {"x86_64", "aarch64"}) {
+        const jit::StencilSet* set = jit::stencils_for(target);
+        REQUIRE(set);
+        std::unique_ptr<tools::CrossCompiled> cross;
+        if (!(tc.jit() && set == jit::host_stencils())) {
+            std::string error;
+            cross = tools::CrossCompiled::create(tc, *set, error);
+            REQUIRE_MESSAGE(cross, error);
+        }
+        CHECK(check_traces(prog, tc, *set) >= 1);  // the side trace calls no helper
+    }
+}
