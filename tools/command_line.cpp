@@ -50,10 +50,10 @@ const std::vector<std::string_view> kRunValueOptions = {
     "--jit", "--opt", "--interp", "--specialize", "--local-regs", "--jit-threshold",
     "--max-depth", "--max-jit-code", "--jit-arena-chunk", "--max-heap"};
 
-constexpr const char* kConvention =
-    "An option that takes a value takes it as --opt=VALUE or --opt VALUE;\n"
+constexpr const char* kConvention = "An option that takes a value takes it as --opt=VALUE or --opt VALUE.\n";
+constexpr const char* kOptionalValues =
     "--stats[=FILE] and --perf-jitdump[=DIR], whose value is optional, take it\n"
-    "only after '='. `cpjit COMMAND --help` shows a command's options.\n";
+    "only after '='.\n";
 
 constexpr const char* kExitCodes = "exit codes: 0 success, 1 runtime error, 2 usage, load or verification error\n";
 
@@ -173,7 +173,7 @@ std::string command_table() {
 
 std::string main_help() {
     std::string out = "usage: cpjit COMMAND [ARGS...]\n\ncommands:\n" + indent(command_table(), "  ") + "\n";
-    out += kConvention;
+    out += std::string("`cpjit COMMAND --help` shows a command's usage and options.\n") + kConvention + kOptionalValues;
     std::string takers;
     for (const Subcommand& c : kSubcommands)
         if (c.run_options && std::string_view(c.name) != "run") takers += std::string(takers.empty() ? "" : ", ") + c.name;
@@ -189,8 +189,8 @@ std::string command_help(const Subcommand& c) {
     if (*c.details) out += std::string("\n") + c.details;
     if (*c.options) out += std::string("\noptions:\n") + c.options;
     if (c.run_options) out += std::string("\n") + (std::string_view(c.name) == "run" ? "options:\n" : "run options:\n") + kRunOptions;
-    out += std::string("\n") + kConvention;
-    if (c.run_options) out += std::string("\n") + kExitCodes;
+    if (c.run_options) out += std::string("\n") + kConvention + kOptionalValues + "\n" + kExitCodes;
+    else if (!c.value_options.empty()) out += std::string("\n") + kConvention;
     return out;
 }
 
