@@ -5,7 +5,8 @@
     (and -h) exits 0 and prints NAME's usage with the synopsis the main help
     gives it;
   - README.md's command table (the first code block under "## Command line")
-    is the main help's command list, line for line;
+    and docs/language.md's (section 10) are the main help's command list,
+    line for line;
   - every option that takes a value takes it as --opt=VALUE and --opt VALUE,
     with the same result;
   - a bad option, an option missing its value or an unknown command is a
@@ -24,6 +25,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
 README = os.path.join(ROOT, "README.md")
+LANGUAGE = os.path.join(ROOT, "docs", "language.md")
 HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
 # The subcommands the project documents; the help must list at least these.
 EXPECTED = {"run", "asm", "dis", "trace", "explore", "bench", "profile", "stencils"}
@@ -49,9 +51,10 @@ def commands_section(help_text):
     return out
 
 
-def readme_table():
-    text = open(README, encoding="utf-8").read()
-    section = text[text.index("## Command line"):]
+def doc_table(path, heading):
+    """The first code block after `heading` in the doc at `path`."""
+    text = open(path, encoding="utf-8").read()
+    section = text[text.index(heading):]
     block = re.search(r"```\n(.*?)```", section, re.S)
     return block.group(1).rstrip("\n").splitlines()
 
@@ -75,9 +78,10 @@ def main():
         if m:
             synopsis[m.group(1)] = m.group(2).strip()
     check(EXPECTED <= set(synopsis), f"--help lists {sorted(synopsis)}, missing {sorted(EXPECTED - set(synopsis))}")
-    check(readme_table() == table,
-          "README.md's command table differs from `cpjit --help`:\n  README: " + "\n          ".join(readme_table()) +
-          "\n  --help: " + "\n          ".join(table))
+    for path, heading in ((README, "## Command line"), (LANGUAGE, "## 10. The command line")):
+        doc = doc_table(path, heading)
+        check(doc == table, f"{os.path.relpath(path, ROOT)}'s command table differs from `cpjit --help`:\n  doc:    " +
+              "\n          ".join(doc) + "\n  --help: " + "\n          ".join(table))
 
     for name, syn in sorted(synopsis.items()):
         for flag in ("--help", "-h"):
