@@ -450,4 +450,26 @@ MachineListing list_machine_code(const Program& prog, const Trace& t, const std:
 }
 
 
+// ---- What Tier 2 gave up on (TraceCache::aborts) ----
+
+std::string print_abort(const Program& prog, const TraceAbortRecord& r) {
+    std::string s = fmt::format("{} at {}", r.kind, print_place(prog, r.at));
+    if (r.parent >= 0) s += fmt::format(" (from exit {} of trace {})", r.parent_exit, r.parent);
+    if (r.trace >= 0) s += fmt::format(", trace {}", r.trace);
+    return s;
+}
+
+std::string print_trace_aborts(const Program& prog, const TraceCache& cache) {
+    const TraceAborts& a = cache.aborts;
+    if (!a.total) return "";
+    std::string out = fmt::format("=== Tier 2 gave up {} times ===\n", a.total);
+    for (int k = 0; k < kNumTraceAborts; ++k)
+        if (a.count[k]) out += fmt::format("  {:<15} {:>5}  {}\n", kTraceAbortNames[k], a.count[k], kTraceAbortTexts[k]);
+    out += a.first.size() < a.total ? fmt::format("  the first {}:\n", a.first.size()) : std::string("  each:\n");
+    for (const TraceAbortRecord& r : a.first)
+        out += fmt::format("    {:<15} {}\n", kTraceAbortNames[int(r.reason)], print_abort(prog, r));
+    return out;
+}
+
+
 }  // namespace cpjit::tools
