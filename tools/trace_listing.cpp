@@ -462,7 +462,7 @@ std::string print_abort(const Program& prog, const TraceAbortRecord& r) {
 std::string print_trace_aborts(const Program& prog, const TraceCache& cache) {
     const TraceAborts& a = cache.aborts;
     if (!a.total) return "";
-    std::string out = fmt::format("=== Tier 2 gave up {} times ===\n", a.total);
+    std::string out = fmt::format("=== Tier 2 gave up {} {} ===\n", a.total, a.total == 1 ? "time" : "times");
     for (int k = 0; k < kNumTraceAborts; ++k)
         if (a.count[k]) out += fmt::format("  {:<15} {:>5}  {}\n", kTraceAbortNames[k], a.count[k], kTraceAbortTexts[k]);
     out += a.first.size() < a.total ? fmt::format("  the first {}:\n", a.first.size()) : std::string("  each:\n");
