@@ -5,7 +5,10 @@
 reference (no http:, https: or protocol-relative URL, no src= or href= to a
 file), its data one JSON object holding the traces of `cpjit trace` with both
 targets' machine code (exactly one of them the one that ran, when the run
-made machine code), and holes with stencil and patched bytes of equal size.
+made machine code), and holes with stencil and patched bytes of equal size;
+its account of the run agrees with the run's --stats (uops the optimizer
+removed, exit counts, links), and every stencil a trace uses is there as
+compiled, with each uop's C body.
 The command's errors: a missing -o is a usage error (exit 2), an unwritable
 page exit 2, and a program's runtime error still writes the page (exit 1).
 
@@ -67,7 +70,24 @@ def main():
             ran = [tg["name"] for tg in d["targets"] if tg["ran"]]
             if len(ran) != ("--jit=uops" not in flags):
                 problems.append("%s: targets that ran: %s" % (name, ran))
+            st = d["stats"]
+            removed = sum(1 for tr in d["traces"] for u in tr["projected"] if u["fate"] == "removed")
+            if removed != st["uops_removed"]:
+                problems.append("%s: %d uops marked removed, uops_removed %d" % (name, removed, st["uops_removed"]))
+            if any(sorted(u["from"] for u in tr["uops"]) != sorted(i for i, p in enumerate(tr["projected"]) if p["fate"] != "removed")
+                   for tr in d["traces"]):
+                problems.append("%s: optimized uops and the projected ones they come from do not match" % name)
+            taken = sum(e["taken"] for tr in d["traces"] for e in tr["exits"])
+            if taken < st["side_exits_taken"]:
+                problems.append("%s: exit counts %d < side_exits_taken %d" % (name, taken, st["side_exits_taken"]))
+            if len(d["edges"]) < max(1, st["exits_linked"]):  # the loop closes (JUMP_TO_TOP or a linked exit)
+                problems.append("%s: edges %s, exits_linked %d" % (name, d["edges"], st["exits_linked"]))
+            if any(not d["uop_bodies"].get(u["uop"]) for tr in d["traces"] for u in tr["uops"]):
+                problems.append("%s: uops without their C body" % name)
             for tg in d["targets"]:
+                used = {p["stencil"] for m in tg["traces"].values() if m for p in m["pieces"]}
+                if not used or used - set(tg["stencils"]):
+                    problems.append("%s: %s: stencils not shown as compiled: %s" % (name, tg["name"], used - set(tg["stencils"])))
                 for tid, m in tg["traces"].items():
                     holes = [h for pc in m["pieces"] for h in pc["holes"]] if m else []
                     if not holes or any(len(h["before"]) != len(h["after"]) or not h["before"] for h in holes):
