@@ -81,7 +81,9 @@ private:
         unknown = Fact{};
         return int(stack_.size()) >= depth ? stack_[stack_.size() - size_t(depth)] : unknown;
     }
-    // Appends (or inserts before `at`) a uop derived from the projected uop being stepped.
+    // Appends a uop derived from the projected uop being stepped (or
+    // inserts it before the last one), and drops the last n: out_ and
+    // sources_ change together.
     void emit(const Uop& u, UopFate fate = UopFate::Kept) {
         out_.push_back(u);
         sources_.push_back({cur_, fate});

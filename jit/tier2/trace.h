@@ -170,8 +170,8 @@ struct Tier2Options {
     X(side_traces)                                                                \
     X(invalidations)                                                              \
     X(traces_rebuilt)     /* re-projected after exiting at their start */         \
-    X(guards_removed)                                                             \
-    X(uops_removed)                                                               \
+    X(guards_removed)     /* by the optimizer, in traces kept */                  \
+    X(uops_removed)       /* ... (the explorer strikes them out) */               \
     X(projections_failed)                                                         \
     X(traces_compiled)    /* traces turned into machine code */                   \
     X(code_bytes)         /* machine code + stubs + data of compiled traces */    \
