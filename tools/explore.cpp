@@ -250,11 +250,12 @@ Json aborts_json(const Program& prog, const TraceCache& cache) {
     for (int k = 0; k < kNumTraceAborts; ++k)
         if (a.count[k])
             j["reasons"].push_back({{"name", kTraceAbortNames[k]}, {"count", a.count[k]}, {"text", kTraceAbortTexts[k]}});
-    for (const TraceAbortRecord& r : a.first)
-        j["records"].push_back({{"reason", kTraceAbortNames[int(r.reason)]},
-                                {"what", print_abort(prog, r)},
-                                {"line", line_of(prog, r.at)},
-                                {"trace", r.trace >= 0 ? Json(r.trace) : Json(nullptr)}});
+    for (const AbortGroup& g : group_aborts(a))
+        j["records"].push_back({{"reason", kTraceAbortNames[int(g.first->reason)]},
+                                {"what", print_abort(prog, *g.first)},
+                                {"times", g.times},
+                                {"line", line_of(prog, g.first->at)},
+                                {"trace", g.first->trace >= 0 ? Json(g.first->trace) : Json(nullptr)}});
     return j;
 }
 

@@ -46,7 +46,8 @@ def check_gives_up(cmd, program, page_path, tmp, problems):
     m = re.search(r"^=== Tier 2 gave up (\d+) times? ===$(.*)", t.stdout, re.M | re.S)
     listed = [l.split(None, 1) for l in m.group(2).splitlines() if l.startswith("    ")] if m else []
     a = d["aborts"]
-    if not m or a["total"] != int(m.group(1)) or [[r["reason"], r["what"]] for r in a["records"]] != listed:
+    page = [[r["reason"], r["what"] + (" (%d times)" % r["times"] if r["times"] > 1 else "")] for r in a["records"]]
+    if not m or a["total"] != int(m.group(1)) or page != listed:
         problems.append("gives-up: the page's records %s, the listing's %s" % (a["records"], listed))
     counts = {r["name"]: r["count"] for r in a["reasons"]}
     st = d["stats"]
