@@ -112,6 +112,7 @@ bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* t
     if (tc.jit() && !tc.copy_patch()) {  // an LLVM run: its code beside copy-and-patch's (tools/backend_listing.h)
         text = fmt::format("=== {} traces ===\n", tc.traces().size());
         for (auto& t : tc.traces()) text += print_trace(prog, *t) + tools::print_llvm_machine_code(tc, *t);
+        text += tools::print_trace_aborts(prog, tc);
         return true;
     }
     std::unique_ptr<tools::CrossCompiled> cross;
@@ -132,6 +133,7 @@ bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* t
         text += print_trace(prog, *t);
         if (tc.jit() || cross) text += tools::print_machine_code(prog, *t, tc.traces(), cross ? target : nullptr);
     }
+    text += tools::print_trace_aborts(prog, tc);
     return true;
 }
 

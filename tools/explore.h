@@ -1,8 +1,11 @@
 // `cpjit explore FILE -o PAGE.html`: after a run, one self-contained HTML
-// page (tools/explore_page.inc: inline CSS and JS, no network) that shows
-// the program's source, every trace (bytecode, uops before and after the
-// optimizer, exits), its machine code per uop for both targets with every
-// hole before and after patching, a graph of traces and links, and --stats.
+// page (tools/explore_page.inc: inline CSS and JS, no network) that teaches
+// copy-and-patch on it: the program's source, every trace (bytecode, uops
+// before and after the optimizer as it recorded them, exits and how often
+// each reached the VM), its machine code per uop for both targets (the
+// uop's C body, its stencil as compiled, the copy with every hole before
+// and after patching), a graph of traces and links, what Tier 2 gave up on,
+// and --stats explained.
 #pragma once
 
 #include <string>

@@ -479,4 +479,42 @@ MachineListing list_machine_code(const Program& prog, const Trace& t, const std:
 }
 
 
+// ---- What Tier 2 gave up on (TraceCache::aborts) ----
+
+std::string print_abort(const Program& prog, const TraceAbortRecord& r) {
+    std::string s = fmt::format("{} at {}", r.kind, print_place(prog, r.at));
+    if (r.parent >= 0) s += fmt::format(" (from exit {} of trace {})", r.parent_exit, r.parent);
+    if (r.trace >= 0) s += fmt::format(", trace {}", r.trace);
+    return s;
+}
+
+std::vector<AbortGroup> group_aborts(const TraceAborts& a) {
+    std::vector<AbortGroup> out;
+    for (const TraceAbortRecord& r : a.first) {
+        auto same = [&](const AbortGroup& g) {
+            const TraceAbortRecord& f = *g.first;
+            return f.reason == r.reason && f.at == r.at && f.trace == r.trace && f.parent == r.parent &&
+                   f.parent_exit == r.parent_exit && f.kind == r.kind;
+        };
+        auto it = std::find_if(out.begin(), out.end(), same);
+        if (it == out.end()) out.push_back({&r, 1});
+        else ++it->times;
+    }
+    return out;
+}
+
+std::string print_trace_aborts(const Program& prog, const TraceCache& cache) {
+    const TraceAborts& a = cache.aborts;
+    if (!a.total) return "";
+    std::string out = fmt::format("=== Tier 2 gave up {} {} ===\n", a.total, a.total == 1 ? "time" : "times");
+    for (int k = 0; k < kNumTraceAborts; ++k)
+        if (a.count[k]) out += fmt::format("  {:<15} {:>5}  {}\n", kTraceAbortNames[k], a.count[k], kTraceAbortTexts[k]);
+    out += a.first.size() < a.total ? fmt::format("  where, of the first {}:\n", a.first.size()) : std::string("  where:\n");
+    for (const AbortGroup& g : group_aborts(a))
+        out += fmt::format("    {:<15} {}{}\n", kTraceAbortNames[int(g.first->reason)], print_abort(prog, *g.first),
+                           g.times > 1 ? fmt::format(" ({} times)", g.times) : "");
+    return out;
+}
+
+
 }  // namespace cpjit::tools

@@ -57,4 +57,17 @@ std::string print_machine_code(const Program& prog, const Trace& t, const std::v
 MachineListing list_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
                                  const jit::StencilSet* set = nullptr);
 
+// The section of `cpjit trace` on what Tier 2 gave up on (TraceCache::aborts):
+// counts per reason, then each kept record with its place. Empty when
+// nothing was given up.
+std::string print_trace_aborts(const Program& prog, const TraceCache& cache);
+// The kept records, the same ones together (in order of their first).
+struct AbortGroup {
+    const TraceAbortRecord* first;
+    uint64_t times;
+};
+std::vector<AbortGroup> group_aborts(const TraceAborts& a);
+// One record: "loop at main@7 (line 9), trace 2".
+std::string print_abort(const Program& prog, const TraceAbortRecord& r);
+
 }  // namespace cpjit::tools

@@ -5,6 +5,8 @@
 //   - folds typed arithmetic and comparisons of two constants,
 //   - removes push/pop pairs (a pure push immediately popped),
 //   - turns a reload of a local just stored or loaded into a DUP.
+// It records where each uop it keeps comes from (Trace::sources): kept as
+// projected, or rewritten (a folded constant, a DUP, a bool guard).
 // Facts come only from uops earlier in the same pass, and a loop trace starts
 // each iteration knowing nothing, so they hold at every point they are used.
 // Nothing here may change the state an exit resumes Tier 1 with: only uops
@@ -55,9 +57,10 @@ public:
     void run() {
         locals_.assign(t_.fn->num_locals(), Fact{});
         versions_.assign(locals_.size(), 0);
-        for (const Uop& u : t_.projected) step(u);
+        for (cur_ = 0; cur_ < t_.projected.size(); ++cur_) step(t_.projected[cur_]);
         stats_.uops_removed += t_.projected.size() - out_.size();
         t_.uops = std::move(out_);
+        t_.sources = std::move(sources_);
     }
 
 private:
@@ -78,6 +81,22 @@ private:
         unknown = Fact{};
         return int(stack_.size()) >= depth ? stack_[stack_.size() - size_t(depth)] : unknown;
     }
+    // Appends a uop derived from the projected uop being stepped (or
+    // inserts it before the last one), and drops the last n: out_ and
+    // sources_ change together.
+    void emit(const Uop& u, UopFate fate = UopFate::Kept) {
+        out_.push_back(u);
+        sources_.push_back({cur_, fate});
+    }
+    void emit_before_last(const Uop& u, UopFate fate) {
+        out_.insert(out_.end() - 1, u);
+        sources_.insert(sources_.end() - 1, {cur_, fate});
+    }
+    void drop_last(size_t n) {
+        out_.resize(out_.size() - n);
+        sources_.resize(sources_.size() - n);
+    }
+
     bool last_is(UopOp op, int back = 1) const {
         return int(out_.size()) >= back && out_[out_.size() - size_t(back)].op == op;
     }
@@ -93,16 +112,17 @@ private:
         }
         f.kind = k;
         if (f.local >= 0 && versions_[size_t(f.local)] == f.local_version) locals_[size_t(f.local)].kind = k;
-        out_.push_back(u);
+        emit(u);
     }
 
-    // Replaces the two CONSTs that produced the operands by one with `r`.
+    // Replaces the two CONSTs that produced the operands by one with `r`:
+    // the operation became that CONST, the operands' CONSTs are removed.
     bool fold(Value r) {
         if (!(last_is(UopOp::CONST, 1) && last_is(UopOp::CONST, 2))) return false;
         Uop c = out_[out_.size() - 2];
-        out_.resize(out_.size() - 2);
+        drop_last(2);
         c.operand = r.bits;
-        out_.push_back(c);
+        emit(c, UopFate::Rewritten);
         pop();
         pop();
         push(fact_of(r));
@@ -118,7 +138,7 @@ private:
         pop();
         pop();
         push(of_kind(result));
-        out_.push_back(u);
+        emit(u);
     }
 
     bool try_fold(UopOp op, Value x, Value y) {
@@ -152,11 +172,11 @@ private:
             UopOp last = out_.back().op;
             if (last == UopOp::CONST || last == UopOp::LOAD_LOCAL || last == UopOp::LOAD_GLOBAL || last == UopOp::DUP ||
                 last == UopOp::OVER) {
-                out_.pop_back();
+                drop_last(1);
                 return;
             }
         }
-        out_.push_back(u);
+        emit(u);
     }
 
     // A local loaded right after it was stored or loaded is a DUP of the
@@ -169,15 +189,15 @@ private:
             dup.op = UopOp::DUP;
             dup.arg = 0;
             if (last == UopOp::LOAD_LOCAL) {
-                out_.push_back(dup);
+                emit(dup, UopFate::Rewritten);
                 return;
             }
             if (last == UopOp::STORE_LOCAL) {
-                out_.insert(out_.end() - 1, dup);
+                emit_before_last(dup, UopFate::Rewritten);
                 return;
             }
         }
-        out_.push_back(u);
+        emit(u);
     }
 
     static Kind generic_result(Op op) {
@@ -273,7 +293,7 @@ private:
             if (is_bool) {
                 Uop b = u;
                 b.op = u.op == UopOp::GUARD_TRUE ? UopOp::GUARD_TRUE_BOOL : UopOp::GUARD_FALSE_BOOL;
-                out_.push_back(b);
+                emit(b, UopFate::Rewritten);
                 return;
             }
             break;
@@ -302,12 +322,14 @@ private:
         }
         case UopOp::JUMP_TO_TOP: case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: case UopOp::RETURN: break;
         }
-        out_.push_back(u);
+        emit(u);
     }
 
     Trace& t_;
     Tier2Stats& stats_;
     std::vector<Uop> out_;
+    std::vector<UopSource> sources_;  // parallel to out_
+    uint32_t cur_ = 0;                // the projected uop being stepped
     std::vector<Fact> stack_, locals_;
     std::vector<uint32_t> versions_;  // stores to each local so far
     std::vector<Saved> saved_;

@@ -93,13 +93,15 @@ public:
     Projector(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts)
         : prog_(prog), cache_(cache), t_(t), opts_(opts) {}
 
+    TraceAbort why = TraceAbort::INNER_LOOP;  // when run() is false
+
     bool run() {
         Function* fn = t_.fn;
         uint32_t i = t_.start;
         bool first = true;
         for (;;) {
             Instr* ins = &fn->code[i];
-            if (t_.projected.size() + 4 >= opts_.max_trace_uops) return stop(ins, "length limit");
+            if (t_.projected.size() + 4 >= opts_.max_trace_uops) return stop(ins, "length limit", TraceAbort::TOO_LONG);
             if (!first && inline_.empty()) {
                 if (fn == t_.fn && i == t_.start) return end(UopOp::JUMP_TO_TOP, ins, &t_, "loop closed");
                 if (Trace* other = cache_.at(fn, i)) return end(UopOp::LINK_TRACE, ins, other, fmt::format("linked to trace {}", other->id));
@@ -117,7 +119,7 @@ public:
             }
             switch (ins->op) {
             case Op::Jmp:
-                if (!follow(fn, i, uint32_t(ins->arg))) return stop(&fn->code[size_t(ins->arg)], "inner loop");
+                if (!follow(fn, i, uint32_t(ins->arg))) return stop(&fn->code[size_t(ins->arg)], "inner loop", TraceAbort::INNER_LOOP);
                 break;
             case Op::Jt:
             case Op::Jf: {
@@ -126,7 +128,7 @@ public:
                 uint32_t next = taken ? uint32_t(ins->arg) : i + 1;
                 uint32_t other = taken ? i + 1 : uint32_t(ins->arg);
                 emit(truthy_path ? UopOp::GUARD_TRUE : UopOp::GUARD_FALSE, ins, 0, 0, &fn->code[other]);
-                if (!follow(fn, i, next)) return stop(&fn->code[next], "inner loop");
+                if (!follow(fn, i, next)) return stop(&fn->code[next], "inner loop", TraceAbort::INNER_LOOP);
                 break;
             }
             case Op::Call: {
@@ -142,7 +144,7 @@ public:
                     emit(UopOp::PUSH_FRAME, ins, 0, call_site(fn, i, callee), ins);
                     return end(UopOp::LINK_TRACE, ins, self ? &t_ : entry, self ? "recursive call: linked to itself" : fmt::format("call linked to trace {}", entry->id));
                 }
-                if (!can_inline) return stop(ins, "recursive or deep call");
+                if (!can_inline) return stop(ins, "recursive or deep call", TraceAbort::DEEP_CALL);
                 emit(UopOp::PUSH_FRAME, ins, 0, call_site(fn, i, callee), ins);
                 inline_.push_back({fn, i + 1});
                 fn = callee;
@@ -155,6 +157,7 @@ public:
                     t_.exits.back().at_return = true;
                     t_.stop_reason = "return";
                     // a lone RETURN is worth it at a return point: returns chain in machine code
+                    why = TraceAbort::LONE_RETURN;
                     return t_.projected.size() > 1 || t_.at_return;
                 }
                 emit(UopOp::POP_FRAME, ins, 0, 0, nullptr);
@@ -209,13 +212,15 @@ private:
         t_.projected.push_back(u);
     }
 
-    bool stop(Instr* resume, const std::string& why) {
+    // `empty`: why there is no trace when nothing came before the stop.
+    bool stop(Instr* resume, const std::string& reason, TraceAbort empty) {
         Uop u{UopOp::EXIT_TRACE};
         u.origin = resume;
         u.exit = uint16_t(t_.exits.size());
         t_.exits.push_back(Exit{resume});
         t_.projected.push_back(u);
-        t_.stop_reason = why;
+        t_.stop_reason = reason;
+        why = empty;
         return t_.projected.size() > 1;  // a trace that only exits is useless
     }
 
@@ -234,8 +239,12 @@ private:
 
 }  // namespace
 
-bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts) {
-    if (!Projector(prog, cache, t, opts).run()) return false;
+bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts, TraceAbort& why) {
+    Projector p(prog, cache, t, opts);
+    if (!p.run()) {
+        why = p.why;
+        return false;
+    }
     mark_exit_progress(t);
     return true;
 }
@@ -269,10 +278,15 @@ TraceCache::~TraceCache() = default;
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
                          bool at_return) {
+    const char* kind = trace_kind(parent != nullptr, from_entry, at_return);
+    auto give_up = [&](TraceAbort why, int32_t trace = -1) {
+        aborts.add({why, &fn->code[start], kind, trace, parent ? int32_t(parent->id) : -1, parent_exit});
+    };
     // Past the code-memory cap (machine code, or the uops it allows) hot
     // code stays in Tier 1.
     if ((jit_ && jit_->full()) || stats.uops_in_traces >= opts_.max_uops_in_traces()) {
         ++stats.jit_cap_refusals;
+        give_up(TraceAbort::CODE_CAP);
         return nullptr;
     }
     auto t = std::make_unique<Trace>();
@@ -283,18 +297,32 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     t->at_return = at_return;
     t->parent = parent;
     t->parent_exit = parent_exit;
-    if (!project_trace(prog_, *this, *t, opts_)) {
+    TraceAbort why;
+    if (!project_trace(prog_, *this, *t, opts_, why)) {
         ++stats.projections_failed;
+        give_up(why);
         return nullptr;
     }
-    t->uops = t->projected;
-    if (opts_.opt_level > 0) optimize_trace(*t, stats);
+    // The optimizer's counts join the run's once the trace is kept.
+    Tier2Stats optimized;
+    if (opts_.opt_level > 0) {
+        optimize_trace(*t, optimized);
+    } else {
+        t->uops = t->projected;
+        for (uint32_t i = 0; i < t->uops.size(); ++i) t->sources.push_back({i, UopFate::Kept});
+    }
     // A trace the JIT cannot compile runs in the uop interpreter, unless
     // code memory is full: then hot code stays in Tier 1.
-    if (jit_ && !jit_->compile(*t) && jit_->full()) {
-        ++stats.jit_cap_refusals;
-        return nullptr;
+    if (jit_ && !jit_->compile(*t)) {
+        if (jit_->full()) {
+            ++stats.jit_cap_refusals;
+            give_up(TraceAbort::CAP_AT_COMPILE);
+            return nullptr;
+        }
+        give_up(TraceAbort::NOT_COMPILED, int32_t(t->id));
     }
+    stats.guards_removed += optimized.guards_removed;
+    stats.uops_removed += optimized.uops_removed;
     if (t->machine && opts_.on_code_written) opts_.on_code_written(opts_.on_code_written_ctx, *t->machine);
     ++stats.traces;
     if (parent) ++stats.side_traces;
@@ -329,12 +357,18 @@ const CallSite* TraceCache::call_site(Function* caller, uint32_t call_index, Fun
 Trace* TraceCache::rebuild(Trace& old) {
     // Side traces are entered through their parent's (maybe linked) exit
     // only; they keep sending Tier 1 the instruction instead.
-    if (old.parent || old.replaced_by || old.rebuilds >= kMaxRebuilds || at(old.fn, old.start) != &old) return nullptr;
+    if (old.parent || old.replaced_by || at(old.fn, old.start) != &old) return nullptr;
+    const char* kind = trace_kind(false, old.from_entry, old.at_return);
+    if (old.rebuilds >= kMaxRebuilds) {
+        aborts.add({TraceAbort::REBUILD_LIMIT, &old.fn->code[old.start], kind, int32_t(old.id)});
+        return nullptr;
+    }
     Trace* t = build(old.fn, old.start, old.from_entry, nullptr, -1, old.at_return);
     if (!t) return nullptr;
     t->rebuilds = uint8_t(old.rebuilds + 1);
     old.replaced_by = t;
     ++stats.traces_rebuilt;
+    aborts.add({TraceAbort::REBUILT, &old.fn->code[old.start], kind, int32_t(old.id)});
     return t;
 }
 

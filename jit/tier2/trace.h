@@ -62,7 +62,11 @@ struct Uop {
 // Where a side exit resumes Tier 1 and what became of it.
 struct Exit {
     Instr* resume;           // the instruction Tier 1 runs next
-    uint32_t taken = 0;
+    uint32_t taken = 0;      // hotness: reset each time it reaches the threshold
+    // Times this exit reached the VM (take_exit), never reset. A linked exit
+    // jumps from machine code straight to its trace without coming here, so
+    // for it this is the count before it was linked.
+    uint64_t times_taken = 0;
     Trace* side = nullptr;   // a side trace grown from this exit, once hot
     bool at_return = false;  // a RETURN's: once hot, a trace grows at the caller's return point instead
     uint8_t failures = 0;    // traces that could not be built from here: each doubles the count needed
@@ -72,6 +76,21 @@ struct Exit {
     // this one, failing the same guard forever), Tier 1 runs the instruction.
     bool progress = true;
 };
+
+// What the optimizer did with a projected uop (Trace::sources).
+enum class UopFate : uint8_t { Kept, Rewritten };
+
+// Where an optimized uop came from: the projected uop it derives from.
+// Projected uops no optimized uop derives from were removed.
+struct UopSource {
+    uint32_t projected;
+    UopFate fate;
+};
+
+// What a trace (or an attempt at one) starting here is.
+inline const char* trace_kind(bool side, bool from_entry, bool at_return) {
+    return side ? "side trace" : from_entry ? "function entry" : at_return ? "return point" : "loop";
+}
 
 // Whether a uop leaves through an exit of its own (u.exit).
 inline bool has_exit(const Uop& u) {
@@ -94,6 +113,7 @@ struct Trace {
     std::string stop_reason;  // why projection ended
     std::vector<Uop> projected;  // before the optimizer (for the printer)
     std::vector<Uop> uops;       // what runs
+    std::vector<UopSource> sources;  // one per uop: what it derives from (the printer, the explorer)
     std::vector<Exit> exits;
     jit::CompiledTrace* machine = nullptr;  // its machine code (--jit=on), owned by the Jit
 };
@@ -152,8 +172,8 @@ struct Tier2Options {
     X(side_traces)                                                                \
     X(invalidations)                                                              \
     X(traces_rebuilt)     /* re-projected after exiting at their start */         \
-    X(guards_removed)                                                             \
-    X(uops_removed)                                                               \
+    X(guards_removed)     /* by the optimizer, in traces kept */                  \
+    X(uops_removed)       /* ... (the explorer strikes them out) */               \
     X(projections_failed)                                                         \
     X(traces_compiled)    /* traces turned into machine code */                   \
     X(code_bytes)         /* machine code + stubs + data of compiled traces */    \
@@ -168,6 +188,47 @@ struct Tier2Stats {
 #define X(name) uint64_t name = 0;
     CPJIT_TIER2_STATS(X)
 #undef X
+};
+
+// What Tier 2 gave up on, and why (trace_aborts.def).
+enum class TraceAbort : uint8_t {
+#define TRACE_ABORT(name, text) name,
+#include "jit/tier2/trace_aborts.def"
+#undef TRACE_ABORT
+};
+inline constexpr const char* kTraceAbortNames[] = {
+#define TRACE_ABORT(name, text) #name,
+#include "jit/tier2/trace_aborts.def"
+#undef TRACE_ABORT
+};
+inline constexpr const char* kTraceAbortTexts[] = {
+#define TRACE_ABORT(name, text) text,
+#include "jit/tier2/trace_aborts.def"
+#undef TRACE_ABORT
+};
+inline constexpr int kNumTraceAborts = sizeof(kTraceAbortNames) / sizeof(kTraceAbortNames[0]);
+
+struct TraceAbortRecord {
+    TraceAbort reason;
+    const Instr* at;        // where the trace would start (or starts)
+    const char* kind;       // "loop", "side trace", "return point", "function entry"
+    int32_t trace = -1;     // the trace concerned (REBUILT, REBUILD_LIMIT, NOT_COMPILED), -1: none was kept
+    int32_t parent = -1;    // for a side trace: the trace and exit it grows from
+    int32_t parent_exit = -1;
+};
+
+// Every give-up counted per reason; the first kKept recorded in full (a hot
+// spot that keeps failing retries, so the list must stay bounded).
+struct TraceAborts {
+    static constexpr size_t kKept = 64;
+    uint64_t count[kNumTraceAborts] = {};
+    uint64_t total = 0;
+    std::vector<TraceAbortRecord> first;
+    void add(const TraceAbortRecord& r) {
+        ++count[int(r.reason)];
+        ++total;
+        if (first.size() < kKept) first.push_back(r);
+    }
 };
 
 // Owns every trace of a run.
@@ -210,6 +271,7 @@ public:
     jit::Backend* jit() const { return jit_.get(); }
     jit::Jit* copy_patch() const;
     Tier2Stats stats;
+    TraceAborts aborts;
 
 private:
     Program& prog_;
@@ -228,7 +290,8 @@ private:
 // trace's start before any uop of another instruction ran has done nothing
 // Tier 1 would see.
 void mark_exit_progress(Trace& t);
-bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts);
+// False, and `why` set, when nothing worth running came out.
+bool project_trace(Program& prog, const TraceCache& cache, Trace& t, const Tier2Options& opts, TraceAbort& why);
 void optimize_trace(Trace& t, Tier2Stats& stats);
 
 // The trace printer (trace_printer.cpp).

@@ -154,6 +154,7 @@ Instr* VM::run_trace(Trace* t, Value* sp) {
 Trace* VM::take_exit(Trace* t, uint16_t index, Value* sp) {
     Exit& e = t->exits[index];
     ++traces_->stats.side_exits_taken;
+    ++e.times_taken;
     // Every failed attempt to build a trace here doubles the count needed
     // before the next one (projection is not free).
     auto hot = [&] {

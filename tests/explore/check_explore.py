@@ -14,11 +14,26 @@ text listing of `cpjit trace` with the same options:
     bytes and patched bytes) for both targets' buttons;
   * after the scripted click, uop rows and machine code instructions are
     highlighted, and only elements of the clicked line;
+  * what the page says happened is what happened, against the run's
+    --stats (the page's own, which must agree with `cpjit run --stats` of
+    the same program) and the listing: the struck-out (removed) uops are
+    uops_removed, and per trace the projected count minus the optimized
+    count of the listing; each rewritten uop names the optimized uop of the
+    listing it became; the exit counts add up to at least side_exits_taken;
+    the graph draws at least exits_linked edges and every link the listing
+    names (exits "linked to trace N", JUMP_TO_TOP, LINK_TRACE); the list of
+    what the JIT gave up on has the listing's records;
+  * --expect=rewrite|side|linked-loop|abort on a program: that it shows a
+    rewritten uop, a side trace, a loop that closes through an exit linked
+    to its own trace, something given up on (so each case stays covered);
 and writes a screenshot, OUT/NAME.png.
 
+A program may carry its own options after commas:
   check_explore.py --cpjit build/cpjit --chromium chromium --out build/explorer \
-      examples/sum_loop.cpasm --benchmark examples/nbody.cpasm
+      examples/sum_loop.cpasm,--expect=rewrite examples/sieve.cpasm,--expect=side \
+      --benchmark examples/nbody.cpasm
 """
+import json
 import argparse
 import html.parser
 import os
@@ -37,7 +52,7 @@ class Elements(html.parser.HTMLParser):
         self.elements, self.stack = [], []
 
     def handle_starttag(self, tag, attrs):
-        e = {"tag": tag, "attrs": dict(attrs), "text": ""}
+        e = {"tag": tag, "attrs": dict(attrs), "text": "", "parent": self.stack[-1] if self.stack else None}
         e["classes"] = set((e["attrs"].get("class") or "").split())
         self.elements.append(e)
         if tag not in ("meta", "br", "img", "input", "link"):
@@ -53,39 +68,119 @@ class Elements(html.parser.HTMLParser):
             e["text"] += data
 
 
-def listing_traces(text):
-    """{trace id: [optimized uop texts]} from `cpjit trace` output."""
-    traces, current, in_opt = {}, None, False
+def listing_sections(text):
+    """{trace id: {"projected": [...], "optimized": [...], "exits": [...]}} from `cpjit trace`."""
+    traces, current, part = {}, None, None
     for line in text.splitlines():
         m = re.match(r"^trace (\d+): ", line)
         if m:
-            current, in_opt = int(m.group(1)), False
-            traces[current] = []
+            current, part = int(m.group(1)), None
+            traces[current] = {"projected": [], "optimized": [], "exits": []}
             continue
-        if line.startswith("  uops optimized"):
-            in_opt = True
+        if line.startswith("==="):
+            current = None
+            continue
+        m = re.match(r"^  (uops projected|uops optimized|exits)", line)
+        if m:
+            part = m.group(1).replace("uops ", "")
             continue
         if line.startswith("  ") and not line.startswith("    "):
-            in_opt = False
-        if in_opt and current is not None:
+            part = None
+        if part and current is not None:
             m = re.match(r"^\s+\d+  (.*)$", line)
             if m:
-                traces[current].append(m.group(1))
+                traces[current][part].append(m.group(1))
     return traces
 
 
-def check(program, args, out_dir, problems):
+def listing_traces(text):
+    """{trace id: [optimized uop texts]} from `cpjit trace` output."""
+    return {k: v["optimized"] for k, v in listing_sections(text).items()}
+
+
+def listing_aborts(text):
+    """The records of the listing's "Tier 2 gave up" section."""
+    m = re.search(r"^=== Tier 2 gave up .*?$(.*)", text, re.M | re.S)
+    if not m:
+        return []
+    return [l.split(None, 1) for l in m.group(1).splitlines() if l.startswith("    ")]
+
+
+def stats_of(cmd, flags, program, tmp):
+    """`cpjit run --stats=FILE` of the program: its JSON."""
+    path = os.path.join(tmp, "stats.json")
+    subprocess.run([cmd, "run", *flags, "--stats=" + path, program], capture_output=True, timeout=300)
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+
+
+def check_truth(name, page, dom, listing, run_stats, expect, fail):
+    """The page's account of the run against --stats and the listing."""
+    m = re.search(r'<script id="data" type="application/json">(.*?)</script>', open(page, encoding="utf-8").read(), re.S)
+    data = json.loads(m.group(1))
+    stats = data["stats"]
+    for k in ("traces", "uops_removed", "side_exits_taken", "exits_linked", "side_traces", "projections_failed"):
+        if run_stats is None or stats.get(k) != run_stats.get(k):
+            fail("the page's --stats %s=%s, `cpjit run --stats` says %s" % (k, stats.get(k), run_stats and run_stats.get(k)))
+    sections = listing_sections(listing)
+    rows = [e for e in dom.elements if "uop" in e["classes"] and "proj" in e["classes"]]
+    removed = [e for e in rows if "removed" in e["classes"]]
+    if len(removed) != stats["uops_removed"]:
+        fail("%d uops struck out as removed, --stats says uops_removed %d" % (len(removed), stats["uops_removed"]))
+    for tid, sec in sections.items():
+        here = [e for e in removed if e["attrs"].get("data-trace") == str(tid)]
+        if len(here) != len(sec["projected"]) - len(sec["optimized"]):
+            fail("trace %d: %d removed on the page, the listing goes from %d to %d uops" %
+                 (tid, len(here), len(sec["projected"]), len(sec["optimized"])))
+    rewritten = [e for e in rows if "rewritten" in e["classes"]]
+    for e in rewritten:
+        tid = int(e["attrs"]["data-trace"])
+        m = re.search(r"became (.*) \(uop (\d+)\)$", e["text"])
+        opt = sections.get(tid, {}).get("optimized", [])
+        if not m or int(m.group(2)) >= len(opt) or opt[int(m.group(2))] != m.group(1):
+            fail("trace %d: a rewritten uop does not name what it became in the listing: %r" % (tid, e["text"]))
+    taken = sum(int(e["text"]) for e in dom.elements if e["tag"] == "td" and "taken" in e["classes"])
+    if taken < stats["side_exits_taken"]:
+        fail("exit counts add up to %d, --stats says side_exits_taken %d" % (taken, stats["side_exits_taken"]))
+    edges = [e for e in dom.elements if e["tag"] == "path" and "edge" in e["classes"]]
+    links = sum(len([x for x in s["exits"] if "linked to trace" in x]) +
+                len([u for u in s["optimized"] if u.startswith(("JUMP_TO_TOP", "LINK_TRACE"))]) for s in sections.values())
+    if len(edges) < stats["exits_linked"] or len(edges) < links:
+        fail("%d edges drawn, --stats says exits_linked %d and the listing names %d links" % (len(edges), stats["exits_linked"], links))
+    aborts = [e for e in dom.elements if e["tag"] == "tr" and "abort" in e["classes"]]
+    want = listing_aborts(listing)
+    if [a["text"] for a in aborts] != ["".join(w) for w in want]:
+        fail("gave up on: the page lists %d records, the listing %d" % (len(aborts), len(want)))
+    if stats.get("projections_failed") and not aborts:
+        fail("projections_failed %d but nothing listed as given up" % stats["projections_failed"])
+    loops_via_exit = [tid for tid, s in sections.items() if any("linked to trace %d" % tid in x for x in s["exits"])]
+    cases = {"rewrite": bool(rewritten), "side": stats["side_traces"] > 0, "linked-loop": bool(loops_via_exit),
+             "abort": bool(aborts)}
+    for e in expect:
+        if not cases.get(e):
+            fail("expected a case of %s on this program, there is none" % e)
+    return "removed %d, rewritten %d, exit counts %d >= %d, edges %d >= %d, gave up %d" % (
+        len(removed), len(rewritten), taken, stats["side_exits_taken"], len(edges), stats["exits_linked"], len(aborts))
+
+
+def check(spec, args, out_dir, problems):
+    program, *own = spec.split(",")
+    expect = [o.split("=", 1)[1] for o in own if o.startswith("--expect=")]
+    flags = args.flags + [o for o in own if not o.startswith("--expect=")]
     name = os.path.splitext(os.path.basename(program))[0]
     page = os.path.abspath(os.path.join(out_dir, name + ".html"))
     shot = os.path.abspath(os.path.join(out_dir, name + ".png"))
     fail = lambda msg: problems.append("%s: %s" % (name, msg))
 
-    p = subprocess.run([args.cpjit, "explore", *args.flags, program, "-o", page], capture_output=True, timeout=300)
+    p = subprocess.run([args.cpjit, "explore", *flags, program, "-o", page], capture_output=True, timeout=300)
     if p.returncode != 0:
         return fail("cpjit explore exited with %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
-    t = subprocess.run([args.cpjit, "trace", *args.flags, program], capture_output=True, text=True, timeout=300)
+    t = subprocess.run([args.cpjit, "trace", *flags, program], capture_output=True, text=True, timeout=300)
     if t.returncode != 0:
         return fail("cpjit trace exited with %d" % t.returncode)
+    run_stats = stats_of(args.cpjit, flags, program, out_dir)
     expected = listing_traces(t.stdout)
     if not expected:
         return fail("the program made no traces: nothing to look at")
@@ -110,11 +205,13 @@ def check(program, args, out_dir, problems):
     if sorted(int(s["attrs"]["data-trace"]) for s in sections) != sorted(expected):
         fail("trace sections %s, the listing has traces %s" %
              (sorted(int(s["attrs"]["data-trace"]) for s in sections), sorted(expected)))
+    notes = {id(e["parent"]): e["text"] for e in dom.elements if "fate" in e["classes"] and e["parent"]}
     uops = {}
     for e in dom.elements:
         if "uop" in e["classes"] and "opt" in e["classes"]:
             tid = int(e["attrs"]["data-tu"].split(":")[0])
-            uops.setdefault(tid, []).append(re.sub(r"^\d+", "", e["text"]).strip())
+            text = e["text"][:len(e["text"]) - len(notes.get(id(e), ""))]  # without "from ..." of a rewritten uop
+            uops.setdefault(tid, []).append(re.sub(r"^\d+", "", text).strip())
     for tid, texts in expected.items():
         if uops.get(tid) != texts:
             fail("trace %d: uops on the page %s differ from the listing's %s" % (tid, uops.get(tid), texts))
@@ -145,12 +242,14 @@ def check(program, args, out_dir, problems):
         if len(src) != 1:
             fail("the clicked source line is not the one highlighted source line")
 
+    truth = check_truth(name, page, dom, t.stdout, run_stats, expect, fail)
+
     s = subprocess.run([args.chromium, *BROWSER_FLAGS, "--window-size=1400,1000", "--screenshot=" + shot, url],
                        capture_output=True, text=True, timeout=300)
     if s.returncode != 0 or not os.path.exists(shot) or open(shot, "rb").read(8) != b"\x89PNG\r\n\x1a\n":
         fail("no screenshot written (%d): %s" % (s.returncode, s.stderr[-1000:]))
-    print("%s: %d traces, %d uops, %d instructions, %d holes, %d highlighted; %s" %
-          (name, len(sections), sum(len(v) for v in uops.values()), len(insns), len(holes), len(hl), shot))
+    print("%s: %d traces, %d uops, %d instructions, %d holes, %d highlighted; %s; %s" %
+          (name, len(sections), sum(len(v) for v in uops.values()), len(insns), len(holes), len(hl), truth, shot))
 
 
 def main():
@@ -161,7 +260,7 @@ def main():
     ap.add_argument("--flags", default="", help="options for cpjit explore and trace, e.g. --jit-threshold=1")
     ap.add_argument("--benchmark", action="append", default=[],
                     help="a benchmark program to check too (skipped when CPJIT_SKIP_BENCHMARKS=1)")
-    ap.add_argument("programs", nargs="+")
+    ap.add_argument("programs", nargs="+", help="FILE[,OPTION...]: options for this program only (--expect=CASE too)")
     args = ap.parse_args()
     if os.environ.get("CPJIT_SKIP_BENCHMARKS") != "1":
         args.programs += args.benchmark

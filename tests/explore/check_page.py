@@ -5,7 +5,13 @@
 reference (no http:, https: or protocol-relative URL, no src= or href= to a
 file), its data one JSON object holding the traces of `cpjit trace` with both
 targets' machine code (exactly one of them the one that ran, when the run
-made machine code), and holes with stencil and patched bytes of equal size.
+made machine code), and holes with stencil and patched bytes of equal size;
+its account of the run agrees with the run's --stats (uops the optimizer
+removed, exit counts, links), and every stencil a trace uses is there as
+compiled, with each uop's C body. With --gives-up FILE (a program on
+which Tier 2 gives up on something, e.g. rebuilds a trace): the page's
+list of what the JIT gave up on is the one `cpjit trace` ends with, and it
+counts what --stats counts (projections_failed, traces_rebuilt).
 The command's errors: a missing -o is a usage error (exit 2), an unwritable
 page exit 2, and a program's runtime error still writes the page (exit 1).
 
@@ -30,11 +36,33 @@ def data_of(page):
     return json.loads(m.group(1)) if m else None
 
 
+def check_gives_up(cmd, program, page_path, tmp, problems):
+    p = explore(cmd, [program, "-o", page_path], tmp)
+    t = subprocess.run(cmd + ["trace", program], capture_output=True, text=True, timeout=300)
+    d = data_of(open(page_path, encoding="utf-8").read()) if p.returncode == 0 else None
+    if d is None or t.returncode != 0:
+        problems.append("gives-up: explore exited %d, trace %d" % (p.returncode, t.returncode))
+        return
+    m = re.search(r"^=== Tier 2 gave up (\d+) times? ===$(.*)", t.stdout, re.M | re.S)
+    listed = [l.split(None, 1) for l in m.group(2).splitlines() if l.startswith("    ")] if m else []
+    a = d["aborts"]
+    page = [[r["reason"], r["what"] + (" (%d times)" % r["times"] if r["times"] > 1 else "")] for r in a["records"]]
+    if not m or a["total"] != int(m.group(1)) or page != listed:
+        problems.append("gives-up: the page's records %s, the listing's %s" % (a["records"], listed))
+    counts = {r["name"]: r["count"] for r in a["reasons"]}
+    st = d["stats"]
+    failed = sum(counts.get(k, 0) for k in ("INNER_LOOP", "DEEP_CALL", "LONE_RETURN", "TOO_LONG"))
+    if failed != st["projections_failed"] or counts.get("REBUILT", 0) != st["traces_rebuilt"] or not a["total"]:
+        problems.append("gives-up: reasons %s, --stats projections_failed %d traces_rebuilt %d" %
+                        (counts, st["projections_failed"], st["traces_rebuilt"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cpjit", required=True)
     ap.add_argument("--emulator", default="")
     ap.add_argument("--examples", required=True)
+    ap.add_argument("--gives-up", help="a program on which Tier 2 gives up on something")
     args = ap.parse_args()
     cmd = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
     ex = os.path.abspath(args.examples)
@@ -67,11 +95,30 @@ def main():
             ran = [tg["name"] for tg in d["targets"] if tg["ran"]]
             if len(ran) != ("--jit=uops" not in flags):
                 problems.append("%s: targets that ran: %s" % (name, ran))
+            st = d["stats"]
+            removed = sum(1 for tr in d["traces"] for u in tr["projected"] if u["fate"] == "removed")
+            if removed != st["uops_removed"]:
+                problems.append("%s: %d uops marked removed, uops_removed %d" % (name, removed, st["uops_removed"]))
+            if any(sorted(u["from"] for u in tr["uops"]) != sorted(i for i, p in enumerate(tr["projected"]) if p["fate"] != "removed")
+                   for tr in d["traces"]):
+                problems.append("%s: optimized uops and the projected ones they come from do not match" % name)
+            taken = sum(e["taken"] for tr in d["traces"] for e in tr["exits"])
+            if taken < st["side_exits_taken"]:
+                problems.append("%s: exit counts %d < side_exits_taken %d" % (name, taken, st["side_exits_taken"]))
+            if len(d["edges"]) < max(1, st["exits_linked"]):  # the loop closes (JUMP_TO_TOP or a linked exit)
+                problems.append("%s: edges %s, exits_linked %d" % (name, d["edges"], st["exits_linked"]))
+            if any(not d["uop_bodies"].get(u["uop"]) for tr in d["traces"] for u in tr["uops"]):
+                problems.append("%s: uops without their C body" % name)
             for tg in d["targets"]:
+                used = {p["stencil"] for m in tg["traces"].values() if m for p in m["pieces"]}
+                if not used or used - set(tg["stencils"]):
+                    problems.append("%s: %s: stencils not shown as compiled: %s" % (name, tg["name"], used - set(tg["stencils"])))
                 for tid, m in tg["traces"].items():
                     holes = [h for pc in m["pieces"] for h in pc["holes"]] if m else []
                     if not holes or any(len(h["before"]) != len(h["after"]) or not h["before"] for h in holes):
                         problems.append("%s: %s trace %s: holes missing or without bytes" % (name, tg["name"], tid))
+        if args.gives_up:
+            check_gives_up(cmd, os.path.abspath(args.gives_up), page_path, tmp, problems)
         p = explore(cmd, [os.path.join(ex, "sum_loop.cpasm")], tmp)
         if p.returncode != 2:
             problems.append("explore without -o exited %d, not 2" % p.returncode)
