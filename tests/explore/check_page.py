@@ -96,6 +96,11 @@ def main():
             if len(ran) != ("--jit=uops" not in flags):
                 problems.append("%s: targets that ran: %s" % (name, ran))
             st = d["stats"]
+            # Every --stats counter is explained on the page (STAT_MEANING).
+            meaning = re.search(r"const STAT_MEANING = \{(.*?)\n\};", page, re.S)
+            explained = set(re.findall(r"^\s*(\w+):", meaning.group(1), re.M)) if meaning else set()
+            if set(st) - explained:
+                problems.append("%s: --stats fields the page does not explain: %s" % (name, sorted(set(st) - explained)))
             removed = sum(1 for tr in d["traces"] for u in tr["projected"] if u["fate"] == "removed")
             if removed != st["uops_removed"]:
                 problems.append("%s: %d uops marked removed, uops_removed %d" % (name, removed, st["uops_removed"]))
