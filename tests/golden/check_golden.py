@@ -47,7 +47,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Programs whose machine code is checked too: `cpjit trace --jit=on` must
 # equal NAME.<arch>.trace, one file per target (the host's: x86_64, or aarch64
 # in the cross build's run under qemu).
-MACHINE_CODE = ["inline_call", "side_trace"]
+MACHINE_CODE = ["inline_call", "side_trace", "sqrt_loop", "string_loop"]
 
 
 ARCHES = ["x86_64", "aarch64"]
