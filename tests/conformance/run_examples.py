@@ -17,6 +17,8 @@ qemu are too slow for the full sizes), programs listed in a folder's
 BENCHMARKS file are replaced by their reduced-input variant,
 tests/conformance/small/NAME.cpasm (expected output printed by its Python
 twin: small/make_small.py); a benchmark without a variant there fails.
+--benchmarks runs only the programs of BENCHMARKS, at full size whatever the
+environment says (the qemu stage runs them once under the JIT this way).
 Programs are run from their own folder so load errors name the bare file.
 --emulator (split like a shell would) is put before every cpjit command: a
 cross build's binary runs under qemu-user (binfmt_misc is not relied on).
@@ -24,7 +26,9 @@ cross build's binary runs under qemu-user (binfmt_misc is not relied on).
 Hangs (tests/lib/cpjit_test.py): when --flags selects a Tier 2 (any --jit
 other than off), each program first runs with --jit=off and the mode's run
 gets that time's budget; past it the program is reported as a HANG. A run
-past --timeout is a failure in every mode.
+past --timeout is a failure in every mode. --no-reference leaves out the
+--jit=off run (under qemu it would take minutes per benchmark): then only
+--timeout limits a run.
 """
 import argparse
 import os
@@ -51,10 +55,11 @@ def expected(path_base):
 SMALL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "small")
 
 
-def programs(dirs):
+def programs(dirs, only_benchmarks=False):
     """(folder, file name) of every program to run, benchmarks swapped for
-    their small variants under CPJIT_SKIP_BENCHMARKS=1."""
-    small = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1"
+    their small variants under CPJIT_SKIP_BENCHMARKS=1; with only_benchmarks,
+    the full-size benchmarks alone."""
+    small = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1" and not only_benchmarks
     for d in dirs:
         if not os.path.isdir(d):
             # An empty folder is not kept by git: a fresh clone may lack one.
@@ -62,11 +67,16 @@ def programs(dirs):
             continue
         bench = set()
         bf = os.path.join(d, "BENCHMARKS")
-        if small and os.path.exists(bf):
+        if (small or only_benchmarks) and os.path.exists(bf):
             with open(bf) as f:
                 bench = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         for name in sorted(os.listdir(d)):
-            if name.endswith(".cpasm"):
+            if not name.endswith(".cpasm"):
+                continue
+            if only_benchmarks:
+                if name[:-6] in bench:
+                    yield d, name
+            else:
                 yield (SMALL if name[:-6] in bench else d), name
 
 
@@ -102,6 +112,8 @@ def main():
     cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("--flags", default="")
     ap.add_argument("--roundtrip", action="store_true")
+    ap.add_argument("--benchmarks", action="store_true", help="only the BENCHMARKS programs, at full size")
+    ap.add_argument("--no-reference", action="store_true", help="no --jit=off run to set a time budget")
     ap.add_argument("--timeout", type=float, default=cpjit_test.DEFAULT_TIMEOUT,
                     help="limit of every run (and of the --jit=off reference run)")
     ap.add_argument("--hang-constant", type=float, default=None,
@@ -113,10 +125,10 @@ def main():
     tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
     cpjit, emulator = tool.binary, tool.emulator
     flags = shlex.split(args.flags)
-    reference = uses_tier2(flags) and not args.roundtrip
+    reference = uses_tier2(flags) and not args.roundtrip and not args.no_reference
     passed, failures = 0, []
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
-    for d, name in programs(args.dirs):
+    for d, name in programs(args.dirs, args.benchmarks):
         base = os.path.join(d, name[:-6])
         want = expected(base)
         if want[0] is None:
