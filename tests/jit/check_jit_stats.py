@@ -28,7 +28,8 @@ its comment claims (a program whose traces stopped compiling, or stopped
 exiting where it says, fails here even when its output is still right); the
 script fails if one is missing. LISTINGS (copy-and-patch only) check the
 uops `cpjit trace` shows: the string and float uops, and the locals kept in
-registers for each --local-regs.
+registers for each --local-regs; under --jit=llvm-* instead, that `cpjit
+trace --jit=llvm-*` lists LLVM's machine code.
 
 Time budget (tests/lib/cpjit_test.py): 10x the --jit=off run + 10 s (60 s
 under LLVM, which takes up to ~100 ms per trace at -O2 on a loaded machine).
@@ -206,6 +207,17 @@ def run(cmd, timeout):
     return r.stdout, r.stderr, r.code, r.seconds
 
 
+def llvm_listings(jit):
+    """`cpjit trace --jit=llvm-*`: each trace's LLVM machine code, with the
+    copy-and-patch figures of the same trace beside it."""
+    return [("trace --jit=%s lists LLVM's machine code and copy-and-patch's figures" % jit,
+             "hot_loop.cpasm", ["--jit=" + jit],
+             [(r"(?i)machine code \(llvm[^)]*\): trace function [1-9]\d* bytes, [1-9]\d* instructions", ">", 0),
+              (r"copy-and-patch, same trace: hot code [1-9]\d* bytes", ">", 0),
+              (r"machine code: none", "==", 0),
+              (r"(?m)^ +[0-9a-f]{4}  \w+", ">=", 3)])]
+
+
 def missing_t2_programs():
     """t2_* conformance programs that no case runs."""
     covered = {os.path.basename(c[1]) for c in CASES}
@@ -214,7 +226,8 @@ def missing_t2_programs():
 
 
 def check_listing(tool, prog, flags, checks, timeout):
-    r = tool.run("trace", *flags, prog, timeout=timeout, text=True)
+    path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
+    r = tool.run("trace", *flags, path, timeout=timeout, text=True)
     if r.code not in (0, 1):  # 1: the program's own runtime error, after which the traces are listed
         return ["cpjit trace exit %s: %s" % (r.code, cpjit_test.show(r.stderr))]
     problems = []
@@ -276,7 +289,7 @@ def main():
             failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
         else:
             print("ok   %s" % label)
-    listings = LISTINGS if args.jit == "on" else []
+    listings = LISTINGS if args.jit == "on" else llvm_listings(args.jit)
     for name, prog, flags, checks in listings:
         problems = check_listing(tool, prog, flags, checks, args.timeout)
         label = "%s (trace %s %s)" % (name, os.path.basename(prog), " ".join(flags))
