@@ -42,6 +42,10 @@ class Result:
     def timed_out(self):
         return self.code is None
 
+    @property
+    def returncode(self):  # subprocess.CompletedProcess's name for it
+        return self.code
+
     def outcome(self):
         """(stdout, stderr, exit code): what must match between tiers."""
         return self.stdout, self.stderr, self.code
