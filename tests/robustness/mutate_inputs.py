@@ -59,7 +59,7 @@ def main():
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
     tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
-    limit = LIMIT * (10 if tool.emulated else 1)
+    limit = LIMIT * (3 if tool.emulated else 1)
     rng = random.Random(args.seed)
     seeds = []
     tmp = tempfile.mkdtemp(prefix="cpjit-mut-")
