@@ -48,7 +48,12 @@ import cpjit_test  # noqa: E402
 # Programs whose machine code is checked too: `cpjit trace --jit=on` must
 # equal NAME.<arch>.trace, one file per target (the host's: x86_64, or aarch64
 # in the cross build's run under qemu).
-MACHINE_CODE = ["inline_call", "side_trace", "sqrt_loop", "string_loop"]
+# Not string_loop: its helper calls (CONCAT, TOSTR) are relaxed from GOT
+# loads to direct calls when the helpers lie within reach of the JIT's memory,
+# which depends on the address layout (under qemu they do, natively not), so
+# its machine code is not the same from run to run; its uops are
+# (string_loop.trace).
+MACHINE_CODE = ["inline_call", "side_trace", "sqrt_loop"]
 
 
 ARCHES = ["x86_64", "aarch64"]
