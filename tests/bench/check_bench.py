@@ -11,12 +11,14 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
 PROGRAMS = ["calls", "loop_sum"]  # loop_sum has a Python twin, calls has none
 failures = []
 
@@ -28,7 +30,8 @@ def expect(cond, what):
 
 
 def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
+    """Past 300 s the exit code is None: every check on it fails."""
+    return cpjit_test.run(cmd, timeout=300, text=True, **kw)
 
 
 def test_bench(cpjit, tmp):
@@ -109,9 +112,71 @@ def test_bench(cpjit, tmp):
     expect(runs and all(r["stats"]["code_mapped_bytes"] >= r["stats"]["code_bytes"] > 0 for r in runs),
            "--stats code_mapped_bytes >= code_bytes > 0 with the JIT")
 
+    test_bench_default_list(cpjit, tmp)
+    test_interp_matrix(cpjit, files, tmp)
+
     for bad in (["--tiers", "bogus"], ["--interp=goto"], ["--repeat", "0"], ["--frobnicate"], [os.path.join(tmp, "missing.cpasm")]):
         p = run(cpjit + ["bench", *bad])
         expect(p.returncode == 2 and "error:" in p.stderr, "bench %s: usage error, got %d %s" % (bad, p.returncode, p.stderr))
+
+
+def test_bench_default_list(cpjit, tmp):
+    """`cpjit bench` without files runs examples/BENCHMARKS found next to the
+    binary: a copy of the binary beside a folder listing the two tiny
+    programs (the real list takes minutes)."""
+    top = os.path.join(tmp, "default-list")
+    os.makedirs(os.path.join(top, "bin"))
+    os.makedirs(os.path.join(top, "examples"))
+    exe = os.path.join(top, "bin", "cpjit")
+    shutil.copy2(cpjit[-1], exe)
+    for name in PROGRAMS:
+        for ext in (".cpasm", ".stdout"):
+            shutil.copy(os.path.join(HERE, name + ext), os.path.join(top, "examples", name + ext))
+    with open(os.path.join(top, "examples", "BENCHMARKS"), "w") as f:
+        f.write("# the programs `cpjit bench` runs without files\n" + "\n".join(reversed(PROGRAMS)) + "\n")
+    jpath = os.path.join(tmp, "default.json")
+    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1", "--tiers=off,on", "--json", jpath], cwd=top)
+    expect(p.returncode == 0, "bench without files: exit 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    if p.returncode == 0:
+        with open(jpath) as f:
+            data = json.load(f)
+        names = [b["name"] for b in data["benchmarks"]]
+        expect(names == list(reversed(PROGRAMS)), "bench without files runs BENCHMARKS in order: %r" % names)
+    # No examples/BENCHMARKS next to the binary nor around the current folder.
+    with open(os.path.join(top, "examples", "BENCHMARKS"), "w") as f:
+        f.write("# nothing\n")
+    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1"], cwd=top)
+    expect(p.returncode == 2 and "lists no programs" in p.stderr,
+           "empty BENCHMARKS: exit 2 and why, got %d %s" % (p.returncode, p.stderr))
+    os.remove(os.path.join(top, "examples", "BENCHMARKS"))
+    empty = os.path.join(top, "bin", "empty")
+    os.makedirs(empty)
+    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1"], cwd=empty)
+    expect(p.returncode == 2 and "cannot find examples/BENCHMARKS" in p.stderr,
+           "no BENCHMARKS: exit 2 and why, got %d %s" % (p.returncode, p.stderr))
+
+
+def test_interp_matrix(cpjit, files, tmp):
+    """--interp threaded,switch times every tier under both dispatch loops."""
+    jpath = os.path.join(tmp, "matrix.json")
+    p = run(cpjit + ["bench", *files, "--repeat=1", "--tiers=off,uops,on", "--interp", "threaded,switch",
+                     "--json", jpath])
+    expect(p.returncode == 0, "bench --interp threaded,switch: exit 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    if p.returncode != 0:
+        return
+    with open(jpath) as f:
+        data = json.load(f)
+    want = {"%s+%s" % (t, d) for t in ("off", "uops", "on") for d in ("threaded", "switch")}
+    expect(set(data["configs"]) == want, "configs of the matrix: %r" % data["configs"])
+    for b in data["benchmarks"]:
+        for r in b["runs"]:
+            where = "%s %s" % (b["name"], r["config"])
+            expect(r["config"].endswith("+" + r["interp"]), where + ": interp %r" % r.get("interp"))
+            expect(len(r["samples"]) == 1 and r["samples"][0]["ok"], where + ": one good sample")
+            expect(isinstance(r["stats"], dict) and r["stats"].get("interp") == r["interp"],
+                   where + ": the run's stats name its interpreter: %r" % (r["stats"] or {}).get("interp"))
+    for word in ("off+switch", "uops+switch", "on+switch"):
+        expect(word in p.stdout, "table has %r:\n%s" % (word, p.stdout))
 
 
 def test_stats(cpjit, tmp):

@@ -12,18 +12,32 @@ stdout, stderr and exit code byte for byte with NAME.stdout, NAME.stderr
 assembles that text again and requires identical bytes; then runs the binary
 and requires the same results as the text.
 
-Programs listed in a folder's BENCHMARKS file are skipped when the
-environment sets CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds are too slow).
+When the environment sets CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds and
+qemu are too slow for the full sizes), programs listed in a folder's
+BENCHMARKS file are replaced by their reduced-input variant,
+tests/conformance/small/NAME.cpasm (expected output printed by its Python
+twin: small/make_small.py); a benchmark without a variant there fails.
+--benchmarks runs only the programs of BENCHMARKS, at full size whatever the
+environment says (the qemu stage runs them once under the JIT this way).
 Programs are run from their own folder so load errors name the bare file.
 --emulator (split like a shell would) is put before every cpjit command: a
 cross build's binary runs under qemu-user (binfmt_misc is not relied on).
+
+Hangs (tests/lib/cpjit_test.py): when --flags selects a Tier 2 (any --jit
+other than off), each program first runs with --jit=off and the mode's run
+gets that time's budget; past it the program is reported as a HANG. A run
+past --timeout is a failure in every mode. --no-reference leaves out the
+--jit=off run (under qemu it would take minutes per benchmark): then only
+--timeout limits a run.
 """
 import argparse
 import os
 import shlex
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 
 def expected(path_base):
@@ -38,8 +52,14 @@ def expected(path_base):
     return read(".stdout", None), read(".stderr", b""), int(code)
 
 
-def programs(dirs):
-    skip_bench = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1"
+SMALL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "small")
+
+
+def programs(dirs, only_benchmarks=False):
+    """(folder, file name) of every program to run, benchmarks swapped for
+    their small variants under CPJIT_SKIP_BENCHMARKS=1; with only_benchmarks,
+    the full-size benchmarks alone."""
+    small = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1" and not only_benchmarks
     for d in dirs:
         if not os.path.isdir(d):
             # An empty folder is not kept by git: a fresh clone may lack one.
@@ -47,29 +67,38 @@ def programs(dirs):
             continue
         bench = set()
         bf = os.path.join(d, "BENCHMARKS")
-        if skip_bench and os.path.exists(bf):
+        if (small or only_benchmarks) and os.path.exists(bf):
             with open(bf) as f:
                 bench = {line.strip() for line in f if line.strip() and not line.startswith("#")}
         for name in sorted(os.listdir(d)):
-            if name.endswith(".cpasm") and name[:-6] not in bench:
-                yield d, name
+            if not name.endswith(".cpasm"):
+                continue
+            if only_benchmarks:
+                if name[:-6] in bench:
+                    yield d, name
+            else:
+                yield (SMALL if name[:-6] in bench else d), name
 
 
 def run(cmd, cwd, timeout):
-    try:
-        p = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=timeout)
-        return p.stdout, p.stderr, p.returncode
-    except subprocess.TimeoutExpired:
-        return b"", b"<timeout>", -999
+    """(stdout, stderr, exit code); past the timeout the exit code is the
+    string "timeout" (a failure: no expected exit code equals it)."""
+    r = cpjit_test.run(cmd, timeout=timeout, cwd=cwd)
+    return r.stdout, r.stderr, ("timeout after %.0f s" % timeout if r.timed_out else r.code)
 
 
-def show(b, limit=600):
-    s = b.decode("utf-8", "replace")
-    return s if len(s) <= limit else s[:limit] + "...(%d more bytes)" % (len(s) - limit)
+show = cpjit_test.show
+
+
+def uses_tier2(flags):
+    jit = [f for f in flags if f.startswith("--jit=")]
+    return not jit or jit[-1] != "--jit=off"
 
 
 def check(label, got, want):
     names = ("stdout", "stderr", "exit code")
+    if isinstance(got[2], str):
+        return "%s: %s (stderr so far: %s)" % (label, got[2], show(got[1]))
     for n, g, w in zip(names, got, want):
         if w is not None and g != w:
             if isinstance(g, bytes):
@@ -80,22 +109,26 @@ def check(label, got, want):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("--flags", default="")
     ap.add_argument("--roundtrip", action="store_true")
-    ap.add_argument("--emulator", default="",
-                    help="command put before every cpjit command, e.g. \"qemu-aarch64 -L /usr/aarch64-linux-gnu\"")
-    ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "120")))
+    ap.add_argument("--benchmarks", action="store_true", help="only the BENCHMARKS programs, at full size")
+    ap.add_argument("--no-reference", action="store_true", help="no --jit=off run to set a time budget")
+    ap.add_argument("--timeout", type=float, default=cpjit_test.DEFAULT_TIMEOUT,
+                    help="limit of every run (and of the --jit=off reference run)")
+    ap.add_argument("--hang-constant", type=float, default=None,
+                    help="seconds added to 10x the reference run (default: tests/lib/cpjit_test.py)")
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
     # Every cpjit command is [*emulator, cpjit, ...]: the binary path stays one
     # element; under a cross build the emulator runs it.
-    cpjit = os.path.abspath(args.cpjit)
-    emulator = shlex.split(args.emulator)
+    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
+    cpjit, emulator = tool.binary, tool.emulator
     flags = shlex.split(args.flags)
+    reference = uses_tier2(flags) and not args.roundtrip and not args.no_reference
     passed, failures = 0, []
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
-    for d, name in programs(args.dirs):
+    for d, name in programs(args.dirs, args.benchmarks):
         base = os.path.join(d, name[:-6])
         want = expected(base)
         if want[0] is None:
@@ -123,8 +156,17 @@ def main():
                 got = run([*emulator, cpjit, "run", b1], d, args.timeout)
                 err = check(name + " (binary)", got, want)
         else:
-            got = run([*emulator, cpjit, "run", *flags, name], d, args.timeout)
-            err = check("%s [%s]" % (name, args.flags), got, want)
+            label = "%s [%s]" % (name, args.flags)
+            limit = args.timeout
+            if reference:
+                ref = cpjit_test.run(tool.cmd("run", "--jit=off", name), timeout=args.timeout, cwd=d)
+                if not ref.timed_out:
+                    limit = min(args.timeout, tool.budget(ref.seconds, constant=args.hang_constant))
+            got = run([*emulator, cpjit, "run", *flags, name], d, limit)
+            if reference and isinstance(got[2], str) and not ref.timed_out:
+                err = cpjit_test.hang_message(label, limit, ref)
+            else:
+                err = check(label, got, want)
         if err:
             failures.append(err)
         else:

@@ -8,11 +8,13 @@ command line (each run a process).
 The program for seed N is `diff_driver --print N` (tests/fuzz/program_gen.cpp,
 the one generator; diff_driver itself runs the same programs in process,
 faster). For each of N programs (seeds S, S+1, ...) runs `cpjit run
---jit=off` and then every Tier-2 configuration below, and requires the same
-stdout, stderr and exit code byte for byte, each within the hang budget:
---hang-factor (10) x the --jit=off run's wall time + --hang-constant (5 s,
-process start-up and a busy machine). A run past its budget is a HANG, a
-failure like a mismatch. A failure prints the seed, the configuration and a
+--jit=off` and then every Tier-2 configuration of CONFIGS below and one of
+ROTATING (in turn), and requires the same
+stdout, stderr and exit code byte for byte, each within the hang budget of
+tests/lib/cpjit_test.py: --hang-factor (10) x the --jit=off run's wall time
++ --hang-constant (5 s natively, 30 s under an emulator: process start-up
+and a busy machine). A run past its budget is a HANG, a failure like a
+mismatch. A failure prints the seed, the configuration and a
 short diff, and (with --save DIR) writes the program to DIR/seed-N.cpasm
 with the reference output next to it. The last line is always `N passed, M
 failed` (a program passes when every configuration agrees with --jit=off).
@@ -33,6 +35,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
+
 
 CONFIGS = [
     ["--jit=uops"],
@@ -43,18 +48,23 @@ CONFIGS = [
     ["--jit=on", "--jit-threshold=2"],
     ["--jit=on"],
 ]
+# Fewer locals in registers than the default 4 (the count changes which
+# locals a trace keeps in l0..l3 and its reloads after calls): one of these
+# per program, in turn (seed % 4), so each runs on a quarter of the programs.
+ROTATING = [
+    ["--jit=on", "--jit-threshold=1", "--local-regs=0"],
+    ["--jit=on", "--jit-threshold=2", "--local-regs=1"],
+    ["--jit=on", "--jit-threshold=1", "--local-regs=2"],
+    ["--jit=on", "--jit-threshold=2", "--local-regs=3"],
+]
 # Every run gets these too: a generated program never needs much memory.
 COMMON = ["--max-heap=512M"]
 
 
 def run(cmd, timeout):
     """(stdout, stderr, exit code, seconds), or None past the timeout."""
-    start = time.monotonic()
-    try:
-        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
-        return p.stdout, p.stderr, p.returncode, time.monotonic() - start
-    except subprocess.TimeoutExpired:
-        return None
+    r = cpjit_test.run(cmd, timeout=timeout)
+    return None if r.timed_out else (r.stdout, r.stderr, r.code, r.seconds)
 
 
 def short_diff(name, want, got, limit=12):
@@ -87,8 +97,8 @@ def compare(seed, args, cpjit, emulator, path, text):
         return seed, "seed %d: --jit=off exit code %d (generator bug?):\n%s" % (
             seed, ref[2], ref[1].decode("utf-8", "replace")[:600]), text, ref
     problems = []
-    budget = args.hang_factor * ref[3] + args.hang_constant
-    for cfg in CONFIGS:
+    budget = cpjit_test.budget(ref[3], emulated=bool(emulator), factor=args.hang_factor, constant=args.hang_constant)
+    for cfg in CONFIGS + ([ROTATING[seed % len(ROTATING)]] if ROTATING else []):
         got = run([*emulator, cpjit, "run", *cfg, *COMMON, path], budget)
         flags = " ".join(cfg)
         if got is None:
@@ -125,11 +135,13 @@ def main():
                          "e.g. --config='--jit=uops --jit-threshold=5'")
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "60")),
                     help="limit of the --jit=off run (past it: a generator bug)")
-    ap.add_argument("--hang-factor", type=float, default=10.0)
-    ap.add_argument("--hang-constant", type=float, default=5.0)
+    ap.add_argument("--hang-factor", type=float, default=cpjit_test.HANG_FACTOR)
+    ap.add_argument("--hang-constant", type=float, default=None,
+                    help="default: %g s, %g s under an emulator" % (cpjit_test.HANG_CONSTANT, cpjit_test.EMULATED_CONSTANT))
     args = ap.parse_args()
     if args.config:
         CONFIGS[:] = [shlex.split(c) for c in args.config]
+        ROTATING.clear()
     if args.count is None:
         args.count = int(os.environ.get("CPJIT_DIFF_COUNT") or args.default_count)
     cpjit = os.path.abspath(args.cpjit)

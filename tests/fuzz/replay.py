@@ -12,14 +12,20 @@ Without NAME.stdout (an input saved from a fuzzer crash, say) every mode must
 give the same stdout, stderr and exit code as --jit=off, the exit code must
 be 0, 1 or 2 (never a signal) and stderr must not hold a sanitizer report.
 
+Every mode after the first (--jit=off) runs within the time budget of
+tests/lib/cpjit_test.py (10x the first mode's time + 5 s): past it, a HANG.
+A folder without any case is a failure (--allow-empty to accept it).
+
 Used for tests/fuzz/regressions (inputs the fuzzers found) and tests/limits
 (resource limits: --max-heap, call depth, enormous arrays and strings).
 """
 import argparse
 import os
 import shlex
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 MODES = [
     ("off-threaded", ["--jit=off", "--interp=threaded"]),
@@ -47,14 +53,12 @@ def show(b, limit=800):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
-    ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "120")))
+    cpjit_test.add_cpjit_arguments(ap)
+    ap.add_argument("--timeout", type=float, default=cpjit_test.DEFAULT_TIMEOUT)
     ap.add_argument("--allow-empty", action="store_true", help="no cases at all is not a failure")
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
-    cpjit = os.path.abspath(args.cpjit)
-    emulator = shlex.split(args.emulator)
+    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
     passed, failures = 0, []
     for d in args.dirs:
         if not os.path.isdir(d):
@@ -69,16 +73,22 @@ def main():
             want = None
             if want_out is not None:
                 want = (want_out, read(base + ".stderr", b""), int(read(base + ".exitcode", b"0").strip()))
-            first = None
+            first, first_run = None, None
             for mode, mflags in MODES:
-                cmd = [*emulator, cpjit, "run", *mflags, *flags, name]
                 label = "%s [%s]" % (name, " ".join(mflags + flags))
-                try:
-                    p = subprocess.run(cmd, cwd=d, capture_output=True, timeout=args.timeout)
-                    got = (p.stdout, p.stderr, p.returncode)
-                except subprocess.TimeoutExpired:
-                    failures.append("%s: timeout" % label)
+                limit = args.timeout
+                if first_run is not None:
+                    limit = min(limit, tool.budget(first_run.seconds))
+                r = tool.run("run", *mflags, *flags, name, timeout=limit, cwd=d)
+                if r.timed_out:
+                    if first_run is None:
+                        failures.append("%s: still running after %.0f s" % (label, limit))
+                    else:
+                        failures.append(cpjit_test.hang_message(label, limit, first_run))
                     continue
+                if first_run is None:
+                    first_run = r
+                got = r.outcome()
                 err = None
                 ref = want or first
                 if got[2] not in (0, 1, 2):

@@ -19,18 +19,32 @@ Every case also requires, besides its own checks:
   tier_used == "machine code", traces_compiled > 0, jit_failures == 0, and
   uops_executed == 0 (the uop interpreter never ran: every trace that ran
   was machine code), invalidations == 0 (globals are guarded, never
-  watched: docs/tier2.md section 5).
+  watched: docs/tier2.md section 5), projections_failed == 0 (every hot
+  spot of these programs projects to a trace), uops_in_traces >=
+  traces_compiled.
+
+Every tests/conformance/cases/t2_* program is a case here, with the counters
+its comment claims (a program whose traces stopped compiling, or stopped
+exiting where it says, fails here even when its output is still right); the
+script fails if one is missing. LISTINGS (copy-and-patch only) check the
+uops `cpjit trace` shows: the string and float uops, and the locals kept in
+registers for each --local-regs; under --jit=llvm-* instead, that `cpjit
+trace --jit=llvm-*` lists LLVM's machine code.
+
+Time budget (tests/lib/cpjit_test.py): 10x the --jit=off run + 10 s (60 s
+under LLVM, which takes up to ~100 ms per trace at -O2 on a loaded machine).
 """
 import argparse
 import json
 import os
-import shlex
-import subprocess
+import re
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
 CASES_DIR = os.path.join(HERE, "..", "conformance", "cases")
 GEN_DIR = tempfile.mkdtemp(prefix="cpjit-jitstats-gen-")
 MANY_LOOPS = os.path.join(GEN_DIR, "ten_thousand_loops.cpasm")
@@ -100,6 +114,46 @@ CASES = [
      os.path.join(CASES_DIR, "t2_stack_overflow.cpasm"), [],
      [("exit_code", "==", 1)]),
 ] + [
+    ("guards that fail every other iteration grow a side trace linked back",
+     os.path.join(CASES_DIR, "t2_alternating_guard.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">=", 1), ("exits_linked", ">=", 1),
+      ("guards_removed", ">", 0)]),
+    ("ints crossing the inline boundary exit to Tier 1, which boxes them",
+     os.path.join(CASES_DIR, "t2_boxed_int_cross.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0), ("side_traces", ">=", 1)]),
+    ("a callee's return value teaches nothing about the caller's local: its guard fails",
+     os.path.join(CASES_DIR, "t2_callee_return_fact.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">=", 1)]),
+    ("a type error at the bottom of a self-linked recursion",
+     os.path.join(CASES_DIR, "t2_error_deep_in_trace.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("traces_compiled", ">=", 1)]),
+    ("DIV_FLOAT and TO_FLOAT_INT exit on a boxed int and a zero divisor",
+     os.path.join(CASES_DIR, "t2_float_div_tofloat.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("guards_removed", ">", 0)]),
+    ("locals in registers: side trace back into the loop, error with the locals stored",
+     os.path.join(CASES_DIR, "t2_local_regs.cpasm"), [],
+     [("exit_code", "==", 1), ("side_traces", ">=", 1), ("exits_linked", ">=", 1), ("side_exits_taken", ">", 0)]),
+    ("... and with no locals in registers",
+     os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=0"],
+     [("exit_code", "==", 1), ("side_traces", ">=", 1), ("exits_linked", ">=", 1)]),
+    ("integer overflow raised by Tier 1 after the trace's mul exits",
+     os.path.join(CASES_DIR, "t2_overflow_in_trace.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0)]),
+    ("side exits from inside inlined callees grow side traces there",
+     os.path.join(CASES_DIR, "t2_side_exit_inlined.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">=", 2), ("exits_linked", ">=", 2)]),
+    ("CONCAT and TOSTR in a loop that allocates MiBs: collections inside the trace",
+     os.path.join(CASES_DIR, "t2_string_uops.cpasm"), [],
+     [("gc_collections", ">", 0), ("heap_bytes_allocated", ">", 1 << 20)]),
+    ("a local changes type mid-loop: guards fail, side traces take over",
+     os.path.join(CASES_DIR, "t2_type_change_loop.cpasm"), [],
+     [("side_exits_taken", ">", 0), ("side_traces", ">=", 1)]),
+    # The optimizer's counters count its work: at --opt=0 nothing is removed.
+    ("the optimizer removes guards and uops", "hot_loop.cpasm", [],
+     [("guards_removed", ">", 0), ("uops_removed", ">=", 1)]),
+    ("... and nothing at --opt=0", "hot_loop.cpasm", ["--opt=0"],
+     [("guards_removed", "==", 0), ("uops_removed", "==", 0)]),
+] + [
     # Issue 18: a trace whose first guard fails exits where it started; that
     # exit must resume Tier 1, never link back to the same trace (it hung at
     # every threshold from 2 to 99). Hot, it rebuilds the trace.
@@ -117,7 +171,26 @@ CASES = [
 ]
 
 ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("jit_failures", "==", 0),
-          ("uops_executed", "==", 0), ("invalidations", "==", 0)]
+          ("uops_executed", "==", 0), ("invalidations", "==", 0), ("projections_failed", "==", 0),
+          ("uops_in_traces", ">=", ("counter", "traces_compiled"))]
+
+# (name, program, extra flags, [(regex over `cpjit trace` output, op, count)]):
+# uops the traces really hold (copy-and-patch; uop names, not the layout).
+LOAD_LREG = r"\bLOAD_LOCAL_L(\d)"
+LISTINGS = [
+    ("CONCAT and TOSTR uops in the string loop's traces", os.path.join(CASES_DIR, "t2_string_uops.cpasm"), [],
+     [(r"\bCONCAT(_r\d)?\b", ">", 0), (r"\bTOSTR(_r\d)?\b", ">", 0)]),
+    ("DIV_FLOAT and TO_FLOAT_INT uops", os.path.join(CASES_DIR, "t2_float_div_tofloat.cpasm"), [],
+     [(r"\bDIV_FLOAT\b", ">", 0), (r"\bTO_FLOAT_INT\b", ">", 0)]),
+    ("SQRT_NUM of an int and of a float", os.path.join(HERE, "..", "golden", "traces", "sqrt_loop.cpasm"), [],
+     [(r"\bSQRT_NUM(_r\d)?\b", ">", 0)]),
+] + [
+    ("--local-regs=%d: locals l0..l%d in registers, no other" % (n, n - 1) if n else
+     "--local-regs=0: no local in a register",
+     os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=%d" % n],
+     [(LOAD_LREG, "max<", n)] + ([(LOAD_LREG, ">", 0)] if n else [(LOAD_LREG, "==", 0)]))
+    for n in (0, 1, 2, 4)
+]
 
 OPS = {
     "==": lambda a, b: a == b,
@@ -130,23 +203,55 @@ OPS = {
 def run(cmd, timeout):
     """(stdout, stderr, exit code, seconds); exit code None when it ran past
     `timeout` (a hang: no program may hang in one tier and finish in another)."""
-    start = time.monotonic()
-    try:
-        p = subprocess.run(cmd, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return b"", b"", None, timeout
-    return p.stdout, p.stderr, p.returncode, time.monotonic() - start
+    r = cpjit_test.run(cmd, timeout=timeout)
+    return r.stdout, r.stderr, r.code, r.seconds
+
+
+def llvm_listings(jit):
+    """`cpjit trace --jit=llvm-*`: each trace's LLVM machine code, with the
+    copy-and-patch figures of the same trace beside it."""
+    return [("trace --jit=%s lists LLVM's machine code and copy-and-patch's figures" % jit,
+             "hot_loop.cpasm", ["--jit=" + jit],
+             [(r"(?i)machine code \(llvm[^)]*\): trace function [1-9]\d* bytes, [1-9]\d* instructions", ">", 0),
+              (r"copy-and-patch, same trace: hot code [1-9]\d* bytes", ">", 0),
+              (r"machine code: none", "==", 0),
+              (r"(?m)^ +[0-9a-f]{4}  \w+", ">=", 3)])]
+
+
+def missing_t2_programs():
+    """t2_* conformance programs that no case runs."""
+    covered = {os.path.basename(c[1]) for c in CASES}
+    return sorted(n for n in os.listdir(CASES_DIR) if n.startswith("t2_") and n.endswith(".cpasm")
+                  and n not in covered)
+
+
+def check_listing(tool, prog, flags, checks, timeout):
+    path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
+    r = tool.run("trace", *flags, path, timeout=timeout, text=True)
+    if r.code not in (0, 1):  # 1: the program's own runtime error, after which the traces are listed
+        return ["cpjit trace exit %s: %s" % (r.code, cpjit_test.show(r.stderr))]
+    problems = []
+    for pattern, op, want in checks:
+        found = re.findall(pattern, r.stdout)
+        if op == "max<":  # every captured number below want
+            bad = [f for f in found if int(f) >= want]
+            if bad:
+                problems.append("%s: %s found, only below %d allowed" % (pattern, sorted(set(bad)), want))
+        elif not OPS[op](len(found), want):
+            problems.append("%s: %d found, want %s %d" % (pattern, len(found), op, want))
+    return problems
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("--jit", default="on", choices=["on", "llvm-O0", "llvm-O2"])
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "300")))
     args = ap.parse_args()
-    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit), "run"]
-    failures = []
+    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
+    base = tool.cmd("run")
+    failures = ["no case runs %s (every t2_* program needs the counters that show its behaviour)" % n
+                for n in missing_t2_programs()]
     tmp = tempfile.mkdtemp(prefix="cpjit-jitstats-")
     write_many_loops(MANY_LOOPS)
     cases = [c for c in CASES if args.jit == "on" or c[1] != MANY_LOOPS]
@@ -154,9 +259,8 @@ def main():
         path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
         stats_file = os.path.join(tmp, "%d.json" % n)
         ref = run(base + ["--jit=off", *flags_without_jit(flags), path], args.timeout)
-        # Time budget: 10x Tier 1's time plus 10 s (60 s under LLVM, which
-        # takes up to ~100 ms per trace at -O2 on a loaded machine).
-        budget = min(args.timeout, 10 * ref[3] + (10 if args.jit == "on" else 60))
+        budget = min(args.timeout, tool.budget(ref[3], constant=(10 if args.jit == "on" else 60)
+                                               * (3 if tool.emulated else 1)))
         got = run(base + ["--jit=" + args.jit, *flags, "--stats=" + stats_file, path], budget)
         problems = []
         if got[2] is None:
@@ -176,16 +280,27 @@ def main():
                     continue  # copy-and-patch's top-of-stack caching; LLVM keeps no such count
 
                 have = stats.get(stat)
-                if have is None or not OPS[op](have, want):
+                if isinstance(want, tuple):  # ("counter", NAME): another counter of the same run
+                    want = stats.get(want[1])
+                if have is None or want is None or not OPS[op](have, want):
                     problems.append("%s = %r, want %s %r" % (stat, have, op, want))
         label = "%s (%s %s)" % (name, os.path.basename(path), " ".join(flags))
         if problems:
             failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
         else:
             print("ok   %s" % label)
+    listings = LISTINGS if args.jit == "on" else llvm_listings(args.jit)
+    for name, prog, flags, checks in listings:
+        problems = check_listing(tool, prog, flags, checks, args.timeout)
+        label = "%s (trace %s %s)" % (name, os.path.basename(prog), " ".join(flags))
+        if problems:
+            failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
+        else:
+            print("ok   %s" % label)
     for f in failures:
         print("FAIL " + f)
-    print("%d passed, %d failed" % (len(cases) - len(failures), len(failures)))
+    total = len(cases) + len(listings)
+    print("%d passed, %d failed" % (total - len(failures), len(failures)))
     return 1 if failures else 0
 
 

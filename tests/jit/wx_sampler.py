@@ -6,8 +6,9 @@ Fails if any sample shows a mapping that is writable and executable, or if
 the JIT's code pages (asmjit's memfd, mapped twice) are ever mapped in one
 view both writable and executable; requires that the samples did see the
 JIT's r-x view and its rw- view (so the check looked at real machine code).
-Stops after the JIT mapping has been seen in enough samples, then kills the
-program. Native builds only: under qemu-user the maps are qemu's own.
+Stops after the JIT mapping has been seen in --samples samples, then kills
+the program; fewer than --min-samples of them (the program ended, or
+--give-up passed) is a failure: one lucky sample proves little. Native builds only: under qemu-user the maps are qemu's own.
 
   wx_sampler.py --cpjit build/cpjit [--samples N] [--jit=on|llvm-O0|llvm-O2]
 
@@ -37,6 +38,8 @@ def main():
     ap.add_argument("--cpjit", required=True)
     ap.add_argument("--samples", type=int, default=2000, help="samples showing the JIT mapping before stopping")
     ap.add_argument("--jit", default="on", choices=["on", "llvm-O0", "llvm-O2"])
+    ap.add_argument("--min-samples", type=int, default=100,
+                    help="samples showing the JIT mapping needed to pass (at most --samples)")
     ap.add_argument("--give-up", type=float, default=120.0, help="seconds without seeing the JIT mapping")
     args = ap.parse_args()
     llvm = args.jit != "on"
@@ -79,6 +82,10 @@ def main():
         print("FAIL cpjit exited with %d before the sampler stopped it" % p.returncode)
     if jit_samples == 0:
         print("FAIL never saw the JIT's code mapping")
+        return 1
+    need = min(args.min_samples, args.samples)
+    if jit_samples < need:
+        print("FAIL only %d samples showed the JIT's mapping, %d needed" % (jit_samples, need))
         return 1
     return 1 if problems else 0
 

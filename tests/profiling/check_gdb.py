@@ -10,8 +10,9 @@ the entry shim, the interpreter's frames and main, with no unknown frame.
 Then `finish` returns into the trace, and the backtrace from inside the
 trace (where the stencil has pushed: the CFA moved) must read the same.
 Without --gdb-jit the same backtrace has unknown frames (the check can
-fail). Exits 77 (ctest: skipped) with one line when gdb is missing or may
-not trace processes here.
+fail; it must produce a backtrace to compare). Exits 77 (ctest: skipped)
+with one line when gdb is missing or may not trace processes here; under
+CPJIT_REQUIRE_TOOLS=1 (CI, which installs gdb) that is a failure.
 """
 import argparse
 import os
@@ -21,6 +22,9 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
 PROGRAM = os.path.join(HERE, "generic_loop.cpasm")
 UOP = re.compile(r"in cpjit:t\d+:work@\d+:GENERIC(_\d_\d)? \(\)")
 
@@ -72,13 +76,11 @@ def main():
     args = ap.parse_args()
     gdb = shutil.which("gdb")
     if not gdb:
-        print("SKIPPED: gdb is not installed (Debian: apt-get install gdb)")
-        sys.exit(77)
+        cpjit_test.skip("gdb is not installed (Debian: apt-get install gdb)")
     cpjit = os.path.abspath(args.cpjit)
     out = gdb_bt(gdb, cpjit, ["--gdb-jit"])
     if "ptrace" in out and "not permitted" in out:
-        print("SKIPPED: gdb may not trace processes here: " + next(l for l in out.splitlines() if "ptrace" in l))
-        sys.exit(77)
+        cpjit_test.skip("gdb may not trace processes here: " + next(l for l in out.splitlines() if "ptrace" in l))
     failures = []
     bts = backtraces(out)
     if len(bts) != 2:
@@ -89,8 +91,12 @@ def main():
         if not failures:
             print("\n".join(bts[0]))
     # The check sees the difference: without --gdb-jit the JIT frames are unknown.
-    plain = backtraces(gdb_bt(gdb, cpjit, []))
-    if plain and not check_bt(plain[0], True):
+    plain_out = gdb_bt(gdb, cpjit, [])
+    plain = backtraces(plain_out)
+    if not plain:
+        failures.append("without --gdb-jit gdb printed no backtrace: the negative check could not run\n"
+                        + plain_out[-1500:])
+    elif not check_bt(plain[0], True):
         failures.append("without --gdb-jit the backtrace passed the checks too: they prove nothing")
     for f in failures:
         print("FAIL: " + f, file=sys.stderr)

@@ -9,7 +9,9 @@ Records a benchmark (examples/spectral_norm.cpasm) and checks that `perf report`
 samples on uop symbols (cpjit:tN:fn@I:UOP, UOP a uop of jit/tier2/uops.def)
 and none on unnamed JIT memory. Exits 77 (ctest: skipped) with one line
 saying why when perf is missing or may not record here, or when
-CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds).
+CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds); under CPJIT_REQUIRE_TOOLS=1 (CI,
+which installs perf) it fails instead, and failures found before the skip
+are always reported as failures (tests/lib/cpjit_test.py).
 """
 import argparse
 import os
@@ -20,10 +22,12 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # Traces over several pages, compiled over time (the arena grows under perf)
 PROGRAM = os.path.join(ROOT, "examples", "spectral_norm.cpasm")
-SKIP = 77
 
 
 def uop_names():
@@ -34,15 +38,15 @@ def uop_names():
     return names | {f"SPILL_r{k}" for k in range(1, 9)} | {f"LOCAL_REG_L{k}" for k in range(8)}
 
 
-def skip(why):
-    print("SKIPPED: " + why)
-    sys.exit(SKIP)
+def skip(why, failures=()):
+    cpjit_test.skip(why, failures)
 
 
-def perf_usable(tmp):
+def perf_usable(tmp, failures=()):
+    """perf's path, or a skip (a failure after `failures`) when it cannot record."""
     perf = shutil.which("perf")
     if not perf:
-        skip("perf is not installed (Debian: apt-get install linux-perf)")
+        skip("perf is not installed (Debian: apt-get install linux-perf)", failures)
     out = os.path.join(tmp, "probe.data")
     r = subprocess.run([perf, "record", "-q", "-o", out, "--", "true"], capture_output=True, text=True)
     if r.returncode != 0:
@@ -51,7 +55,7 @@ def perf_usable(tmp):
         except OSError:
             paranoid = "?"
         first = (r.stderr.strip().splitlines() or ["?"])[0]
-        skip(f"perf may not record here (kernel.perf_event_paranoid={paranoid}): {first}")
+        skip(f"perf may not record here (kernel.perf_event_paranoid={paranoid}): {first}", failures)
     return perf
 
 
@@ -115,7 +119,22 @@ def check_profile(cpjit, uops):
         if r.returncode != 2 or "perf_event_paranoid" not in r.stderr or "Access to performance" not in r.stderr:
             failures.append(f"perf refusing: exit {r.returncode}, stderr {r.stderr!r}")
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
-        perf_usable(tmp)
+        perf_usable(tmp, failures)
+    # --keep=DIR: perf.data and the program's stdout stay in DIR, and the
+    # summary says where.
+    small = os.path.join(ROOT, "tests", "bench", "loop_sum")
+    with tempfile.TemporaryDirectory(prefix="cpjit-perf-keep-") as tmp:
+        kept = os.path.join(tmp, "kept")
+        r = subprocess.run([cpjit, "profile", "--keep=" + kept, small + ".cpasm"], capture_output=True, text=True)
+        data = os.path.join(kept, "perf.data")
+        with open(small + ".stdout") as f:
+            want = f.read()
+        if r.returncode != 0 or f"perf.data kept: perf report -i {data}" not in r.stdout:
+            failures.append(f"profile --keep: exit {r.returncode}, stdout {r.stdout[-300:]!r}, stderr {r.stderr[-300:]!r}")
+        elif not os.path.exists(data) or os.path.getsize(data) == 0:
+            failures.append(f"profile --keep: no perf.data in {kept}: {os.listdir(kept) if os.path.isdir(kept) else []}")
+        elif open(os.path.join(kept, "stdout")).read() != want:
+            failures.append("profile --keep: the kept stdout is not the program's output")
     # A program that cannot load: its error and exit code 2, no summary.
     r = subprocess.run([cpjit, "profile", os.path.join(ROOT, "no-such-file.cpasm")], capture_output=True, text=True)
     if r.returncode != 2 or "cannot read" not in r.stderr or "time per part" in r.stdout:

@@ -6,20 +6,28 @@ exit code 2 exactly one line on stderr.
 
   mutate_inputs.py --cpjit build/cpjit [--count N] [--seed S] [--emulator CMD] DIR...
 
-Mutants that verify and run are given --max-heap and a timeout (a mutated
-loop may never end: a timeout is not a failure, a crash is). Each mutant
-that loads and ends (exit 0 or 1) also runs with --jit=on --jit-threshold=1,
-so every verified mutant reaches the JIT, and must give the same stdout,
-stderr and exit code there (docs/reliability.md: no .cpbc input can make
-the runtime jump to data it wrote).
+Mutants that verify and run are given --max-heap and a time limit. A
+mutated loop may never end: a mutant that runs past the limit in the
+reference (--jit=off) too is not a failure. A mutant whose --jit=off run
+ends but whose run in a Tier 2 goes past the budget of tests/lib/cpjit_test.py
+is a HANG, a failure. Each mutant that loads and ends (exit 0 or 1) also
+runs with --jit=on --jit-threshold=1, so every verified mutant reaches the
+JIT, and must give the same stdout, stderr and exit code there, within the
+budget (docs/reliability.md: no .cpbc input can make the runtime jump to
+data it wrote).
 """
 import argparse
 import os
 import random
-import shlex
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
+
+# A mutant's first run: past this many seconds it is a loop that never ends
+# (if --jit=off says so too). A budget is never above it.
+LIMIT = 10.0
 
 
 def mutate(data, rng):
@@ -45,13 +53,13 @@ def mutate(data, rng):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("--count", type=int, default=int(os.environ.get("CPJIT_MUTANTS", "300")))
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--emulator", default="")
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
-    emu = shlex.split(args.emulator)
+    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
+    limit = LIMIT * (3 if tool.emulated else 1)
     rng = random.Random(args.seed)
     seeds = []
     tmp = tempfile.mkdtemp(prefix="cpjit-mut-")
@@ -65,13 +73,13 @@ def main():
             with open(path, "rb") as f:
                 seeds.append(f.read())
             out = os.path.join(tmp, name + ".cpbc")
-            if subprocess.run(emu + [args.cpjit, "asm", path, "-o", out], capture_output=True).returncode == 0:
+            if tool.run("asm", path, "-o", out, timeout=cpjit_test.DEFAULT_TIMEOUT).code == 0:
                 with open(out, "rb") as f:
                     seeds.append(f.read())
     if not seeds:
         print("0 passed, 1 failed (no seed programs)")
         return 1
-    passed, failures, jit_compared = 0, [], 0
+    passed, failures, jit_compared, endless = 0, [], 0, 0
     for n in range(args.count):
         data = mutate(rng.choice(seeds), rng)
         path = os.path.join(tmp, "m%d" % n)
@@ -79,32 +87,45 @@ def main():
             f.write(data)
         threshold = rng.choice([1, 2, 64])
         tier = rng.choice(["off", "uops", "on"])
-        cmd = emu + [args.cpjit, "run", "--max-heap=256M", "--jit-threshold=%d" % threshold, "--jit=%s" % tier, path]
-        try:
-            p = subprocess.run(cmd, capture_output=True, timeout=10)
-        except subprocess.TimeoutExpired:
-            passed += 1  # a mutated loop that never ends is not a crash
-            continue
-        err = p.stderr.decode("utf-8", "replace")
+        common = ["--max-heap=256M"]
+        cmd = tool.cmd("run", *common, "--jit-threshold=%d" % threshold, "--jit=%s" % tier, path)
+        p = cpjit_test.run(cmd, timeout=limit)
+        ref = None  # the --jit=off run, when p is not one
+        if tier == "off":
+            ref = p
+        elif p.timed_out or p.code in (0, 1):
+            ref = cpjit_test.run(tool.cmd("run", *common, "--jit=off", path), timeout=limit)
         bad = None
-        if p.returncode not in (0, 1, 2):
-            bad = "exit code %d" % p.returncode
-        elif "Sanitizer" in err or "runtime error:" in err:
-            bad = "sanitizer report"
-        elif p.returncode == 2 and (err.count("\n") != 1 or not err.startswith("error: ")):
-            bad = "exit 2 without exactly one 'error: ' line"
-        if not bad and p.returncode in (0, 1) and (tier, threshold) != ("on", 1):
-            jit_cmd = cmd[:-3] + ["--jit-threshold=1", "--jit=on", path]
-            try:
-                q = subprocess.run(jit_cmd, capture_output=True, timeout=10)
-                jit_compared += 1
-                if (q.stdout, q.stderr, q.returncode) != (p.stdout, p.stderr, p.returncode):
-                    cmd = jit_cmd
-                    err = q.stderr.decode("utf-8", "replace")
-                    bad = "--jit=on --jit-threshold=1 differs from --jit=%s --jit-threshold=%d (exit %d vs %d)" % (
-                        tier, threshold, q.returncode, p.returncode)
-            except subprocess.TimeoutExpired:
-                pass  # slower in the JIT than the limit allows: not a crash
+        if p.timed_out and not ref.timed_out and tool.budget(ref.seconds) > limit:
+            p = cpjit_test.run(cmd, timeout=tool.budget(ref.seconds))  # a slow program: its own budget
+        if p.timed_out:
+            if ref.timed_out:
+                endless += 1
+                passed += 1  # a mutated loop that never ends, in every tier
+                continue
+            bad = "HANG: past its budget of %.1f s while --jit=off ended in %.2f s (exit %d)" % (
+                max(limit, tool.budget(ref.seconds)), ref.seconds, ref.code)
+            err = ""
+        else:
+            err = p.stderr.decode("utf-8", "replace")
+            if p.code not in (0, 1, 2):
+                bad = "exit code %d" % p.code
+            elif "Sanitizer" in err or "runtime error:" in err:
+                bad = "sanitizer report"
+            elif p.code == 2 and (err.count("\n") != 1 or not err.startswith("error: ")):
+                bad = "exit 2 without exactly one 'error: ' line"
+        if not bad and p.code in (0, 1) and (tier, threshold) != ("on", 1) and not ref.timed_out:
+            jit_cmd = tool.cmd("run", *common, "--jit-threshold=1", "--jit=on", path)
+            q = cpjit_test.run(jit_cmd, timeout=min(limit, tool.budget(ref.seconds)))
+            jit_compared += 1
+            if q.timed_out:
+                cmd = jit_cmd
+                bad = "--jit=on --jit-threshold=1: HANG: past its budget while --jit=off ended in %.2f s" % ref.seconds
+            elif q.outcome() != p.outcome():
+                cmd = jit_cmd
+                err = q.stderr.decode("utf-8", "replace")
+                bad = "--jit=on --jit-threshold=1 differs from --jit=%s --jit-threshold=%d (exit %d vs %d)" % (
+                    tier, threshold, q.code, p.code)
         if bad:
             keep = os.path.join(tmp, "crash%d" % n)
             os.rename(path, keep)
@@ -113,8 +134,8 @@ def main():
             passed += 1
     for f in failures:
         print("FAIL " + f)
-    print("%d passed, %d failed (%d that ran also compared with --jit=on --jit-threshold=1)" % (
-        passed, len(failures), jit_compared))
+    print("%d passed, %d failed (%d that ran also compared with --jit=on --jit-threshold=1; "
+          "%d never end, in --jit=off too)" % (passed, len(failures), jit_compared, endless))
     return 1 if failures else 0
 
 

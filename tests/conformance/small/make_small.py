@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Writes the reduced-input variant of every benchmark (examples/BENCHMARKS,
+bench/heldout/BENCHMARKS) into this folder: NAME.cpasm and its twin NAME.py
+with smaller sizes (the table below), and NAME.stdout printed by the twin
+(python3), never by cpjit.
+
+  tests/conformance/small/make_small.py          # write them all
+  tests/conformance/small/make_small.py --check  # exit 1 if a file here is stale
+
+Under CPJIT_SKIP_BENCHMARKS=1 (the sanitizer and qemu stages of CI) the
+conformance runner runs these in place of the full-size programs, so every
+benchmark still runs in every mode there (tests/conformance/run_examples.py).
+"""
+import argparse
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+
+# name: (folder, [(text in NAME.cpasm, reduced)], [(text in NAME.py, reduced)]).
+# Each text must occur exactly once in its file.
+REDUCTIONS = {
+    "fib": ("examples", [("    const 35\n    call fib", "    const 20\n    call fib")],
+            [("print(fib(35))", "print(fib(20))")]),
+    "nbody": ("examples", [("    const 160000\n", "    const 2000\n")],
+              [("advance(bodies, 0.01, 160000)", "advance(bodies, 0.01, 2000)")]),
+    "spectral_norm": ("examples", [("    const 450\n", "    const 40\n")], [("    n = 450\n", "    n = 40\n")]),
+    "fannkuch": ("examples", [(".locals n res k\n    const 9\n", ".locals n res k\n    const 7\n")],
+                 [("    n = 9\n", "    n = 7\n")]),
+    "mandelbrot": ("examples", [("    const 560\n", "    const 48\n")], [("mandel(560)", "mandel(48)")]),
+    "sieve": ("examples", [("    const 1000000\n", "    const 20000\n")], [("sieve(1000000)", "sieve(20000)")]),
+    "binary_trees": ("examples", [("    const 15\n", "    const 8\n")], [("max_depth = 15", "max_depth = 8")]),
+    "string_builder": ("examples", [("    const 3000000\n", "    const 30000\n")],
+                       [("    n = 3000000\n", "    n = 30000\n")]),
+    "richards": ("examples", [("    const 60\n", "    const 2\n")], [("while k < 60:", "while k < 2:")]),
+    "tak": ("bench/heldout",
+            [("    const 24\n    const 14\n    const 6\n", "    const 12\n    const 8\n    const 4\n"),
+             ("    const 21\n    const 14\n    const 7\n", "    const 11\n    const 7\n    const 3\n"),
+             ("    const 20\n    const 12\n    const 4\n", "    const 10\n    const 6\n    const 2\n"),
+             ("    const 20\n    const 10\n    const 5\n", "    const 10\n    const 5\n    const 2\n"),
+             ("    const 18\n    const 12\n    const 6\n", "    const 9\n    const 6\n    const 3\n")],
+            [("run(24, 14, 6)", "run(12, 8, 4)"), ("run(21, 14, 7)", "run(11, 7, 3)"),
+             ("run(20, 12, 4)", "run(10, 6, 2)"), ("run(20, 10, 5)", "run(10, 5, 2)"),
+             ("run(18, 12, 6)", "run(9, 6, 3)")]),
+    "hash_table": ("bench/heldout", [("    const 600000\n", "    const 20000\n")],
+                   [("    n = 600000\n", "    n = 20000\n")]),
+    "tree_of_arrays": ("bench/heldout", [("    const 40000\n", "    const 2000\n"), ("    const 2000\n    lt", "    const 200\n    lt")],
+                       [("        n = 40000\n", "        n = 2000\n"), ("while q < 2000:", "while q < 200:")]),
+    "matmul": ("bench/heldout", [("    const 60\n", "    const 32\n"), ("    const 30\n", "    const 4\n")],
+               [("    n = 60\n", "    n = 32\n"), ("    reps = 30\n", "    reps = 4\n")]),
+    "quicksort": ("bench/heldout", [("    const 60000\n", "    const 3000\n")], [("    n = 60000\n", "    n = 3000\n")]),
+    "strings": ("bench/heldout", [("    const 100000\n", "    const 5000\n")], [("    n = 100000\n", "    n = 5000\n")]),
+    "nqueens": ("bench/heldout", [("    const 11\n", "    const 7\n")], [("while size <= 11:", "while size <= 7:")]),
+    "bytecode_vm": ("bench/heldout", [("    const 300\n", "    const 10\n")], [("while rep < 300:", "while rep < 10:")]),
+}
+
+
+def reduce_text(text, changes, where):
+    for old, new in changes:
+        if text.count(old) != 1:
+            sys.exit("make_small: %r occurs %d times in %s (must be once)" % (old, text.count(old), where))
+        text = text.replace(old, new)
+    return text
+
+
+def listed(folder):
+    with open(os.path.join(ROOT, folder, "BENCHMARKS")) as f:
+        return {line.strip() for line in f if line.strip() and not line.startswith("#")}
+
+
+def variants():
+    """{file name: content} of every file this folder should hold."""
+    names = listed("examples") | listed("bench/heldout")
+    missing = names - set(REDUCTIONS)
+    if missing:
+        sys.exit("make_small: no reduction for %s (add it to REDUCTIONS)" % ", ".join(sorted(missing)))
+    files = {}
+    for name in sorted(names):
+        folder, asm_changes, py_changes = REDUCTIONS[name]
+        src = os.path.join(ROOT, folder, name)
+        with open(src + ".cpasm") as f:
+            asm = reduce_text(f.read(), asm_changes, src + ".cpasm")
+        with open(src + ".py") as f:
+            py = reduce_text(f.read(), py_changes, src + ".py")
+        note = "%s/%s with smaller sizes (tests/conformance/small/make_small.py)" % (folder, name)
+        files[name + ".cpasm"] = "; Reduced input: " + note + "\n" + asm
+        files[name + ".py"] = "# Reduced input: " + note + "\n" + py
+        p = subprocess.run([sys.executable, "-c", py], capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            sys.exit("make_small: the reduced twin of %s failed:\n%s" % (name, p.stderr))
+        files[name + ".stdout"] = p.stdout
+    return files
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+    stale = []
+    for name, content in variants().items():
+        path = os.path.join(HERE, name)
+        old = open(path).read() if os.path.exists(path) else None
+        if old == content:
+            continue
+        stale.append(name)
+        if not args.check:
+            with open(path, "w") as f:
+                f.write(content)
+    if args.check:
+        for name in stale:
+            print("stale: tests/conformance/small/%s (run make_small.py)" % name)
+        return 1 if stale else 0
+    print("%d file(s) written" % len(stale))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
