@@ -7,10 +7,12 @@ so, beside a program whose traces it times; the exit code is 0.
 """
 import argparse
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
@@ -20,10 +22,9 @@ FAILS = ".func main\n    const 1\n    const 0\n    div\n    print\n    const nil
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     args = ap.parse_args()
-    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
     failures = []
     with tempfile.TemporaryDirectory(prefix="cpjit-bench-compile-") as tmp:
         programs = []

@@ -17,10 +17,12 @@
 import argparse
 import os
 import re
-import shlex
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
@@ -61,10 +63,9 @@ def doc_table(path, heading):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     args = ap.parse_args()
-    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
 
     def cpjit(*argv, cwd=None):
         return subprocess.run(base + list(argv), capture_output=True, text=True, timeout=600, cwd=cwd)

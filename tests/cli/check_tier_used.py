@@ -18,10 +18,12 @@ stderr) and checks
 import argparse
 import json
 import os
-import shlex
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
@@ -63,10 +65,9 @@ def run_stats(base, flags, program, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     args = ap.parse_args()
-    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
     with tempfile.TemporaryDirectory(prefix="cpjit-tier-used-") as tmp:
         cold = os.path.join(tmp, "cold.cpasm")
         with open(cold, "w") as f:

@@ -14,9 +14,10 @@ and requires the same results as the text.
 
 When the environment sets CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds and
 qemu are too slow for the full sizes), programs listed in a folder's
-BENCHMARKS file are replaced by their reduced-input variant,
-tests/conformance/small/NAME.cpasm (expected output printed by its Python
-twin: small/make_small.py); a benchmark without a variant there fails.
+BENCHMARKS file are replaced by their reduced-input variant, derived at run
+time by tests/conformance/small/make_small.py (expected output
+small/NAME.stdout, printed by the reduced Python twin); a benchmark without a
+reduction there fails.
 --benchmarks runs only the programs of BENCHMARKS, at full size whatever the
 environment says (the qemu stage runs them once under the JIT this way).
 Programs are run from their own folder so load errors name the bare file.
@@ -33,6 +34,7 @@ past --timeout is a failure in every mode. --no-reference leaves out the
 import argparse
 import os
 import shlex
+import shutil
 import sys
 import tempfile
 
@@ -52,14 +54,15 @@ def expected(path_base):
     return read(".stdout", None), read(".stderr", b""), int(code)
 
 
-SMALL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "small")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "small"))
+import make_small  # noqa: E402
 
 
-def programs(dirs, only_benchmarks=False):
+def programs(dirs, small_dir, only_benchmarks=False):
     """(folder, file name) of every program to run, benchmarks swapped for
     their small variants under CPJIT_SKIP_BENCHMARKS=1; with only_benchmarks,
     the full-size benchmarks alone."""
-    small = os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1" and not only_benchmarks
+    small = small_dir is not None and not only_benchmarks
     for d in dirs:
         if not os.path.isdir(d):
             # An empty folder is not kept by git: a fresh clone may lack one.
@@ -77,7 +80,7 @@ def programs(dirs, only_benchmarks=False):
                 if name[:-6] in bench:
                     yield d, name
             else:
-                yield (SMALL if name[:-6] in bench else d), name
+                yield (small_dir if name[:-6] in bench else d), name
 
 
 def run(cmd, cwd, timeout):
@@ -128,7 +131,12 @@ def main():
     reference = uses_tier2(flags) and not args.roundtrip and not args.no_reference
     passed, failures = 0, []
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
-    for d, name in programs(args.dirs, args.benchmarks):
+    small_dir = None
+    if os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1" and not args.benchmarks:
+        small_dir = os.path.join(tmp, "small")
+        os.mkdir(small_dir)
+        make_small.materialize(small_dir)
+    for d, name in programs(args.dirs, small_dir, args.benchmarks):
         base = os.path.join(d, name[:-6])
         want = expected(base)
         if want[0] is None:
@@ -171,6 +179,7 @@ def main():
             failures.append(err)
         else:
             passed += 1
+    shutil.rmtree(tmp, ignore_errors=True)
     for f in failures:
         print("FAIL " + f)
     print("%d passed, %d failed" % (passed, len(failures)))

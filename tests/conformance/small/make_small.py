@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Writes the reduced-input variant of every benchmark (examples/BENCHMARKS,
-bench/heldout/BENCHMARKS) into this folder: NAME.cpasm and its twin NAME.py
-with smaller sizes (the table below), and NAME.stdout printed by the twin
-(python3), never by cpjit.
+"""The reduced-input variant of every benchmark (examples/BENCHMARKS,
+bench/heldout/BENCHMARKS): the program and its Python twin with the smaller
+sizes of the table below. Only the expected outputs live in this folder,
+NAME.stdout, printed by the reduced twin (python3), never by cpjit; the
+reduced programs are derived from the full-size ones whenever they are needed,
+so they cannot drift from them.
 
-  tests/conformance/small/make_small.py          # write them all
-  tests/conformance/small/make_small.py --check  # exit 1 if a file here is stale
+  tests/conformance/small/make_small.py          # write every NAME.stdout from the twins
+  tests/conformance/small/make_small.py --check  # exit 1 if a NAME.stdout is not what its twin prints
 
 Under CPJIT_SKIP_BENCHMARKS=1 (the sanitizer and qemu stages of CI) the
-conformance runner runs these in place of the full-size programs, so every
-benchmark still runs in every mode there (tests/conformance/run_examples.py).
+conformance runner runs the reduced programs in place of the full-size ones,
+so every benchmark still runs in every mode there: it calls materialize()
+(tests/conformance/run_examples.py).
 """
 import argparse
 import os
@@ -70,28 +73,46 @@ def listed(folder):
         return {line.strip() for line in f if line.strip() and not line.startswith("#")}
 
 
-def variants():
-    """{file name: content} of every file this folder should hold."""
-    names = listed("examples") | listed("bench/heldout")
-    missing = names - set(REDUCTIONS)
+def reduced(name):
+    """(NAME.cpasm text, NAME.py text) of the reduced variant of benchmark `name`."""
+    folder, asm_changes, py_changes = REDUCTIONS[name]
+    src = os.path.join(ROOT, folder, name)
+    note = "%s/%s with smaller sizes (tests/conformance/small/make_small.py)" % (folder, name)
+    with open(src + ".cpasm") as f:
+        asm = "; Reduced input: " + note + "\n" + reduce_text(f.read(), asm_changes, src + ".cpasm")
+    with open(src + ".py") as f:
+        py = "# Reduced input: " + note + "\n" + reduce_text(f.read(), py_changes, src + ".py")
+    return asm, py
+
+
+def names():
+    """Every benchmark; one without a reduction is an error."""
+    all_names = listed("examples") | listed("bench/heldout")
+    missing = all_names - set(REDUCTIONS)
     if missing:
         sys.exit("make_small: no reduction for %s (add it to REDUCTIONS)" % ", ".join(sorted(missing)))
-    files = {}
-    for name in sorted(names):
-        folder, asm_changes, py_changes = REDUCTIONS[name]
-        src = os.path.join(ROOT, folder, name)
-        with open(src + ".cpasm") as f:
-            asm = reduce_text(f.read(), asm_changes, src + ".cpasm")
-        with open(src + ".py") as f:
-            py = reduce_text(f.read(), py_changes, src + ".py")
-        note = "%s/%s with smaller sizes (tests/conformance/small/make_small.py)" % (folder, name)
-        files[name + ".cpasm"] = "; Reduced input: " + note + "\n" + asm
-        files[name + ".py"] = "# Reduced input: " + note + "\n" + py
-        p = subprocess.run([sys.executable, "-c", py], capture_output=True, text=True, timeout=600)
-        if p.returncode != 0:
-            sys.exit("make_small: the reduced twin of %s failed:\n%s" % (name, p.stderr))
-        files[name + ".stdout"] = p.stdout
-    return files
+    return sorted(all_names)
+
+
+def materialize(dest):
+    """Writes NAME.cpasm (reduced) and NAME.stdout (the committed expected
+    output) of every benchmark into the folder `dest`, for a conformance run."""
+    for name in names():
+        asm, _ = reduced(name)
+        with open(os.path.join(dest, name + ".cpasm"), "w") as f:
+            f.write(asm)
+        expected = os.path.join(HERE, name + ".stdout")
+        if os.path.exists(expected):  # a missing one fails the run (no expected output)
+            with open(expected) as f, open(os.path.join(dest, name + ".stdout"), "w") as g:
+                g.write(f.read())
+
+
+def twin_output(name):
+    _, py = reduced(name)
+    p = subprocess.run([sys.executable, "-c", py], capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        sys.exit("make_small: the reduced twin of %s failed:\n%s" % (name, p.stderr))
+    return p.stdout
 
 
 def main():
@@ -99,8 +120,9 @@ def main():
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
     stale = []
-    for name, content in variants().items():
-        path = os.path.join(HERE, name)
+    for name in names():
+        path = os.path.join(HERE, name + ".stdout")
+        content = twin_output(name)
         old = open(path).read() if os.path.exists(path) else None
         if old == content:
             continue
@@ -110,7 +132,8 @@ def main():
                 f.write(content)
     if args.check:
         for name in stale:
-            print("stale: tests/conformance/small/%s (run make_small.py)" % name)
+            print("stale: tests/conformance/small/%s.stdout is not what its reduced twin prints (run make_small.py)" % name)
+        print("%d of %d reduced twins print their expected output" % (len(names()) - len(stale), len(names())))
         return 1 if stale else 0
     print("%d file(s) written" % len(stale))
     return 0
