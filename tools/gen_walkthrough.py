@@ -15,7 +15,21 @@ A template line `@@KIND ARGS@@` becomes one generated block:
                            from the binary built for ARCH (x86_64, aarch64)
   @@stencil ARCH NAME@@    cpjit stencils --disasm --target=ARCH NAME
 In the doc each block sits between `<!-- generated: KIND ARGS -->` and
-`<!-- end generated -->`. Blocks of an ARCH whose binary is not given are
+`<!-- end generated -->`.
+
+The prose is checked against the blocks it describes. In the template, a
+name the prose takes from a listing is written `{{SCOPE:TEXT}}` (it becomes
+`TEXT` in backticks in the doc), and TEXT must appear in that listing as
+embedded in the doc, as a whole token sequence (spacing aside):
+  {{x86_64:jmp 0xe}}       the x86_64 machine code and stencil blocks
+  {{aarch64:b #0x28}}      the aarch64 ones
+  {{uops:DUP}}             the `cpjit trace --jit=uops` block (also dis, source)
+  {{jit/jit_abi.h:r12, r13, r14}}   a source file of the repository
+A register, hex number or instruction with operands written in plain
+backticks, unmarked, is an error too (it would not be checked). So when a
+listing changes, the prose that names what is gone fails the check
+(`--check`, and `--check-prose`, which needs no binary: it checks the
+template against the blocks docs/walkthrough.md holds now). Blocks of an ARCH whose binary is not given are
 kept as the doc has them, so a native run checks (or rewrites) the x86-64
 blocks and everything else, and the AArch64 run under qemu checks the
 AArch64 blocks and everything else (blocks that do not depend on the target
@@ -35,6 +49,11 @@ EXAMPLE = "examples/sum_loop.cpasm"
 TEMPLATE = os.path.join(ROOT, "docs", "walkthrough.template.md")
 DOC = os.path.join(ROOT, "docs", "walkthrough.md")
 PLACEHOLDER = re.compile(r"^@@(.+)@@$")
+MARK = re.compile(r"\{\{([^:{}]+):(.+?)\}\}")
+# Plain `code` that names a machine detail and so must be marked.
+REGISTER = re.compile(r"^(r\d{1,2}|r[a-d]x|e[a-d]x|r[sd]i|r[sb]p|[xw]\d{1,2}|[xyz]mm\d+)$")
+HEX = re.compile(r"^#?0x[0-9a-f]+$")
+MNEMONIC = re.compile(r"^\s+[0-9a-f]{4}  ([a-z][a-z0-9.]*) ", re.M)
 BLOCK = re.compile(r"<!-- generated: (.+?) -->\n(.*?)<!-- end generated -->\n", re.S)
 
 
@@ -78,6 +97,58 @@ def machine_section(trace_text):
     return "\n".join(out) + "\n"
 
 
+def render_marks(line):
+    return MARK.sub(lambda m: "`%s`" % m.group(2), line)
+
+
+def tokens_in(needle, text):
+    """Whether `needle` occurs in `text` on token boundaries, spacing aside."""
+    words = needle.split()
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    before = r"(?<![\w])" if re.match(r"\w", needle) else ""
+    after = r"(?![\w])" if re.search(r"\w$", needle) else ""
+    return re.search(before + pattern + after, text) is not None
+
+
+def scope_text(scope, blocks):
+    """The text a mark of `scope` is checked against, or None (unknown scope)."""
+    if "/" in scope:
+        path = os.path.join(ROOT, scope)
+        # a comment's text runs on across its lines
+        return re.sub(r"\n\s*(//|#)", " ", open(path).read()) if os.path.isfile(path) else None
+    if scope in ("x86_64", "aarch64"):
+        parts = [body for key, body in blocks.items()
+                 if key.split()[0] in ("machine", "stencil") and key.split()[1:2] == [scope]]
+        return "\n".join(parts) if parts else None
+    return blocks.get(scope)
+
+
+def check_prose(template, blocks):
+    """Problems with the template's prose: marked names missing from their
+    listing, and machine names left unmarked. `blocks`: key -> text."""
+    problems = []
+    mnemonics = set()
+    for key, body in blocks.items():
+        if key.startswith("machine "):
+            mnemonics.update(MNEMONIC.findall(body))
+    for n, line in enumerate(template.splitlines(), 1):
+        if PLACEHOLDER.match(line.strip()):
+            continue
+        for m in MARK.finditer(line):
+            scope, text = m.group(1), m.group(2)
+            where = scope_text(scope, blocks)
+            if where is None:
+                problems.append("line %d: {{%s:%s}}: no listing or file '%s'" % (n, scope, text, scope))
+            elif not tokens_in(text, where):
+                problems.append("line %d: the prose names `%s`, which the %s listing lacks" % (n, text, scope))
+        for span in re.findall(r"`([^`]+)`", MARK.sub("", line)):
+            first = span.split()[0] if span.split() else ""
+            if REGISTER.match(span) or HEX.match(span) or (" " in span and first in mnemonics):
+                problems.append("line %d: `%s` names a machine detail without saying which listing has it: "
+                                "write {{x86_64:%s}}, {{aarch64:%s}} or {{FILE:%s}}" % (n, span, span, span, span))
+    return problems
+
+
 def block(binaries, kind, args):
     """(text, arch it needs or None) of one placeholder."""
     if kind == "source":
@@ -101,18 +172,32 @@ def main():
     ap.add_argument("--aarch64", help="cpjit built for AArch64 (run through --emulator)")
     ap.add_argument("--emulator", default="", help="command before the AArch64 binary, e.g. qemu-aarch64 -L ...")
     ap.add_argument("--check", action="store_true", help="fail if docs/walkthrough.md differs, write nothing")
+    ap.add_argument("--check-prose", action="store_true",
+                    help="only check the template's marked names against the doc's blocks (no binary needed)")
+    ap.add_argument("--template", default=TEMPLATE, help="the template (default: docs/walkthrough.template.md)")
     args = ap.parse_args()
+    template = open(args.template).read()
+    if args.check_prose:
+        old = open(DOC).read() if os.path.exists(DOC) else ""
+        problems = check_prose(template, {m.group(1): m.group(2) for m in BLOCK.finditer(old)})
+        for p in problems:
+            print("%s: %s" % (os.path.relpath(args.template, ROOT), p))
+        if problems:
+            print("the walkthrough's prose names %d thing(s) its listings lack (see above)" % len(problems))
+            return 1
+        print("the walkthrough's prose matches its listings")
+        return 0
     binaries = Binaries(args)
     if not binaries.by_arch:
         ap.error("give --x86-64 and/or --aarch64")
     old = open(DOC).read() if os.path.exists(DOC) else ""
     kept = {m.group(1): m.group(2) for m in BLOCK.finditer(old)}
 
-    out = []
-    for line in open(TEMPLATE).read().splitlines(keepends=True):
+    out, blocks = [], {}
+    for line in template.splitlines(keepends=True):
         m = PLACEHOLDER.match(line.strip())
         if not m:
-            out.append(line)
+            out.append(render_marks(line))
             continue
         key = m.group(1).strip()
         kind, *rest = key.split()
@@ -124,8 +209,17 @@ def main():
         else:
             text, _ = block(binaries, kind, rest)
             body = "```text\n" + text + ("" if text.endswith("\n") else "\n") + "```\n"
+        blocks[key] = body
         out.append("<!-- generated: %s -->\n%s<!-- end generated -->\n" % (key, body))
     new = "".join(out)
+
+    problems = check_prose(template, blocks)
+    if problems:
+        for p in problems:
+            print("%s: %s" % (os.path.relpath(args.template, ROOT), p))
+        print("the walkthrough's prose names %d thing(s) its listings lack: fix the template%s" % (
+            len(problems), "" if args.check else " (docs/walkthrough.md not written)"))
+        return 1
 
     if args.check:
         if new == old:
