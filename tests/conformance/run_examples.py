@@ -12,7 +12,7 @@ stdout, stderr and exit code byte for byte with NAME.stdout, NAME.stderr
 assembles that text again and requires identical bytes; then runs the binary
 and requires the same results as the text.
 
-When the environment sets CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds and
+When the environment sets CPJIT_REDUCED_BENCHMARKS=1 (sanitizer builds and
 qemu are too slow for the full sizes), programs listed in a folder's
 BENCHMARKS file are replaced by their reduced-input variant, derived at run
 time by tests/conformance/small/make_small.py (expected output
@@ -60,7 +60,7 @@ import make_small  # noqa: E402
 
 def programs(dirs, small_dir, only_benchmarks=False):
     """(folder, file name) of every program to run, benchmarks swapped for
-    their small variants under CPJIT_SKIP_BENCHMARKS=1; with only_benchmarks,
+    their small variants under CPJIT_REDUCED_BENCHMARKS=1; with only_benchmarks,
     the full-size benchmarks alone."""
     small = small_dir is not None and not only_benchmarks
     for d in dirs:
@@ -132,7 +132,7 @@ def main():
     passed, failures = 0, []
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
     small_dir = None
-    if os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1" and not args.benchmarks:
+    if os.environ.get("CPJIT_REDUCED_BENCHMARKS") == "1" and not args.benchmarks:
         small_dir = os.path.join(tmp, "small")
         os.mkdir(small_dir)
         make_small.materialize(small_dir)

@@ -259,10 +259,10 @@ def main():
     ap.add_argument("--out", required=True, help="folder for the pages and screenshots")
     ap.add_argument("--flags", default="", help="options for cpjit explore and trace, e.g. --jit-threshold=1")
     ap.add_argument("--benchmark", action="append", default=[],
-                    help="a benchmark program to check too (skipped when CPJIT_SKIP_BENCHMARKS=1)")
+                    help="a benchmark program to check too (skipped when CPJIT_REDUCED_BENCHMARKS=1)")
     ap.add_argument("programs", nargs="+", help="FILE[,OPTION...]: options for this program only (--expect=CASE too)")
     args = ap.parse_args()
-    if os.environ.get("CPJIT_SKIP_BENCHMARKS") != "1":
+    if os.environ.get("CPJIT_REDUCED_BENCHMARKS") != "1":
         args.programs += args.benchmark
     args.flags = args.flags.split()
     args.cpjit = os.path.abspath(args.cpjit)

@@ -9,7 +9,7 @@ Records a benchmark (examples/spectral_norm.cpasm) and checks that `perf report`
 samples on uop symbols (cpjit:tN:fn@I:UOP, UOP a uop of jit/tier2/uops.def)
 and none on unnamed JIT memory. Exits 77 (ctest: skipped) with one line
 saying why when perf is missing or may not record here, or when
-CPJIT_SKIP_BENCHMARKS=1 (sanitizer builds); under CPJIT_REQUIRE_TOOLS=1 (CI,
+CPJIT_REDUCED_BENCHMARKS=1 (sanitizer builds); under CPJIT_REQUIRE_TOOLS=1 (CI,
 which installs perf) it fails instead, and failures found before the skip
 are always reported as failures (tests/lib/cpjit_test.py).
 """
@@ -166,8 +166,8 @@ def main():
     ap.add_argument("--cpjit", required=True)
     ap.add_argument("mode", choices=["map", "jitdump", "profile"])
     args = ap.parse_args()
-    if os.environ.get("CPJIT_SKIP_BENCHMARKS") == "1":
-        skip("CPJIT_SKIP_BENCHMARKS=1 (this records a benchmark; sanitizer builds skip it)")
+    if os.environ.get("CPJIT_REDUCED_BENCHMARKS") == "1":
+        skip("CPJIT_REDUCED_BENCHMARKS=1 (this records a benchmark; sanitizer builds skip it)")
     cpjit = os.path.abspath(args.cpjit)
     uops = uop_names()
     if args.mode == "profile":

@@ -9,7 +9,7 @@ so they cannot drift from them.
   tests/conformance/small/make_small.py          # write every NAME.stdout from the twins
   tests/conformance/small/make_small.py --check  # exit 1 if a NAME.stdout is not what its twin prints
 
-Under CPJIT_SKIP_BENCHMARKS=1 (the sanitizer and qemu stages of CI) the
+Under CPJIT_REDUCED_BENCHMARKS=1 (the sanitizer and qemu stages of CI) the
 conformance runner runs the reduced programs in place of the full-size ones,
 so every benchmark still runs in every mode there: it calls materialize()
 (tests/conformance/run_examples.py).
