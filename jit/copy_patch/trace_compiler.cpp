@@ -122,6 +122,9 @@ bool Jit::init() {
 // nothing else (no names, no switch on kinds or values at compile time).
 void Jit::plan_stencils() {
     plans_.resize(set_.num_stencils);
+    size_t holes = 0;
+    for (uint32_t i = 0; i < set_.num_stencils; ++i) holes += set_.stencils[i].num_holes;
+    ops_.reserve(holes);  // one allocation, no copies while growing
     for (uint32_t i = 0; i < set_.num_stencils; ++i) {
         const Stencil& s = set_.stencils[i];
         StencilPlan& p = plans_[i];
