@@ -272,7 +272,7 @@ int bench_compile_backend(const std::vector<std::string>& files, int rounds, con
     out += fmt::format("geometric mean: {:.1f} ns/uop, {:.0f} MB/s (median round); {:.1f} ns/uop, {:.0f} MB/s "
                        "(fastest round)\n",
                        geomean(per_uop), geomean(mbps), geomean(best_uop), geomean(best_mbps));
-    out += fmt::format("cold (a real run): geometric mean {:.1f} us in the JIT per program, {:.1f} ns/uop; most {:.1f} "
+    out += fmt::format("geometric mean, cold (a real run): {:.1f} us in the JIT per program, {:.1f} ns/uop; most {:.1f} "
                        "us\n",
                        geomean(cold_us), geomean(cold_per_uop),
                        cold_us.empty() ? 0.0 : *std::max_element(cold_us.begin(), cold_us.end()));
