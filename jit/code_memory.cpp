@@ -114,8 +114,24 @@ void CodeMemory::make_executable(uint8_t* p, size_t size) {
     std::abort();
 }
 
+// Maps n bytes of both views in: the pages are allocated through rw and
+// entered in rx's page table, so writing and running code there takes no
+// page fault. MADV_POPULATE_WRITE/READ (Linux 5.14) does it in two system
+// calls without a fault per page: on this virtual machine about half the
+// cost of touching each page through both views (the fallback), two
+// faults of about 10 µs each (docs/compile_time.md).
+void CodeMemory::prefault(uint8_t* rw, uint8_t* rx, size_t n) {
+#if defined(MADV_POPULATE_WRITE) && defined(MADV_POPULATE_READ)
+    if (madvise(rw, n, MADV_POPULATE_WRITE) == 0 && (rx == rw || madvise(rx, n, MADV_POPULATE_READ) == 0)) return;
+#endif
+    for (size_t p = 0; p < n; p += page_size()) {
+        reinterpret_cast<volatile uint8_t*>(rw)[p] = 0;
+        (void)reinterpret_cast<volatile const uint8_t*>(rx)[p];
+    }
+}
+
 // Makes [committed, end) of both views accessible, plus a step ahead, and
-// touches each new page through both views so that writing and running code
+// maps each new page into both views (prefault) so that writing and running code
 // there takes no page fault later.
 bool CodeMemory::commit(Chunk& c, size_t end) {
     const size_t step = std::max(opts_.commit_step, round_up(c.committed / 8, page_size()));
@@ -124,10 +140,7 @@ bool CodeMemory::commit(Chunk& c, size_t end) {
     if (mprotect(c.rw + c.committed, n, PROT_READ | PROT_WRITE) != 0) return false;
     if (c.rx != c.rw && mprotect(c.rx + c.committed, n, opts_.executable ? PROT_READ | PROT_EXEC : PROT_READ) != 0)
         return false;
-    for (size_t p = c.committed; p < target; p += page_size()) {
-        reinterpret_cast<volatile uint8_t*>(c.rw)[p] = 0;
-        (void)reinterpret_cast<volatile const uint8_t*>(c.rx)[p];
-    }
+    prefault(c.rw + c.committed, c.rx + c.committed, n);
     // One view: committed pages rest read-execute (writes flip them).
     if (c.rx == c.rw && mprotect(c.rx + c.committed, n, PROT_READ | PROT_EXEC) != 0) return false;
     mapped_ += n;

@@ -13,7 +13,7 @@
 // put breakpoints only in private memory (the kernel refuses ptrace writes
 // to a shared mapping that is not writable). A chunk reserves its address range at
 // once (PROT_NONE) and commits pages ahead of need in steps: it makes both
-// views accessible and touches every new page through both, so placing a
+// views accessible and maps every new page into both, so placing a
 // trace is a pointer bump with no system call and no page fault in the
 // common case. Freed blocks go to a per-chunk free list (first fit,
 // coalesced) and are placed again.
@@ -103,6 +103,7 @@ private:
     static bool protect(uint8_t* p, size_t size, bool writable);
     static void make_executable(uint8_t* p, size_t size);
     bool commit(Chunk& c, size_t end);
+    static void prefault(uint8_t* rw, uint8_t* rx, size_t n);
     static bool take_free(Chunk& c, uint32_t size, uint32_t* offset);
     static void give_free(Chunk& c, uint32_t offset, uint32_t size);
 

@@ -3,6 +3,10 @@
 // is handed out again for that length only: no search, no splitting, so no
 // fragments pile up however often traces are compiled and released (memory
 // stays bounded by the most spans of each length live at once).
+// Blocks grow from a small first one to `block_len` elements, doubling:
+// elements are value-initialized when their block is made, and a run that
+// compiles one small trace should not touch (page-fault) a whole large
+// block for it.
 // Not thread-safe (one per Jit).
 #pragma once
 
@@ -38,7 +42,8 @@ public:
 private:
     std::span<T> carve(size_t n) {
         if (n > left_) {
-            const size_t len = n > block_len_ ? n : block_len_;
+            next_block_len_ = next_block_len_ * 2 < block_len_ ? next_block_len_ * 2 : block_len_;
+            const size_t len = n > next_block_len_ ? n : next_block_len_;
             blocks_.push_back(std::make_unique<T[]>(len));
             next_ = blocks_.back().get();
             left_ = len;
@@ -50,6 +55,7 @@ private:
     }
 
     size_t block_len_;
+    size_t next_block_len_ = 8;  // doubled before each new block, up to block_len_
     std::vector<std::unique_ptr<T[]>> blocks_;
     T* next_ = nullptr;
     size_t left_ = 0;

@@ -41,6 +41,10 @@ constexpr const char* kRunOptions = R"(  --jit=on|uops|off        tier for hot c
                            ran (tier_used), the work each tier did (Tier-1
                            instructions, trace entries, uops interpreted),
                            the collector's, Tier 2's and the JIT's counters
+                           (compile_ns: all the time spent compiling traces
+                           to machine code, first use of code memory
+                           included; not recording, optimizing or the JIT's
+                           set-up at start)
   --stats                  print the same run statistics on stderr at exit
 )";
 

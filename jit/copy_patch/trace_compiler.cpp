@@ -30,6 +30,7 @@ uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a 
 
 const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
 enum Extra { kEntry };
+constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
@@ -98,6 +99,10 @@ bool Jit::init() {
     mo.chunk_bytes = opts_.arena_chunk_bytes ? opts_.arena_chunk_bytes
                                              : size_t(std::min<uint64_t>(opts_.max_code_bytes + (1 << 16), 1 << 30));
     mo.executable = executable_;
+    // The first commit (at start-up, with the entry shim) holds the code of
+    // most small programs, so their first traces commit nothing; later
+    // commits grow with use (code_memory.h).
+    mo.commit_step = kFirstCommitBytes;
     // Profilers and debuggers only for code that runs (not for a listing's).
     mo.perf_visible = executable_ && profiling::CodeListeners::wants_perf_visible_memory(opts_);
     mo.single_view = executable_ && opts_.gdb_jit;  // gdb writes its breakpoints into private memory only
@@ -122,6 +127,9 @@ bool Jit::init() {
 // nothing else (no names, no switch on kinds or values at compile time).
 void Jit::plan_stencils() {
     plans_.resize(set_.num_stencils);
+    size_t holes = 0;
+    for (uint32_t i = 0; i < set_.num_stencils; ++i) holes += set_.stencils[i].num_holes;
+    ops_.reserve(holes);  // one allocation, no copies while growing
     for (uint32_t i = 0; i < set_.num_stencils; ++i) {
         const Stencil& s = set_.stencils[i];
         StencilPlan& p = plans_[i];
