@@ -8,12 +8,15 @@ Import from a script in tests/<layer>/:
 
 The budget rule (docs/reliability.md): a configuration's run of a program may
 take HANG_FACTOR times the reference run (--jit=off, the Tier-1 interpreter)
-plus HANG_CONSTANT seconds. A run past its budget while the reference
-finished is a HANG, a failure like a wrong output. Only a program whose
+plus HANG_CONSTANT seconds, counted as the CPU time the run uses (so a run
+that only waits for a CPU on a loaded machine is not taken for a hang; see
+run()). A run past its budget while the reference finished is a HANG, a
+failure like a wrong output. Only a program whose
 reference run also never ends (a mutated loop, say) may time out everywhere.
 """
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import time
@@ -51,20 +54,48 @@ class Result:
         return self.stdout, self.stderr, self.code
 
 
-def run(cmd, timeout=DEFAULT_TIMEOUT, cwd=None, env=None, text=False, stdin=subprocess.DEVNULL):
-    """Runs cmd (an argv list) to the end or until `timeout` seconds; the
-    process is killed at the timeout and the result has code None."""
-    start = time.monotonic()
+# A run whose CPU time stays below its timeout while the wall clock passes it
+# was waiting for a CPU (a loaded machine, a parallel ctest), not hanging: it
+# may go on until WAIT_CAP times its timeout of wall time.
+WAIT_CAP = 4.0
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a running process and its reaped
+    children (/proc/PID/stat), or None when it cannot be read."""
     try:
-        p = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, timeout=timeout, text=text, stdin=stdin)
-    except subprocess.TimeoutExpired as e:
-        empty = "" if text else b""
-        out = e.stdout if e.stdout is not None else empty
-        err = e.stderr if e.stderr is not None else empty
-        if text and isinstance(out, bytes):
-            out, err = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-        return Result(out, err, None, time.monotonic() - start)
-    return Result(p.stdout, p.stderr, p.returncode, time.monotonic() - start)
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run(cmd, timeout=DEFAULT_TIMEOUT, cwd=None, env=None, text=False, stdin=subprocess.DEVNULL):
+    """Runs cmd (an argv list) to the end or until it has used `timeout`
+    seconds: of CPU time, while the process keeps a CPU busy; of wall time
+    where its CPU time cannot be read. A process that waits for a CPU gets up
+    to WAIT_CAP x timeout of wall time. Past its limit the process is killed
+    and the result has code None (with its process group)."""
+    start = time.monotonic()
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin,
+                         text=text, start_new_session=True)  # its own process group: killed whole
+    used = 0.0
+    while True:
+        try:
+            out, err = p.communicate(timeout=max(0.2, timeout - used))
+            return Result(out, err, p.returncode, time.monotonic() - start)
+        except subprocess.TimeoutExpired:
+            wall = time.monotonic() - start
+            cpu = cpu_seconds(p.pid)
+            used = wall if cpu is None else cpu
+            if used >= timeout or wall >= WAIT_CAP * timeout:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)  # children too, or they keep the pipes open
+                except OSError:
+                    p.kill()
+                out, err = p.communicate()
+                return Result(out, err, None, time.monotonic() - start)
 
 
 def budget(reference_seconds, emulated=False, factor=HANG_FACTOR, constant=None):
