@@ -23,6 +23,7 @@
 #include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
+#include "test_support.h"
 
 using namespace cpjit;
 namespace jd = cpjit::jit::profiling::jitdump;
@@ -73,19 +74,6 @@ Dump parse(const std::string& bytes) {
     return d;
 }
 
-std::string read_all(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// "fn@index" of the instruction, found by searching every function.
-std::string place(const Program& prog, const Instr* ins) {
-    for (const Function& f : prog.functions)
-        if (!f.code.empty() && ins >= f.code.data() && ins < f.code.data() + f.code.size())
-            return f.name + "@" + std::to_string(ins - f.code.data());
-    return "?";
-}
-
 // What a trace's records must say, taken from the trace before the VM goes.
 struct Expected {
     uint64_t rx = 0, size = 0;
@@ -103,10 +91,8 @@ struct Expected {
 TEST_CASE("jitdump: header, code loads per trace and per uop, close record") {
     const std::string dir = std::filesystem::temp_directory_path() / ("cpjit-jitdump-" + std::to_string(getpid()));
     std::filesystem::create_directories(dir);
-    const std::string src = std::string(CPJIT_SOURCE_DIR) + "/tests/conformance/cases/t2_side_exit_inlined.cpasm";
     Program prog;
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("inlined.cpasm", read_all(src), prog, err) && verify(prog, err)), err.format());
+    test::load_source_file("tests/conformance/cases/t2_side_exit_inlined.cpasm", "inlined.cpasm", prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2.threshold = 1;
@@ -133,18 +119,14 @@ TEST_CASE("jitdump: header, code loads per trace and per uop, close record") {
             e.hot.assign(c.rx, c.rx + c.hot_size);
             e.trace_prefix = "cpjit:t" + std::to_string(t->id) + ":";
             for (const jit::PlacedStencil& p : c.placed)
-                e.pieces.push_back({e.rx + p.offset, p.size,
-                                    p.uop < 0 ? e.trace_prefix + "exit"
-                                              : e.trace_prefix + place(prog, t->uops[size_t(p.uop)].origin) + ":" +
-                                                    (p.spill ? p.stencil->name
-                                                             : uop_info(t->uops[size_t(p.uop)].op).name)});
+                e.pieces.push_back({e.rx + p.offset, p.size, test::piece_symbol(prog, *t, p)});
             expected.push_back(std::move(e));
         }
     }  // the VM and its Jit are gone: the dump is closed
     REQUIRE(expected.size() >= 3);  // main's loop and side traces through f and g
 
     const std::string path = dir + "/jit-" + std::to_string(getpid()) + ".dump";
-    Dump d = parse(read_all(path));
+    Dump d = parse(test::read_file(path));
     std::filesystem::remove_all(dir);
     REQUIRE(d.well_formed);
     CHECK(d.header.magic == jd::kMagic);

@@ -23,6 +23,7 @@
 #include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"
+#include "test_support.h"
 
 using namespace cpjit;
 
@@ -33,19 +34,6 @@ struct MapLine {
     std::string name;
     bool operator<(const MapLine& o) const { return std::tie(start, size, name) < std::tie(o.start, o.size, o.name); }
 };
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// "fn@index" of the instruction, found by searching every function.
-std::string place_of(const Program& prog, const Instr* ins) {
-    for (const Function& f : prog.functions)
-        if (!f.code.empty() && ins >= f.code.data() && ins < f.code.data() + f.code.size())
-            return f.name + "@" + std::to_string(ins - f.code.data());
-    return "?";
-}
 
 // Every line must be three fields: lowercase hex start, hex size, a name
 // without spaces; a malformed line makes the whole file fail.
@@ -66,10 +54,8 @@ bool parse_map(const std::string& text, std::vector<MapLine>& out) {
 }  // namespace
 
 TEST_CASE("perf map: the entry shim, then every uop stencil and exit stub of every trace") {
-    const std::string src = std::string(CPJIT_SOURCE_DIR) + "/tests/conformance/cases/t2_side_exit_inlined.cpasm";
     Program prog;
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("inlined.cpasm", slurp(src), prog, err) && verify(prog, err)), err.format());
+    test::load_source_file("tests/conformance/cases/t2_side_exit_inlined.cpasm", "inlined.cpasm", prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2.threshold = 1;
@@ -93,19 +79,13 @@ TEST_CASE("perf map: the entry shim, then every uop stencil and exit stub of eve
             if (!t->machine) continue;
             ++traces;
             const jit::CompiledTrace& c = *t->machine;
-            const std::string prefix = "cpjit:t" + std::to_string(t->id) + ":";
-            for (const jit::PlacedStencil& p : c.placed) {
-                const std::string name =
-                    p.uop < 0 ? prefix + "exit"
-                              : prefix + place_of(prog, t->uops[size_t(p.uop)].origin) + ":" +
-                                    (p.spill ? p.stencil->name : uop_info(t->uops[size_t(p.uop)].op).name);
-                expected.insert({uint64_t(uintptr_t(c.rx)) + p.offset, p.size, name});
-            }
+            for (const jit::PlacedStencil& p : c.placed)
+                expected.insert({uint64_t(uintptr_t(c.rx)) + p.offset, p.size, test::piece_symbol(prog, *t, p)});
         }
     }  // the VM and its Jit are gone: the map is closed
     REQUIRE(traces >= 3);  // main's loop and side traces through f and g
 
-    const std::string text = slurp(path);
+    const std::string text = test::read_file(path);
     std::filesystem::remove(path);
     std::vector<MapLine> lines;
     REQUIRE_MESSAGE(parse_map(text, lines), text.substr(0, 400));

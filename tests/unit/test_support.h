@@ -1,0 +1,50 @@
+// What several unit tests need from a file or a program, written once.
+#pragma once
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace.h"
+#include "runtime/loader.h"
+#include "runtime/program.h"
+
+namespace cpjit::test {
+
+// The whole file as bytes ("" when it cannot be read).
+inline std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// "fn@index" of an instruction, found by searching every function ("?" when
+// it is in none), as perf maps and jitdump records name a uop's origin.
+inline std::string instr_place(const Program& prog, const Instr* ins) {
+    for (const Function& f : prog.functions)
+        if (!f.code.empty() && ins >= f.code.data() && ins < f.code.data() + f.code.size())
+            return f.name + "@" + std::to_string(ins - f.code.data());
+    return "?";
+}
+
+// Assembles and verifies a file of the source tree (a path below
+// CPJIT_SOURCE_DIR) into `prog`, as NAME: the test stops with the load error.
+inline void load_source_file(const std::string& relative, const std::string& name, Program& prog) {
+    LoadError err;
+    REQUIRE_MESSAGE((assemble(name, read_file(std::string(CPJIT_SOURCE_DIR) + "/" + relative), prog, err) &&
+                     verify(prog, err)),
+                    err.format());
+}
+
+// The symbol perf maps and jitdump records give one placed piece of a trace:
+// "cpjit:tID:exit", or "cpjit:tID:fn@index:UOP" (the stencil's name for a spill).
+inline std::string piece_symbol(const Program& prog, const Trace& t, const jit::PlacedStencil& p) {
+    const std::string prefix = "cpjit:t" + std::to_string(t.id) + ":";
+    if (p.uop < 0) return prefix + "exit";
+    const Uop& u = t.uops[size_t(p.uop)];
+    return prefix + instr_place(prog, u.origin) + ":" + (p.spill ? p.stencil->name : uop_info(u.op).name);
+}
+
+}  // namespace cpjit::test
