@@ -100,29 +100,18 @@ TEST_CASE("jitdump: header, code loads per trace and per uop, close record") {
     opts.tier2.perf_jitdump_dir = dir;
     opts.tier2.keep_listing = true;
     std::vector<Expected> expected;
-    {
-        std::fflush(stdout);
-        VM vm(prog, opts);
-        vm.run();
-        std::fflush(stdout);
-        REQUIRE(vm.traces());
-        if (!vm.traces()->jit()) {
-            MESSAGE("skipped: no machine code on this host");
-            return;
-        }
-        for (const auto& t : vm.traces()->traces()) {
-            if (!t->machine) continue;
-            const jit::CompiledTrace& c = *t->machine;
-            Expected e;
-            e.rx = uint64_t(c.rx);
-            e.size = c.size;
-            e.hot.assign(c.rx, c.rx + c.hot_size);
-            e.trace_prefix = "cpjit:t" + std::to_string(t->id) + ":";
-            for (const jit::PlacedStencil& p : c.placed)
-                e.pieces.push_back({e.rx + p.offset, p.size, test::piece_symbol(prog, *t, p)});
-            expected.push_back(std::move(e));
-        }
-    }  // the VM and its Jit are gone: the dump is closed
+    const bool ran = test::run_and_visit_machine_traces(prog, opts, [&](const Trace& t, const jit::CompiledTrace& c) {
+        Expected e;
+        e.rx = uint64_t(c.rx);
+        e.size = c.size;
+        e.hot.assign(c.rx, c.rx + c.hot_size);
+        e.trace_prefix = "cpjit:t" + std::to_string(t.id) + ":";
+        for (const jit::PlacedStencil& p : c.placed)
+            e.pieces.push_back({e.rx + p.offset, p.size, test::piece_symbol(prog, t, p)});
+        expected.push_back(std::move(e));
+    });
+    if (!ran) return;
+    // The VM and its Jit are gone: the dump is closed.
     REQUIRE(expected.size() >= 3);  // main's loop and side traces through f and g
 
     const std::string path = dir + "/jit-" + std::to_string(getpid()) + ".dump";

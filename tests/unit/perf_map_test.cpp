@@ -65,24 +65,13 @@ TEST_CASE("perf map: the entry shim, then every uop stencil and exit stub of eve
     std::filesystem::remove(path);
     std::multiset<MapLine> expected;
     size_t traces = 0;
-    {
-        std::fflush(stdout);
-        VM vm(prog, opts);
-        vm.run();
-        std::fflush(stdout);
-        REQUIRE(vm.traces());
-        if (!vm.traces()->jit()) {
-            MESSAGE("skipped: no machine code on this host");
-            return;
-        }
-        for (const auto& t : vm.traces()->traces()) {
-            if (!t->machine) continue;
-            ++traces;
-            const jit::CompiledTrace& c = *t->machine;
-            for (const jit::PlacedStencil& p : c.placed)
-                expected.insert({uint64_t(uintptr_t(c.rx)) + p.offset, p.size, test::piece_symbol(prog, *t, p)});
-        }
-    }  // the VM and its Jit are gone: the map is closed
+    const bool ran = test::run_and_visit_machine_traces(prog, opts, [&](const Trace& t, const jit::CompiledTrace& c) {
+        ++traces;
+        for (const jit::PlacedStencil& p : c.placed)
+            expected.insert({uint64_t(uintptr_t(c.rx)) + p.offset, p.size, test::piece_symbol(prog, t, p)});
+    });
+    if (!ran) return;
+    // The VM and its Jit are gone: the map is closed.
     REQUIRE(traces >= 3);  // main's loop and side traces through f and g
 
     const std::string text = test::read_file(path);

@@ -11,6 +11,7 @@
 #include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/program.h"
+#include "runtime/vm.h"
 
 namespace cpjit::test {
 
@@ -45,6 +46,26 @@ inline std::string piece_symbol(const Program& prog, const Trace& t, const jit::
     if (p.uop < 0) return prefix + "exit";
     const Uop& u = t.uops[size_t(p.uop)];
     return prefix + instr_place(prog, u.origin) + ":" + (p.spill ? p.stencil->name : uop_info(u.op).name);
+}
+
+// Runs `prog` in process, then hands each trace that became machine code to
+// `visit` while the VM still holds it; the VM (and its JIT, so its profiling
+// files) is gone when this returns. False, with a message, on a host without
+// machine code.
+template <class Visit>
+bool run_and_visit_machine_traces(Program& prog, const RunOptions& opts, Visit&& visit) {
+    std::fflush(stdout);
+    VM vm(prog, opts);
+    vm.run();
+    std::fflush(stdout);
+    REQUIRE(vm.traces());
+    if (!vm.traces()->jit()) {
+        MESSAGE("skipped: no machine code on this host");
+        return false;
+    }
+    for (const auto& t : vm.traces()->traces())
+        if (t->machine) visit(*t, *t->machine);
+    return true;
 }
 
 }  // namespace cpjit::test
