@@ -185,12 +185,10 @@ bool run_child(const std::vector<std::string>& argv, bool search_path, const std
     }
     int status = 0;
     struct rusage ru {};
-    pid_t w;
-    do w = wait4(pid, &status, 0, &ru);
-    while (w < 0 && errno == EINTR);
+    const int werr = tools::wait_child(pid, &status, &ru);
     auto t1 = std::chrono::steady_clock::now();
-    if (w < 0) {
-        error = fmt::format("wait4: {}", std::strerror(errno));
+    if (werr != 0) {
+        error = fmt::format("wait4: {}", std::strerror(werr));
         return false;
     }
     s.wall_s = std::chrono::duration<double>(t1 - t0).count();

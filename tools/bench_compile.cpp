@@ -22,7 +22,6 @@
 #include "tools/bench_compile.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,8 +74,7 @@ bool measure_cold(const std::string& path, const std::string& tier, CompileFigur
         ok = tools::spawn_redirected({"/proc/self/exe", "run", "--jit=" + tier, "--stats=" + stats, path}, false,
                                      "/dev/null", "/dev/null", &pid) == 0;
         int status = 0;
-        while (ok && waitpid(pid, &status, 0) < 0)
-            if (errno != EINTR) ok = false;
+        ok = ok && tools::wait_child(pid, &status) == 0;
         std::ifstream in(stats);
         const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
         ok = ok && j.is_object() && j.contains("compile_ns") && j["compile_ns"].is_number();

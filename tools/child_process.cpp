@@ -1,7 +1,9 @@
 #include "tools/child_process.h"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace cpjit::tools {
@@ -20,6 +22,12 @@ int spawn_redirected(const std::vector<std::string>& argv, bool search_path, con
                                : posix_spawn(pid, cargv[0], &fa, nullptr, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     return rc;
+}
+
+int wait_child(pid_t pid, int* status, struct rusage* ru) {
+    while (wait4(pid, status, 0, ru) < 0)
+        if (errno != EINTR) return errno;
+    return 0;
 }
 
 }  // namespace cpjit::tools

@@ -55,8 +55,7 @@ int run(const std::vector<std::string>& argv, const std::string& out, const std:
     const int rc = tools::spawn_redirected(argv, false, out, err, &pid);
     if (rc != 0) return -1;
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
+    if (tools::wait_child(pid, &status) != 0) return -1;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
