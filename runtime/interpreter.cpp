@@ -18,14 +18,9 @@ constexpr size_t kInitialFrames = 256;
 constexpr uint16_t kDeoptBackoff = 64;
 }  // namespace
 
-VM::VM(Program& prog, const RunOptions& opts)
+VM::VM(Program& prog, const VmOptions& opts)
     : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
     heap_.add_roots(this);
-    if (opts.tier != Tier::Interp) {
-        Tier2Options t2 = opts.tier2;
-        t2.machine_code = opts.tier == Tier::Jit;
-        traces_ = std::make_unique<TraceCache>(prog, globals_.data(), t2);
-    }
     heap_.add_roots(&prog_);
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
@@ -37,6 +32,11 @@ VM::VM(Program& prog, const RunOptions& opts)
 }
 
 VM::~VM() { std::free(stack_); }
+
+void VM::attach_tier2(Tier2Hook* hook) {
+    tier2_ = hook;
+    tier2_threshold_ = hook ? hook->threshold() : 0;
+}
 
 void VM::trace(Heap& heap) {
     heap.mark_range(stack_, sp_);
@@ -185,7 +185,7 @@ bool VM::interpret() {
         &VM::interpret_switch<4>, &VM::interpret_switch<5>, &VM::interpret_switch<6>, &VM::interpret_switch<7>,
     };
     unsigned flags = (opts_.count_instructions ? kFlagCount : 0u) | (opts_.specialize ? kFlagSpecialize : 0u) |
-                     (traces_ ? kFlagTier2 : 0u);
+                     (tier2_ ? kFlagTier2 : 0u);
     return (this->*(opts_.dispatch == Dispatch::Threaded ? kThreaded : kSwitch)[flags])();
 }
 

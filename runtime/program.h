@@ -77,7 +77,9 @@ struct SourcePos {
     uint32_t col = 0;  // text: 1-based column; binary: byte offset in the file
 };
 
-struct Trace;  // jit/tier2/trace.h
+// A trace of the tier above (runtime/tier2_hook.h): opaque to the runtime,
+// which only keeps pointers to the ones it may enter.
+struct Trace;
 
 struct Function {
     std::string name;
@@ -94,6 +96,8 @@ struct Function {
     std::vector<Trace*> trace_at;
     std::vector<void*> machine_at;
     uint32_t entry_count = 0;
+
+    Trace* trace_starting_at(uint32_t i) const { return i < trace_at.size() ? trace_at[i] : nullptr; }
 
     uint32_t num_locals() const { return uint32_t(local_names.size()); }
 };

@@ -1,6 +1,8 @@
 // The virtual machine: value stack, call frames, globals, heap, and the
 // Tier-1 interpreter. Calls never recurse on the C++ stack: a bytecode call
-// pushes a Frame and the interpreter loop carries on in the callee.
+// pushes a Frame and the interpreter loop carries on in the callee. Hot
+// code goes to the tier above through runtime/tier2_hook.h, when one is
+// attached.
 #pragma once
 
 #include <cstdint>
@@ -13,22 +15,18 @@
 #include "runtime/errors.h"
 #include "runtime/heap.h"
 #include "runtime/program.h"
-#include "jit/tier2/trace.h"
-#include "jit/tier2/uop_helpers.h"
+#include "runtime/tier2_hook.h"
 
 namespace cpjit {
 
 enum class Dispatch : uint8_t { Threaded, Switch };
-enum class Tier : uint8_t { Interp, Uops, Jit };
 
-struct RunOptions {
+struct VmOptions {
     Dispatch dispatch = Dispatch::Threaded;
     uint32_t max_depth = 10000;
     size_t max_heap = Heap::kDefaultMaxBytes;
     bool count_instructions = false;  // only --stats pays for counting
     bool specialize = true;           // Tier-1 quickening (specialized.def)
-    Tier tier = Tier::Interp;
-    Tier2Options tier2;
 };
 
 struct RunStats {
@@ -37,10 +35,13 @@ struct RunStats {
 
 class VM final : public CallStack, public RootSet {
 public:
-    VM(Program& prog, const RunOptions& opts);
+    VM(Program& prog, const VmOptions& opts);
     ~VM();
     VM(const VM&) = delete;
     VM& operator=(const VM&) = delete;
+
+    // Hot code goes to `hook` from now on (before run(); nullptr: Tier 1 only).
+    void attach_tier2(Tier2Hook* hook);
 
     // Runs main. Returns the exit code (0, or 1 after a runtime error that
     // has been reported on stderr). stdout is flushed either way.
@@ -49,44 +50,31 @@ public:
     const RunStats& stats() const { return stats_; }
     const Heap& heap() const { return heap_; }
     Heap& heap() { return heap_; }
-    // Tier 2's traces and statistics (nullptr when Tier 2 is off).
-    const TraceCache* traces() const { return traces_.get(); }
+    Program& program() { return prog_; }
+    Value* globals() { return globals_.data(); }
     void trace(Heap& heap) override;
 
-    // Tier 2's helpers (jit/tier2/uop_interp.cpp; called from uop bodies through
-    // the C functions of jit/tier2/uop_helpers.h).
-    cpjit_return_to trace_return(Value* sp, Value*& base, bool machine);
-    bool trace_generic(Op op, Value*& sp);
+    // For the tier above (machine code passes the VM as its CallStack):
+    static VM& of(CallStack* stack) { return *static_cast<VM*>(stack); }
+    // The value stack ends at `sp` (what a collection must keep): set before
+    // anything that may allocate while traces run.
+    void sync_sp(Value* sp) { sp_ = sp; }
+    // Runs stack instruction `op` on the operands below sp through the
+    // shared semantics, as Tier 1 would; false (nothing changed) when it
+    // would fail, and Tier 1 then runs it again to report the error.
+    bool run_generic(Op op, Value*& sp);
 
 private:
     bool interpret();
     template <unsigned kFlags> bool interpret_threaded();
     template <unsigned kFlags> bool interpret_switch();
 
-    // Tier 2 (jit/tier2/uop_interp.cpp): runs traces from `t` until one leaves to
-    // Tier 1; returns the instruction to resume at, with sp_ and the frames
-    // describing the state there.
-    Instr* run_trace(Trace* t, Value* sp);
-    // One stretch of trace execution: it ends in Tier 1 (next == nullptr,
-    // resume) or hands over to trace `next`.
-    struct TraceStep {
-        Trace* next;
-        Instr* resume;
-        Value* sp;
-    };
-    TraceStep run_uops(Trace* t, Value* sp);
-    TraceStep run_machine_code(Trace* t, Value* sp);
-    Trace* take_exit(Trace* t, uint16_t index, Value* sp);
-    Trace* grow_side_trace(Trace* t, uint16_t exit_index);
-    bool grow_return_trace();
-    static constexpr uint8_t kMaxExitBackoff = 10;
-
     bool grow_stack(size_t need);
     bool grow_frames();
     void report_error(const Instr* at);
 
     Program& prog_;
-    RunOptions opts_;
+    VmOptions opts_;
     Heap heap_;
     std::vector<Value> globals_;
     Value* stack_ = nullptr;
@@ -96,7 +84,8 @@ private:
     RtError err_;
     std::string scratch_;  // text of print/tostr
     RunStats stats_;
-    std::unique_ptr<TraceCache> traces_;
+    Tier2Hook* tier2_ = nullptr;
+    uint32_t tier2_threshold_ = 0;  // tier2_->threshold(), read once
 };
 
 }  // namespace cpjit

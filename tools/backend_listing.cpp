@@ -34,7 +34,7 @@ CopyPatchFigures copy_and_patch(Trace& t, const Disassembler& dis) {
     static std::unique_ptr<jit::Jit> cp = jit::Jit::create(Tier2Options{}, stats);
     CopyPatchFigures f;
     if (!cp) return f;
-    jit::CompiledTrace* llvm = t.machine;
+    jit::MachineCode* llvm = t.machine;
     t.machine = nullptr;
     if (cp->compile(t)) {
         f.ok = true;
@@ -50,11 +50,11 @@ CopyPatchFigures copy_and_patch(Trace& t, const Disassembler& dis) {
 }  // namespace
 
 std::string print_llvm_machine_code(const TraceCache& cache, Trace& t) {
-    const auto* llvm = static_cast<const jit::LlvmBackend*>(cache.jit());
+    const auto* llvm = static_cast<const jit::LlvmBackend*>(cache.backend());
     if (!llvm || !t.machine) return "  machine code: none (not compiled)\n";
     Disassembler dis(host_arch());
     if (!dis.ok()) return "  machine code: (no disassembler)\n";
-    const jit::CompiledTrace& c = *t.machine;
+    const jit::MachineCode& c = *t.machine;
     std::vector<Insn> insns = dis.run(c.rx, c.size, 0);
     std::string out = fmt::format(
         "  machine code ({}): trace function {} bytes, {} instructions; its object: code {} bytes, "

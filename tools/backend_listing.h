@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "jit/tier2/trace.h"
+#include "jit/tier2/trace_cache.h"
 
 namespace cpjit::tools {
 

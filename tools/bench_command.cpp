@@ -36,7 +36,7 @@
 
 #include <fmt/format.h>
 
-#include "jit/backend.h"
+#include "jit/engine.h"
 #include "tools/bench_compile.h"
 #include "tools/child_process.h"
 #include "tools/run_stats.h"

@@ -36,9 +36,9 @@
 #include <fstream>
 
 #include "jit/backend.h"
-#include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace_cache.h"
 #include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "jit/engine.h"
 #include "tools/bench_command.h"
 #include "tools/child_process.h"
 
@@ -153,14 +153,15 @@ CompileFigures measure(const std::string& path, int rounds, const std::string& t
     }
     RunOptions o;
     o.tier = Tier::Jit;
-    VM vm(prog, o);
-    if (!run_quietly(vm) || !vm.traces() || !vm.traces()->jit()) {
+    Engine engine(prog, o);
+    VM& vm = engine.vm();
+    if (!run_quietly(vm) || !engine.traces() || !engine.traces()->backend()) {
         f.problem = "no JIT on this host";
         return f;
     }
     std::vector<Trace*> traces;
-    std::vector<jit::CompiledTrace*> original;
-    for (const auto& t : vm.traces()->traces())
+    std::vector<jit::MachineCode*> original;
+    for (const auto& t : engine.traces()->traces())
         if (t->machine) {
             traces.push_back(t.get());
             original.push_back(t->machine);
@@ -171,14 +172,15 @@ CompileFigures measure(const std::string& path, int rounds, const std::string& t
         f.no_trace = true;
         return f;
     }
-    Tier2Options opts = vm.traces()->options();
+    Tier2Options opts = engine.traces()->options();
     opts.perf_map = opts.perf_jitdump = opts.gdb_jit = false;  // the JIT alone
     opts.keep_listing = false;
     opts.on_code_written = nullptr;
     opts.time_compiles = false;  // whole rounds are timed here
     opts.backend = backend;
     Tier2Stats stats;
-    std::unique_ptr<jit::Backend> jit = jit::create_backend(opts, stats);
+    jit::BackendFactory make_backend = jit::backend_factory(opts);
+    std::unique_ptr<jit::Backend> jit = make_backend ? make_backend(opts, stats) : nullptr;
     if (!jit) f.problem = "no JIT on this host";
     // Warm-up (discarded; it maps the arena), then whole rounds, then
     // rounds timing each trace.

@@ -12,9 +12,11 @@
 #include <fmt/format.h>
 
 #include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "jit/engine.h"
 #include "jit/backend.h"
-#include "jit/tier2/trace.h"
+#include "jit/engine.h"
+#include "jit/tier2/trace_cache.h"
+#include "jit/tier2/trace_printer.h"
 #include "jit/copy_patch/stencil_set.h"
 #include "tools/bench_command.h"
 #include "tools/command_line.h"
@@ -93,7 +95,7 @@ bool write_file(const std::string& path, const std::string& data) {
 // What ran the hot code: "x86_64 machine code", "the uop interpreter".
 std::string what_ran(const TraceCache& tc) {
     const jit::StencilSet* host = jit::host_stencils();
-    return tc.jit() && host ? std::string(host->short_name) + " machine code" : "the uop interpreter";
+    return tc.backend() && host ? std::string(host->short_name) + " machine code" : "the uop interpreter";
 }
 
 // The highest tier that ran code: "machine code" when the VM entered a
@@ -109,14 +111,14 @@ const char* tier_used(const TraceCache* tc) {
 // `target` (nullptr: the code the run made, if any). False (an error said)
 // when the target's stencils cannot be used.
 bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* target, std::string& text) {
-    if (tc.jit() && !tc.copy_patch()) {  // an LLVM run: its code beside copy-and-patch's (tools/backend_listing.h)
+    if (tc.backend() && !dynamic_cast<const jit::Jit*>(tc.backend())) {  // an LLVM run: its code beside copy-and-patch's (tools/backend_listing.h)
         text = fmt::format("=== {} traces ===\n", tc.traces().size());
         for (auto& t : tc.traces()) text += print_trace(prog, *t) + tools::print_llvm_machine_code(tc, *t);
         text += tools::print_trace_aborts(prog, tc);
         return true;
     }
     std::unique_ptr<tools::CrossCompiled> cross;
-    if (target && !(tc.jit() && target == jit::host_stencils())) {
+    if (target && !(tc.backend() && target == jit::host_stencils())) {
         std::string error;
         cross = tools::CrossCompiled::create(tc, *target, error);
         if (!cross) {
@@ -131,7 +133,7 @@ bool listing(const Program& prog, const TraceCache& tc, const jit::StencilSet* t
                             target->short_name, what_ran(tc));
     for (auto& t : tc.traces()) {
         text += print_trace(prog, *t);
-        if (tc.jit() || cross) text += tools::print_machine_code(prog, *t, tc.traces(), cross ? target : nullptr);
+        if (tc.backend() || cross) text += tools::print_machine_code(prog, *t, tc.traces(), cross ? target : nullptr);
     }
     text += tools::print_trace_aborts(prog, tc);
     return true;
@@ -241,19 +243,20 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
     Program prog;
     if (!load_or_report(*file, prog)) return 2;
     auto start = std::chrono::steady_clock::now();
-    VM vm(prog, opts);
+    Engine engine(prog, opts);
+    VM& vm = engine.vm();
     int code = vm.run();
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
-    if (trace_mode && vm.traces()) {
+    if (trace_mode && engine.traces()) {
         std::string text;
-        if (!listing(prog, *vm.traces(), target, text)) return 2;
+        if (!listing(prog, *engine.traces(), target, text)) return 2;
         std::fwrite(text.data(), 1, text.size(), stdout);
         std::fflush(stdout);
     }
     if (stats_file || stats_summary || mode == Mode::Explore) {
         StatFields f;
         f["tier"] = jit;
-        f["tier_used"] = tier_used(vm.traces());
+        f["tier_used"] = tier_used(engine.traces());
         f["interp"] = opts.dispatch == Dispatch::Threaded ? "threaded" : "switch";
         f["specialize"] = opts.specialize;
         f["exit_code"] = code;
@@ -261,11 +264,11 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         f["gc_collections"] = vm.heap().collections();
         f["heap_bytes_allocated"] = vm.heap().total_allocated();
         f["run_ns"] = int64_t(ns);
-        if (const TraceCache* tc = vm.traces()) {
+        if (const TraceCache* tc = engine.traces()) {
             const Tier2Stats& t = tc->stats;
             f["jit_threshold"] = opts.tier2.threshold;
             f["opt"] = opts.tier2.opt_level;
-            f["machine_code"] = tc->jit() != nullptr;
+            f["machine_code"] = tc->backend() != nullptr;
 #define X(name) f[#name] = t.name;
             CPJIT_TIER2_STATS(X)
 #undef X
@@ -273,7 +276,7 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         if (mode == Mode::Explore) {
             nlohmann::ordered_json data;
             std::string error;
-            if (!tools::explore_data(prog, vm.traces(), *file, source_text(*file, prog), f, data, error)) {
+            if (!tools::explore_data(prog, engine.traces(), *file, source_text(*file, prog), f, data, error)) {
                 std::fprintf(stderr, "error: %s\n", error.c_str());
                 return 2;
             }

@@ -7,7 +7,7 @@ namespace cpjit::tools {
 namespace {
 
 // The trace whose own code starts at `rx`, if any.
-Trace* trace_at(const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& saved, uint64_t rx) {
+Trace* trace_at(const std::vector<std::pair<Trace*, jit::MachineCode*>>& saved, uint64_t rx) {
     for (auto& [t, c] : saved)
         if (c && uint64_t(c->rx) == rx) return t;
     return nullptr;
@@ -16,7 +16,7 @@ Trace* trace_at(const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& saved
 }  // namespace
 
 Trace* exit_link_target(const jit::CompiledTrace& own, size_t k,
-                     const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& saved) {
+                     const std::vector<std::pair<Trace*, jit::MachineCode*>>& saved) {
     const jit::JitExitRecord& r = own.records[k];
     if (!r.linked) return nullptr;
     for (const jit::PatchedHole& h : own.holes)
@@ -41,7 +41,7 @@ std::unique_ptr<CrossCompiled> CrossCompiled::create(const TraceCache& cache, co
         error = std::string("cannot compile for ") + set.short_name + ": its stencils do not fit this build";
         return nullptr;
     }
-    const bool all = cache.jit() == nullptr;  // a --jit=uops run: compile every trace
+    const bool all = cache.backend() == nullptr;  // a --jit=uops run: compile every trace
     for (const auto& t : cache.traces()) {
         x->saved_.emplace_back(t.get(), t->machine);
         t->machine = nullptr;
@@ -50,9 +50,10 @@ std::unique_ptr<CrossCompiled> CrossCompiled::create(const TraceCache& cache, co
         if (own || all) x->jit_->compile(*t);
     // Link what the run linked (the run's listing keeps its stubs' targets).
     for (auto& [t, own] : x->saved_) {
-        if (!own || !t->machine) continue;
+        if (!own || !t->machine || own->made_by != JitBackend::CopyPatch) continue;
+        const auto& own_code = static_cast<const jit::CompiledTrace&>(*own);
         for (size_t k = 0; k < own->records.size() && k < t->machine->records.size(); ++k)
-            if (Trace* target = exit_link_target(*own, k, x->saved_))
+            if (Trace* target = exit_link_target(own_code, k, x->saved_))
                 x->jit_->link_exit(t->machine->records[k], *target);
     }
     return x;

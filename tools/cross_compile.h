@@ -10,7 +10,7 @@
 
 #include "jit/copy_patch/stencil_set.h"
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
+#include "jit/tier2/trace_cache.h"
 
 namespace cpjit::tools {
 
@@ -32,13 +32,13 @@ private:
     const jit::StencilSet& set_;
     Tier2Stats stats_;
     std::unique_ptr<jit::Jit> jit_;
-    std::vector<std::pair<Trace*, jit::CompiledTrace*>> saved_;  // each trace's own code
+    std::vector<std::pair<Trace*, jit::MachineCode*>> saved_;  // each trace's own code
 };
 
 // The trace the run linked exit record `k` of `c` to (read from the stub's
 // link hole, so `c` must keep its listing), or nullptr. `traces` pairs each
 // trace with the code that was its own in the run.
 Trace* exit_link_target(const jit::CompiledTrace& c, size_t k,
-                        const std::vector<std::pair<Trace*, jit::CompiledTrace*>>& traces);
+                        const std::vector<std::pair<Trace*, jit::MachineCode*>>& traces);
 
 }  // namespace cpjit::tools

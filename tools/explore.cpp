@@ -9,6 +9,7 @@
 
 #include "jit/copy_patch/stencil_set.h"
 #include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace_printer.h"
 #include "tools/cross_compile.h"
 #include "tools/disasm.h"
 #include "tools/trace_listing.h"
@@ -198,7 +199,7 @@ Json stencil_json(const jit::StencilSet& set, const jit::Stencil& st) {
 // again for the listing).
 bool target_json(const Program& prog, const TraceCache& cache, const jit::StencilSet& set, Json& out,
                  std::string& error) {
-    const bool ran = cache.jit() && &set == jit::host_stencils();
+    const bool ran = cache.backend() && &set == jit::host_stencils();
     std::unique_ptr<CrossCompiled> cross;
     if (!ran && !(cross = CrossCompiled::create(cache, set, error))) return false;
     out = {{"name", set.short_name}, {"ran", ran}, {"traces", Json::object()}, {"stencils", Json::object()}};
@@ -220,7 +221,7 @@ bool target_json(const Program& prog, const TraceCache& cache, const jit::Stenci
 // code), rebuilt traces.
 Json graph_edges(const TraceCache& cache) {
     Json edges = Json::array();
-    std::vector<std::pair<Trace*, jit::CompiledTrace*>> own;
+    std::vector<std::pair<Trace*, jit::MachineCode*>> own;
     for (const auto& t : cache.traces()) own.emplace_back(t.get(), t->machine);
     auto add = [&](const Trace& from, const Trace& to, const char* kind, const std::string& label) {
         for (const Json& e : edges)
@@ -234,7 +235,8 @@ Json graph_edges(const TraceCache& cache) {
         }
         for (size_t k = 0; k < t->exits.size(); ++k) {
             const Trace* to = t->exits[k].side;
-            if (!to && t->machine && k < t->machine->records.size()) to = exit_link_target(*t->machine, k, own);
+            const jit::CompiledTrace* c = jit::copy_patch_code(*t);
+            if (!to && c && k < c->records.size()) to = exit_link_target(*c, k, own);
             if (!to) continue;
             const bool grown = to->parent == t.get() && to->parent_exit == int(k);
             add(*t, *to, grown ? "side" : "exit", "exit " + std::to_string(k));
@@ -276,7 +278,7 @@ bool explore_data(const Program& prog, const TraceCache* cache, const std::strin
     const jit::StencilSet* host = jit::host_stencils();
     out["host"] = host ? Json(host->short_name) : Json(nullptr);
     out["ran"] = !cache ? "the Tier-1 interpreter"
-                 : cache->jit() && host ? std::string(host->short_name) + " machine code"
+                 : cache->backend() && host ? std::string(host->short_name) + " machine code"
                                         : std::string("the uop interpreter");
     out["traces"] = Json::array();
     out["targets"] = Json::array();

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "jit/tier2/trace.h"
+#include "jit/tier2/trace_cache.h"
 
 namespace cpjit::tools {
 

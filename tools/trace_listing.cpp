@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "jit/copy_patch/trace_compiler.h"
+#include "jit/tier2/trace_printer.h"
 #include "tools/disasm.h"
 
 namespace cpjit::tools {
@@ -87,7 +88,7 @@ class Lister {
 public:
     Lister(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
            const jit::StencilSet& set)
-        : prog_(prog), t_(t), c_(*t.machine), all_(all), set_(set),
+        : prog_(prog), t_(t), c_(*jit::copy_patch_code(t)), all_(all), set_(set),
           rx_(uint64_t(c_.rx)), got_slots_(uint32_t(std::popcount(c_.got_helpers))), got_at_(c_.size - 8 * got_slots_),
           num_uops_(uint32_t(t.uops.size())),
           num_hot_(uint32_t(c_.placed.size() - c_.records.size())) {}
@@ -467,14 +468,14 @@ std::string Lister::run() const {
 std::string print_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
                                const jit::StencilSet* set) {
     if (!set) set = jit::host_stencils();
-    if (!t.machine || !set) return "  machine code: none (not compiled)\n";
+    if (!jit::copy_patch_code(t) || !set) return "  machine code: none (not compiled)\n";
     return Lister(prog, t, all, *set).run();
 }
 
 MachineListing list_machine_code(const Program& prog, const Trace& t, const std::vector<std::unique_ptr<Trace>>& all,
                                  const jit::StencilSet* set) {
     if (!set) set = jit::host_stencils();
-    if (!t.machine || !set) return {};
+    if (!jit::copy_patch_code(t) || !set) return {};
     return Lister(prog, t, all, *set).structured();
 }
 

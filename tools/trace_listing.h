@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "jit/copy_patch/stencil_set.h"
-#include "jit/tier2/trace.h"
+#include "jit/tier2/trace_cache.h"
 
 namespace cpjit::tools {
 

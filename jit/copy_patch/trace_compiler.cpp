@@ -3,28 +3,16 @@
 
 #include <algorithm>
 #include <bit>
-#include <chrono>
 #include <cstring>
 
 #include "jit/code_memory.h"
 #include "jit/copy_patch/stencil_variants.h"
 #include "jit/profiling/listeners.h"
-#include "jit/tier2/uop_helpers.h"
+#include "jit/tier2/uop_helper_table.h"
 
 namespace cpjit::jit {
 
 namespace {
-
-// The helper functions stencils may call, by the name the extractor gives.
-struct HelperAddress {
-    const char* name;
-    uint64_t address;
-};
-const HelperAddress kHelperAddresses[] = {
-#define UOP_HELPER(name) {#name, uint64_t(&name)},
-#include "jit/tier2/uop_helpers.def"
-#undef UOP_HELPER
-};
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }
 
@@ -76,7 +64,7 @@ std::unique_ptr<Jit> Jit::create_for_listing(const StencilSet& set, const Tier2O
 }
 
 Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable)
-    : set_(set), executable_(executable), opts_(opts), stats_(stats) {}
+    : Backend(opts, stats), set_(set), executable_(executable) {}
 
 Jit::~Jit() = default;
 
@@ -86,11 +74,9 @@ uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
 bool Jit::init() {
     if (set_.num_helpers > 64) return false;  // a trace's GOT is a 64-bit mask of helpers
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
-        uint64_t address = 0;
-        for (const HelperAddress& h : kHelperAddresses)
-            if (std::strcmp(h.name, set_.helpers[i]) == 0) address = h.address;
+        const void* address = uop_helper_address(set_.helpers[i]);
         if (!address) return false;  // stencils name a helper this build lacks
-        helpers_.push_back(address);
+        helpers_.push_back(uint64_t(address));
     }
     plan_stencils();
     CodeMemoryOptions mo;
@@ -331,9 +317,6 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     const uint64_t rx = uint64_t(c.rx);
     for (uint32_t e = 0; e < num_exits; ++e) {
         JitExitRecord& r = c.records[e];
-        r.trace = &t;
-        r.exit_index = e;
-        r.progress = t.exits[e].progress;  // exits without progress never link (see VM::take_exit)
         r.stub_offset = l.stubs_at + e * l.stub_size;
         r.cached = 0;  // set by its uop (an exit whose guard the optimizer removed keeps 0)
     }
@@ -372,9 +355,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + loop_code);  // past the LOCAL_REGs
         } else if (u.op == UopOp::LINK_TRACE) {
-            JitExitRecord& r = c.records[link++];
-            r.trace = &t;
-            r.link_to = reinterpret_cast<Trace*>(u.operand);
+            JitExitRecord& r = c.records[link++];  // its trace and link_to are set (Backend::compile)
             r.cached = 0;
             r.stub_offset = l.stubs_at + (link - 1) * l.stub_size;
             v.has |= bit(HoleValue::JumpTarget);
@@ -409,36 +390,28 @@ bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& 
     return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
 }
 
-bool Jit::compile(Trace& t) {
-    if (full_ || t.uops.empty()) return false;
-    using Clock = std::chrono::steady_clock;
-    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
-    if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
+MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) {
     Layout l;
-    if (!stub_usable_ || !size_trace(t, l)) {
-        ++stats_.jit_failures;
-        return false;
-    }
+    if (!stub_usable_ || !size_trace(t, l)) return nullptr;
     if (memory_->used_bytes() + align_up(l.total, CodeMemory::kAlign) > opts_.max_code_bytes) {
-        full_ = true;  // hot code from now on stays in Tier 1
-        return false;
+        why = Emitted::CapReached;
+        return nullptr;
     }
     CodeBlock block = memory_->alloc(l.total);
     if (!block.rx) {
-        full_ = true;
-        return false;
+        why = Emitted::CapReached;
+        return nullptr;
     }
     if (!memory_->begin_write(block.rw, l.total)) {
         memory_->release(block, l.total);
-        ++stats_.jit_failures;
-        return false;
+        return nullptr;
     }
     CompiledTrace& c = trace_pool_.take(1)[0];
     c.rx = block.rx;
     c.rw = block.rw;
     c.size = l.total;
     c.hot_size = l.hot_size;
-    c.records = record_pool_.take(l.num_records);
+    c.records = records;
     listing_ = opts_.keep_listing || listeners_ ? &c : nullptr;
     c.got_helpers = l.got_helpers;
     uint8_t* slot = block.rw + l.got_at;
@@ -453,42 +426,30 @@ bool Jit::compile(Trace& t) {
     memory_->end_write(block.rw, l.total);
     if (!ok) {
         memory_->release(block, l.total);
-        record_pool_.give(c.records);
         trace_pool_.give({&c, 1});
-        ++stats_.jit_failures;
-        return false;
+        return nullptr;
     }
     CodeMemory::flush(block.rx, l.total);  // once per trace, over all it wrote
-    stats_.traces_compiled += 1;
-    stats_.code_bytes += l.total;
-    stats_.code_mapped_bytes = memory_->mapped_bytes();
     stats_.got_loads_relaxed += relax.relaxed;
-    if (opts_.time_compiles)
-        stats_.compile_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
-    t.machine = &c;
+    bytes = l.total;
     if (listeners_) [[unlikely]]
         announce(t, c);
-    return true;
+    return &c;
 }
 
-void Jit::release(Trace& t) {
-    if (!t.machine) return;
-    CompiledTrace& c = *t.machine;
+void Jit::free_code(Trace& t) {
+    auto& c = static_cast<CompiledTrace&>(*t.machine);
     if (listeners_) [[unlikely]]
         listeners_->trace_released(t, c);
     memory_->release({c.rx, c.rw}, c.size);
-    record_pool_.give(c.records);
     trace_pool_.give({&c, 1});
-    t.machine = nullptr;
 }
 
-void Jit::link_exit(JitExitRecord& rec, Trace& target) {
-    if (rec.linked || !target.machine) return;
-    if (!rec.progress && rec.trace->replaced_by != &target) return;  // see VM::take_exit
-    CompiledTrace& c = *rec.trace->machine;
+bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
+    CompiledTrace& c = static_cast<CompiledTrace&>(*rec.trace->machine);
     const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached))];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
-    if (!memory_->begin_write(c.rw + rec.stub_offset, p.code_size)) return;
+    if (!memory_->begin_write(c.rw + rec.stub_offset, p.code_size)) return false;
     // Only the link target's holes change; re-patching the rest writes the
     // same bytes. (Helpers: the stub calls none.)
     bool ok = true;
@@ -502,10 +463,8 @@ void Jit::link_exit(JitExitRecord& rec, Trace& target) {
             if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }
     memory_->end_write(c.rw + rec.stub_offset, p.code_size);
-    if (!ok) return;
-    CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
-    rec.linked = true;
-    ++stats_.exits_linked;
+    if (ok) CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
+    return ok;
 }
 
 // Tells the listeners; the placed stencils were kept for them only, unless

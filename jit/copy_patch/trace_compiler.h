@@ -64,19 +64,21 @@ struct PatchedHole {
     bool via_got = false;     // a GOT form left as a load from that slot
 };
 
-struct CompiledTrace {
-    uint8_t* rx = nullptr;      // executable view
-    uint8_t* rw = nullptr;      // writable view of the same pages
-    uint32_t size = 0;
-    uint32_t hot_size = 0;      // bytes of the uops' code
+// A trace's machine code as copy-and-patch placed it (Trace::machine, when
+// made_by is CopyPatch: copy_patch_code() gives it).
+struct CompiledTrace : MachineCode {
     uint64_t got_helpers = 0;   // bit h: helper h has a GOT slot; the slots end the allocation, in helper order
-    std::span<JitExitRecord> records;  // from the Jit's pool: exits, then LINK_TRACEs
     // Both empty unless Tier2Options::keep_listing (for `cpjit trace`;
     // profilers read `placed` while the trace is announced to them):
     std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order
     std::vector<PatchedHole> holes;
-    JitTraceFn* entry() const { return reinterpret_cast<JitTraceFn*>(rx); }
 };
+
+// t's machine code when copy-and-patch made it, else nullptr.
+inline const CompiledTrace* copy_patch_code(const Trace& t) {
+    return t.machine && t.machine->made_by == JitBackend::CopyPatch ? static_cast<const CompiledTrace*>(t.machine)
+                                                                     : nullptr;
+}
 
 class Jit final : public Backend {
 public:
@@ -89,39 +91,21 @@ public:
     static std::unique_ptr<Jit> create_for_listing(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats);
     ~Jit() override;
     const char* name() const override { return "copy-and-patch"; }
-
-    // Compiles `t` (sets t.machine). False when it cannot: the code-memory
-    // cap is reached (full() then says so) or a hole cannot be patched.
-    bool compile(Trace& t) override;
-    bool full() const override { return full_; }
-    // Returns t's machine code and records to the arena and pools (t.machine
-    // becomes nullptr). Nothing may still jump there: no linked exit of
-    // another trace, no frame running it.
-    void release(Trace& t) override;
     // Executable memory mapped now (both views of the dual mapping once),
     // and bytes placed in it (traces, the entry shim, alignment).
     uint64_t mapped_bytes() const override;
     uint64_t used_bytes() const override;
     const CodeMemory& memory() const { return *memory_; }
 
-    // Runs machine code from `t` until an exit stub returns. (Exempt from
-    // clang's -fsanitize=function, which reads a type signature from the 8
-    // bytes before the callee: the entry shim has none, and may start a page.)
-#if defined(__clang__)
-    __attribute__((no_sanitize("function")))
-#endif
-    JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const override {
-        return entry_(vm, sp, base, t.machine->entry());
-    }
-
-    // The exit of `rec` now jumps straight to `target`'s machine code.
-    void link_exit(JitExitRecord& rec, Trace& target) override;
-
     const StencilSet& stencils() const { return set_; }
     const char* helper_name(uint16_t index) const { return set_.helpers[index]; }
     uint64_t helper_address(uint16_t index) const { return helpers_[index]; }
 
 private:
+    MachineCode* emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) override;
+    void free_code(Trace& t) override;
+    bool write_link(JitExitRecord& rec, const Trace& target) override;
+
     // One hole of a stencil, ready to patch: S = values[value] + bias,
     // G = the trace's GOT slot of `helper` when has_got, else none.
     struct PatchOp {
@@ -178,8 +162,6 @@ private:
 
     const StencilSet& set_;
     bool executable_;  // false: a listing-only Jit (create_for_listing)
-    Tier2Options opts_;
-    Tier2Stats& stats_;
     std::unique_ptr<CodeMemory> memory_;
     std::vector<uint64_t> helpers_;  // address of each helper of set_
     std::vector<StencilPlan> plans_;  // one per stencil of set_
@@ -191,10 +173,7 @@ private:
     uint32_t max_stub_size_ = 0;     // the largest exit stub variant
     uint64_t stub_helpers_ = 0;      // helpers any exit stub variant calls (none today)
     bool stub_usable_ = true;
-    JitEntryFn* entry_ = nullptr;    // the entry shim, mapped once
-    SpanPool<JitExitRecord> record_pool_{4096};
     SpanPool<CompiledTrace> trace_pool_{256};
-    bool full_ = false;
     // Profilers and debuggers told about code (jit/profiling/); nullptr
     // unless an option asks for one.
     std::unique_ptr<profiling::CodeListeners> listeners_;

@@ -1,7 +1,6 @@
 // The LLVM backend (jit/llvm/llvm_backend.h).
 #include "jit/llvm/llvm_backend.h"
 
-#include <chrono>
 #include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
@@ -19,23 +18,12 @@
 #include "jit/llvm/object_info.h"
 #include "jit/llvm/trace_ir.h"
 #include "jit/llvm/uop_library.h"
-#include "jit/tier2/uop_helpers.h"
+#include "jit/tier2/uop_helper_table.h"
 
 namespace cpjit::jit {
 
 namespace {
 
-// The functions uop bodies call, by name: the binary does not export them,
-// so the JIT is told their addresses.
-struct Helper {
-    const char* name;
-    void* address;
-};
-const Helper kHelpers[] = {
-#define UOP_HELPER(name) {#name, reinterpret_cast<void*>(&name)},
-#include "jit/tier2/uop_helpers.def"
-#undef UOP_HELPER
-};
 constexpr const char* kEntryName = "cpjit_llvm_entry";
 
 bool is_o2(const Tier2Options& o) { return o.backend == JitBackend::LlvmO2; }
@@ -68,7 +56,7 @@ std::unique_ptr<LlvmBackend> LlvmBackend::create(const Tier2Options& opts, Tier2
 }
 
 LlvmBackend::LlvmBackend(const Tier2Options& opts, Tier2Stats& stats)
-    : opts_(opts), stats_(stats), s_(std::make_unique<State>()) {}
+    : Backend(opts, stats), s_(std::make_unique<State>()) {}
 
 LlvmBackend::~LlvmBackend() = default;
 
@@ -106,7 +94,9 @@ bool LlvmBackend::init(std::string& error) {
             return std::move(obj);
         });
     llvm::orc::SymbolMap helpers;
-    for (const Helper& h : kHelpers)
+    // The functions uop bodies call: the binary does not export them, so
+    // the JIT is told their addresses.
+    for (const UopHelper& h : uop_helpers())
         helpers[s_->jit->mangleAndIntern(h.name)] = {llvm::orc::ExecutorAddr::fromPtr(h.address),
                                                      llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable};
     if (llvm::Error e = s_->jit->getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(helpers))))
@@ -153,29 +143,6 @@ void optimize(llvm::Module& m, llvm::TargetMachine* tm, bool o2) {
 
 }  // namespace
 
-// Exit records: the exits, then one per LINK_TRACE (as copy-and-patch).
-std::span<JitExitRecord> LlvmBackend::take_records(Trace& t) {
-    uint32_t links = 0;
-    for (const Uop& u : t.uops) links += u.op == UopOp::LINK_TRACE;
-    const uint32_t num_exits = uint32_t(t.exits.size());
-    std::span<JitExitRecord> records = record_pool_.take(num_exits + links);
-    for (uint32_t e = 0; e < num_exits; ++e) {
-        records[e].trace = &t;
-        records[e].exit_index = e;
-        records[e].progress = t.exits[e].progress;  // exits without progress never link (see VM::take_exit)
-    }
-    uint32_t r = num_exits;
-    for (const Uop& u : t.uops) {
-        if (u.op != UopOp::LINK_TRACE) continue;
-        JitExitRecord& rec = records[r++];
-        rec.trace = &t;
-        rec.link_to = reinterpret_cast<Trace*>(u.operand);
-        if (rec.link_to != &t && rec.link_to->machine) rec.link_code = rec.link_to->machine->rx;
-        rec.linked = rec.link_to == &t || rec.link_code;
-    }
-    return records;
-}
-
 // The trace's module: the uop functions it calls, cloned from the library
 // (internal, so they go once inlined), and the trace function.
 std::unique_ptr<llvm::Module> LlvmBackend::build_module(const Trace& t, std::span<JitExitRecord> records,
@@ -195,23 +162,14 @@ std::unique_ptr<llvm::Module> LlvmBackend::build_module(const Trace& t, std::spa
     return m;
 }
 
-bool LlvmBackend::compile(Trace& t) {
-    if (full_ || t.uops.empty()) return false;
-    if (!(uop_info(t.uops.back().op).flags & uop_flag::END)) return false;
-    if (used_ >= opts_.max_code_bytes) {
-        full_ = true;  // hot code from now on stays in Tier 1
-        return false;
+MachineCode* LlvmBackend::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) {
+    // A LINK_TRACE to a trace with machine code (or to this one) jumps there
+    // at once; the others return to Tier 2 until linked.
+    for (JitExitRecord& rec : records) {
+        if (!rec.link_to) continue;
+        if (rec.link_to != &t && rec.link_to->machine) rec.link_code = rec.link_to->machine->rx;
+        rec.linked = rec.link_to == &t || rec.link_code;
     }
-    using Clock = std::chrono::steady_clock;
-    const Clock::time_point start = opts_.time_compiles ? Clock::now() : Clock::time_point{};
-
-    std::span<JitExitRecord> records = take_records(t);
-    auto give_up = [&] {
-        record_pool_.give(records);
-        ++stats_.jit_failures;
-        return false;
-    };
-
     const std::string name = "cpjit_trace_" + std::to_string(serial_++);
     std::unique_ptr<llvm::Module> m = build_module(t, records, name);
     optimize(*m, s_->tm.get(), is_o2(opts_));
@@ -219,41 +177,33 @@ bool LlvmBackend::compile(Trace& t) {
     llvm::orc::ResourceTrackerSP tracker = s_->jit->getMainJITDylib().createResourceTracker();
     if (llvm::Error e = s_->jit->addIRModule(tracker, llvm::orc::ThreadSafeModule(std::move(m), s_->ctx))) {
         llvm::consumeError(std::move(e));
-        return give_up();
+        return nullptr;
     }
     auto address = s_->jit->lookup(name);
     if (!address) {
         llvm::consumeError(address.takeError());
         llvm::consumeError(tracker->remove());
-        return give_up();
+        return nullptr;
     }
     const ObjectInfo& obj = s_->object;
-    const uint64_t bytes = obj.code_bytes + obj.rodata_bytes;
+    bytes = obj.code_bytes + obj.rodata_bytes;
     if (used_ + bytes > opts_.max_code_bytes) {  // past the cap: this one stays out too
         llvm::consumeError(tracker->remove());
-        record_pool_.give(records);
-        full_ = true;
-        return false;
+        why = Emitted::CapReached;
+        return nullptr;
     }
-    CompiledTrace& c = trace_pool_.take(1)[0];
+    MachineCode& c = code_pool_.take(1)[0];
+    c.made_by = opts_.backend;
     c.rx = address->toPtr<uint8_t*>();
     auto size = obj.function_sizes.find(name);
     c.size = c.hot_size = size == obj.function_sizes.end() ? 0 : uint32_t(size->second);
-    c.records = records;
     s_->compiled[&t] = {tracker, obj.code_bytes, obj.rodata_bytes, obj.mapped_bytes};
     used_ += bytes;
     mapped_ += obj.mapped_bytes;
-    stats_.traces_compiled += 1;
-    stats_.code_bytes += bytes;
-    stats_.code_mapped_bytes = mapped_;
-    if (opts_.time_compiles)
-        stats_.compile_ns += uint64_t(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
-    t.machine = &c;
-    return true;
+    return &c;
 }
 
-void LlvmBackend::release(Trace& t) {
-    if (!t.machine) return;
+void LlvmBackend::free_code(Trace& t) {
     auto it = s_->compiled.find(&t);
     if (it != s_->compiled.end()) {
         llvm::consumeError(it->second.tracker->remove());
@@ -261,17 +211,12 @@ void LlvmBackend::release(Trace& t) {
         mapped_ -= it->second.mapped;
         s_->compiled.erase(it);
     }
-    record_pool_.give(t.machine->records);
-    trace_pool_.give({t.machine, 1});
-    t.machine = nullptr;
+    code_pool_.give({t.machine, 1});
 }
 
-void LlvmBackend::link_exit(JitExitRecord& rec, Trace& target) {
-    if (rec.linked || !target.machine) return;
-    if (!rec.progress && rec.trace->replaced_by != &target) return;  // see VM::take_exit
+bool LlvmBackend::write_link(JitExitRecord& rec, const Trace& target) {
     rec.link_code = target.machine->rx;  // data the exit block loads: no code is written
-    rec.linked = true;
-    ++stats_.exits_linked;
+    return true;
 }
 
 uint64_t LlvmBackend::code_bytes(const Trace& t) const {

@@ -16,7 +16,6 @@
 
 #include "jit/backend.h"
 #include "jit/span_pool.h"
-#include "jit/copy_patch/trace_compiler.h"  // CompiledTrace: what Trace::machine points to
 
 namespace llvm {
 class Module;
@@ -31,18 +30,6 @@ public:
     ~LlvmBackend() override;
 
     const char* name() const override;
-    bool compile(Trace& t) override;
-    bool full() const override { return full_; }
-    void release(Trace& t) override;
-    // (Exempt from clang's -fsanitize=function, as Jit::enter: JIT code has
-    // no type signature before it.)
-#if defined(__clang__)
-    __attribute__((no_sanitize("function")))
-#endif
-    JitReturn enter(CallStack* vm, Value* sp, Value* base, const Trace& t) const override {
-        return entry_(vm, sp, base, t.machine->entry());
-    }
-    void link_exit(JitExitRecord& rec, Trace& target) override;
     uint64_t mapped_bytes() const override { return mapped_; }
     uint64_t used_bytes() const override { return used_; }
 
@@ -55,18 +42,15 @@ private:
     struct State;  // the LLVM objects (kept out of this header)
     LlvmBackend(const Tier2Options& opts, Tier2Stats& stats);
     bool init(std::string& error);
-    std::span<JitExitRecord> take_records(Trace& t);
+    MachineCode* emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) override;
+    void free_code(Trace& t) override;
+    bool write_link(JitExitRecord& rec, const Trace& target) override;
     std::unique_ptr<llvm::Module> build_module(const Trace& t, std::span<JitExitRecord> records,
                                                const std::string& name);
 
-    Tier2Options opts_;
-    Tier2Stats& stats_;
     std::unique_ptr<State> s_;
-    JitEntryFn* entry_ = nullptr;
-    SpanPool<JitExitRecord> record_pool_{4096};
-    SpanPool<CompiledTrace> trace_pool_{256};
+    SpanPool<MachineCode> code_pool_{256};
     uint64_t used_ = 0, mapped_ = 0, serial_ = 0;
-    bool full_ = false;
 };
 
 }  // namespace cpjit::jit

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "jit/copy_patch/stencil_set.h"
+#include "jit/tier2/tier2_options.h"
 #include "jit/tier2/trace.h"
 
 namespace cpjit::jit {

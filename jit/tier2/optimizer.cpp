@@ -14,7 +14,7 @@
 // its pop could have left the trace.
 #include <cmath>
 
-#include "jit/tier2/trace.h"
+#include "jit/tier2/passes.h"
 #include "runtime/semantics.h"
 
 namespace cpjit {

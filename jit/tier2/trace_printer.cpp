@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "jit/tier2/trace.h"
+#include "jit/tier2/trace_printer.h"
 #include "runtime/loader.h"
 #include "runtime/semantics.h"
 

@@ -1,13 +1,13 @@
-// The functions uop bodies call for their slow or stateful parts. They have
-// C linkage and take only pointers and words, so stencils compiled
-// separately by clang can call them through holes.
+// The functions uop bodies call for their slow or stateful parts
+// (uop_helpers.cpp). They have C linkage and take only pointers and words,
+// so stencils compiled separately by clang can call them through holes.
 #pragma once
 
 #include "runtime/call_stack.h"
 #include "runtime/object.h"
 
 extern "C" {
-// `vm` is the VM's CallStack (the VM derives from it).
+// `vm` is the VM's CallStack (the VM derives from it: VM::of).
 // Runs a stack instruction (Op `op`) through the shared semantics; false
 // (and nothing changed) when it would fail, so the trace exits to Tier 1.
 bool cpjit_uop_generic(cpjit::CallStack* vm, int32_t op, cpjit::Value** sp);

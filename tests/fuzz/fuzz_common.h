@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "jit/engine.h"
 
 namespace cpjit_fuzz {
 
@@ -58,7 +58,7 @@ inline Outcome run_captured(cpjit::Program& prog, const cpjit::RunOptions& opts)
     stderr = e.file();
     Outcome r;
     {
-        cpjit::VM vm(prog, opts);
+        cpjit::Engine vm(prog, opts);
         r.code = vm.run();
     }
     std::fflush(stdout);

@@ -15,40 +15,27 @@
 
 #include "jit/copy_patch/trace_compiler.h"
 #include "jit/llvm/llvm_backend.h"
-#include "jit/tier2/trace.h"
-#include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "tests/unit/test_support.h"
 
 using namespace cpjit;
 
 namespace {
 
-struct Traced {
-    Program prog;
-    std::unique_ptr<VM> vm;
-    Trace* trace = nullptr;
-};
-
 // tests/jit/hot_loop.cpasm run in the uop interpreter (threshold 1): its
 // trace (locals i, acc; int guards, MUL_INT, a branch guard) is compiled
 // by neither backend yet.
-void trace_hot_loop(Traced& r) {
-    std::ifstream in(std::string(CPJIT_SOURCE_DIR) + "/tests/jit/hot_loop.cpasm");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("hot_loop.cpasm", text, r.prog, err) && verify(r.prog, err)), err.format());
+Trace* trace_hot_loop(test::RanProgram& r) {
+    test::load_source_file("tests/jit/hot_loop.cpasm", "hot_loop.cpasm", r.prog);
     RunOptions opts;
     opts.tier = Tier::Uops;
     opts.tier2.threshold = 1;
-    std::fflush(stdout);
-    r.vm = std::make_unique<VM>(r.prog, opts);
-    r.vm->run();
-    std::fflush(stdout);
-    REQUIRE(r.vm->traces());
-    for (const auto& t : r.vm->traces()->traces())
-        if (t->fn == &r.prog.functions[size_t(r.prog.main_index)] && !t->parent) r.trace = t.get();
-    REQUIRE(r.trace);
-    REQUIRE(!r.trace->machine);
+    test::run_loaded(r, opts);
+    Trace* trace = nullptr;
+    for (const auto& t : r.traces().traces())
+        if (t->fn == &r.prog.functions[size_t(r.prog.main_index)] && !t->parent) trace = t.get();
+    REQUIRE(trace);
+    REQUIRE(!trace->machine);
+    return trace;
 }
 
 // What one run of the trace's machine code left: the exit, the stack
@@ -74,15 +61,15 @@ Left run(jit::Backend& b, Trace& t, CallStack* vm, Value i, Value acc) {
 }  // namespace
 
 TEST_CASE("backends: copy-and-patch and LLVM (-O0, -O2) leave a trace through the same exit with the same stack") {
-    Traced r;
-    trace_hot_loop(r);
-    Trace& t = *r.trace;
+    test::RanProgram r;
+    Trace& t = *trace_hot_loop(r);
+    CallStack* vm = &r.engine->vm();
     Tier2Stats stats;
     Tier2Options opts;
     std::unique_ptr<jit::Backend> cp = jit::Jit::create(opts, stats);
     REQUIRE(cp);
     REQUIRE(cp->compile(t));
-    jit::CompiledTrace* cp_code = t.machine;
+    jit::MachineCode* cp_code = t.machine;
     t.machine = nullptr;
     for (JitBackend level : {JitBackend::LlvmO0, JitBackend::LlvmO2}) {
         Tier2Options lo = opts;
@@ -92,7 +79,7 @@ TEST_CASE("backends: copy-and-patch and LLVM (-O0, -O2) leave a trace through th
         const std::string backend = llvm->name();
         CAPTURE(backend);
         REQUIRE(llvm->compile(t));
-        jit::CompiledTrace* llvm_code = t.machine;
+        jit::MachineCode* llvm_code = t.machine;
         struct Case {
             const char* what;
             Value i, acc;
@@ -107,9 +94,9 @@ TEST_CASE("backends: copy-and-patch and LLVM (-O0, -O2) leave a trace through th
             const std::string what = c.what;
             CAPTURE(what);
             t.machine = cp_code;
-            Left a = run(*cp, t, r.vm.get(), c.i, c.acc);
+            Left a = run(*cp, t, vm, c.i, c.acc);
             t.machine = llvm_code;
-            Left b = run(*llvm, t, r.vm.get(), c.i, c.acc);
+            Left b = run(*llvm, t, vm, c.i, c.acc);
             REQUIRE(a.record);
             REQUIRE(b.record);
             CHECK(a.record->trace == &t);

@@ -16,9 +16,7 @@
 
 #include "jit/code_memory.h"
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
-#include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "tests/unit/test_support.h"
 
 using namespace cpjit;
 using jit::CodeBlock;
@@ -80,27 +78,21 @@ void check_chunk_pages(const CodeMemory& m, const uint8_t* rx) {
     CHECK(committed >= 1);
 }
 
-struct Program1 {
-    Program prog;
-    std::unique_ptr<VM> vm;
-};
-
 // Runs tests/conformance/cases/t2_type_change_loop.cpasm with the JIT.
-void run_jit(Program1& r, Tier2Options t2) {
-    std::ifstream in(std::string(CPJIT_SOURCE_DIR) + "/tests/conformance/cases/t2_type_change_loop.cpasm");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    REQUIRE(!text.empty());
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("loop.cpasm", text, r.prog, err) && verify(r.prog, err)), err.format());
+void run_jit(test::RanProgram& r, Tier2Options t2) {
+    test::load_source_file("tests/conformance/cases/t2_type_change_loop.cpasm", "loop.cpasm", r.prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2 = t2;
     opts.tier2.threshold = 1;
-    std::fflush(stdout);
-    r.vm = std::make_unique<VM>(r.prog, opts);
-    r.vm->run();
-    std::fflush(stdout);
-    REQUIRE(r.vm->traces());
+    test::run_loaded(r, opts);
+}
+
+// The run's copy-and-patch backend (the test stops without one).
+jit::Jit& copy_patch(const test::RanProgram& r) {
+    auto* jit = dynamic_cast<jit::Jit*>(r.traces().backend());
+    REQUIRE(jit);
+    return *jit;
 }
 
 }  // namespace
@@ -221,14 +213,13 @@ TEST_CASE("code arena: committed memory follows use, chunks hold what does not f
 }
 
 TEST_CASE("JIT: a released trace returns its space, and compiling again reuses it") {
-    Program1 r;
+    test::RanProgram r;
     run_jit(r, Tier2Options{});
-    jit::Jit* jit = r.vm->traces()->copy_patch();
-    REQUIRE(jit);
+    jit::Jit* jit = &copy_patch(r);
     const uint64_t used = jit->used_bytes();
     std::vector<Trace*> compiled;
     std::vector<uint8_t*> at;
-    for (const auto& t : r.vm->traces()->traces())
+    for (const auto& t : r.traces().traces())
         if (t->machine) compiled.push_back(t.get()), at.push_back(t->machine->rx);
     REQUIRE(compiled.size() >= 2);
     for (Trace* t : compiled) jit->release(*t);
@@ -246,27 +237,26 @@ TEST_CASE("JIT: a released trace returns its space, and compiling again reuses i
 TEST_CASE("JIT: the code-memory cap bounds what is placed; tiny chunks still work") {
     Tier2Options capped;
     capped.max_code_bytes = 4096;
-    Program1 r;
+    test::RanProgram r;
     run_jit(r, capped);
-    REQUIRE(r.vm->traces()->jit());
-    CHECK(r.vm->traces()->jit()->used_bytes() <= 4096);
-    CHECK(r.vm->traces()->stats.code_bytes <= 4096);
+    REQUIRE(r.traces().backend());
+    CHECK(r.traces().backend()->used_bytes() <= 4096);
+    CHECK(r.traces().stats.code_bytes <= 4096);
 
     Tier2Options chunked;
     chunked.arena_chunk_bytes = 1;  // one page per chunk
-    Program1 s;
+    test::RanProgram s;
     run_jit(s, chunked);
-    jit::Jit* jit = s.vm->traces()->copy_patch();
-    REQUIRE(jit);
-    CHECK(s.vm->traces()->stats.traces_compiled >= 2);
+    jit::Jit* jit = &copy_patch(s);
+    CHECK(s.traces().stats.traces_compiled >= 2);
     CHECK(jit->memory().num_chunks() >= 2);
     if (native())
-        for (const auto& t : s.vm->traces()->traces())
+        for (const auto& t : s.traces().traces())
             if (t->machine) check_chunk_pages(jit->memory(), t->machine->rx);
 }
 
 TEST_CASE("JIT for a listing: another target's code lands in memory that is never executable") {
-    Program1 r;
+    test::RanProgram r;
     run_jit(r, Tier2Options{});
     const jit::StencilSet* host = jit::host_stencils();
     REQUIRE(host);
@@ -278,12 +268,12 @@ TEST_CASE("JIT for a listing: another target's code lands in memory that is neve
     REQUIRE(lister);
     CHECK(&lister->stencils() == &other);
     size_t compiled = 0;
-    for (const auto& t : r.vm->traces()->traces()) {
+    for (const auto& t : r.traces().traces()) {
         if (!t->machine) continue;
-        jit::CompiledTrace* own = t->machine;
+        jit::MachineCode* own = t->machine;
         t->machine = nullptr;
         REQUIRE(lister->compile(*t));
-        jit::CompiledTrace* copy = t->machine;
+        const jit::CompiledTrace* copy = jit::copy_patch_code(*t);
         CHECK(copy->rx != own->rx);
         CHECK(!copy->holes.empty());
         if (native())

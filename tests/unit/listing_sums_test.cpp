@@ -11,9 +11,7 @@
 #include <string>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
-#include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "tests/unit/test_support.h"
 #include "tools/cross_compile.h"
 #include "tools/trace_listing.h"
 
@@ -72,7 +70,7 @@ size_t check_traces(const Program& prog, const TraceCache& tc, const jit::Stenci
     for (const auto& t : tc.traces()) {
         if (!t->machine) continue;
         ++compiled;
-        const jit::CompiledTrace& c = *t->machine;
+        const jit::CompiledTrace& c = *jit::copy_patch_code(*t);
         const std::string text = tools::print_machine_code(prog, *t, tc.traces(), &set);
         INFO(set.short_name, " trace ", t->id, ":\n", text);
         std::smatch m;
@@ -105,22 +103,21 @@ size_t check_traces(const Program& prog, const TraceCache& tc, const jit::Stenci
 }  // namespace
 
 TEST_CASE("trace listing: the size line's parts add up, the GOT lists the helpers the trace calls") {
-    Program prog;
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("sums.cpasm", kProgram, prog, err) && verify(prog, err)), err.format());
+    test::RanProgram r;
+    test::load_text("sums.cpasm", kProgram, r.prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2.threshold = 8;
     opts.tier2.keep_listing = true;
-    VM vm(prog, opts);
-    REQUIRE(vm.run() == 0);
-    REQUIRE(vm.traces());
-    const TraceCache& tc = *vm.traces();
+    test::run_loaded(r, opts);
+    REQUIRE(r.exit_code == 0);
+    const TraceCache& tc = r.traces();
+    const Program& prog = r.prog;
     for (const char* target : {"x86_64", "aarch64"}) {
         const jit::StencilSet* set = jit::stencils_for(target);
         REQUIRE(set);
         std::unique_ptr<tools::CrossCompiled> cross;
-        if (!(tc.jit() && set == jit::host_stencils())) {
+        if (!(tc.backend() && set == jit::host_stencils())) {
             std::string error;
             cross = tools::CrossCompiled::create(tc, *set, error);
             REQUIRE_MESSAGE(cross, error);

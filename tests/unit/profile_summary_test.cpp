@@ -20,7 +20,7 @@ TEST_CASE("profile summary: parts of cpjit and hottest uops from perf report row
         "  5.00% \tcpjit                \t[.] cpjit::Heap::allocate\n"
         "  4.00% \t[kernel.kallsyms]    \t[k] clear_page_erms\n"
         "  3.00% \tlibc.so.6            \t[.] memcpy\n"
-        "  2.00% \tcpjit                \t[.] cpjit::VM::run_uops\n"
+        "  2.00% \tcpjit                \t[.] cpjit::Tier2::run_uops\n"
         "garbage line\n"
         "x% \ta\tb\n";
     ProfileSummary s = summarize_profile(parse_perf_report(text));

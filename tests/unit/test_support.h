@@ -1,17 +1,20 @@
-// What several unit tests need from a file or a program, written once.
+// The unit tests' harness: what several tests need from a file or a
+// program, and running a program in process, written once.
 #pragma once
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 
 #include <doctest/doctest.h>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
+#include "jit/engine.h"
+#include "jit/tier2/trace_cache.h"
 #include "runtime/loader.h"
 #include "runtime/program.h"
-#include "runtime/vm.h"
 
 namespace cpjit::test {
 
@@ -30,13 +33,40 @@ inline std::string instr_place(const Program& prog, const Instr* ins) {
     return "?";
 }
 
-// Assembles and verifies a file of the source tree (a path below
-// CPJIT_SOURCE_DIR) into `prog`, as NAME: the test stops with the load error.
-inline void load_source_file(const std::string& relative, const std::string& name, Program& prog) {
+// Assembles and verifies `text` into `prog`, as NAME: the test stops with
+// the load error.
+inline void load_text(const std::string& name, const std::string& text, Program& prog) {
     LoadError err;
-    REQUIRE_MESSAGE((assemble(name, read_file(std::string(CPJIT_SOURCE_DIR) + "/" + relative), prog, err) &&
-                     verify(prog, err)),
-                    err.format());
+    REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
+}
+
+// The same for a file of the source tree (a path below CPJIT_SOURCE_DIR).
+inline void load_source_file(const std::string& relative, const std::string& name, Program& prog) {
+    const std::string text = read_file(std::string(CPJIT_SOURCE_DIR) + "/" + relative);
+    REQUIRE_MESSAGE(!text.empty(), relative, " is missing or empty");
+    load_text(name, text, prog);
+}
+
+// A program run in process, kept with the engine that ran it so a test can
+// look at its traces and machine code afterwards.
+struct RanProgram {
+    Program prog;
+    std::unique_ptr<Engine> engine;
+    int exit_code = -1;
+    // Its traces (the test stops when the run had no Tier 2).
+    const TraceCache& traces() const {
+        REQUIRE(engine->traces());
+        return *engine->traces();
+    }
+};
+
+// Runs r.prog (loaded) with `opts`; stdout is flushed around the run, so
+// what the program prints stays in order with doctest's output.
+inline void run_loaded(RanProgram& r, const RunOptions& opts) {
+    std::fflush(stdout);
+    r.engine = std::make_unique<Engine>(r.prog, opts);
+    r.exit_code = r.engine->run();
+    std::fflush(stdout);
 }
 
 // The symbol perf maps and jitdump records give one placed piece of a trace:
@@ -55,16 +85,16 @@ inline std::string piece_symbol(const Program& prog, const Trace& t, const jit::
 template <class Visit>
 bool run_and_visit_machine_traces(Program& prog, const RunOptions& opts, Visit&& visit) {
     std::fflush(stdout);
-    VM vm(prog, opts);
-    vm.run();
+    Engine engine(prog, opts);
+    engine.run();
     std::fflush(stdout);
-    REQUIRE(vm.traces());
-    if (!vm.traces()->jit()) {
+    REQUIRE(engine.traces());
+    if (!engine.traces()->backend()) {
         MESSAGE("skipped: no machine code on this host");
         return false;
     }
-    for (const auto& t : vm.traces()->traces())
-        if (t->machine) visit(*t, *t->machine);
+    for (const auto& t : engine.traces()->traces())
+        if (const jit::CompiledTrace* c = jit::copy_patch_code(*t)) visit(*t, *c);
     return true;
 }
 

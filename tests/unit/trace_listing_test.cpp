@@ -11,9 +11,7 @@
 #include <vector>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
-#include "runtime/loader.h"
-#include "runtime/vm.h"
+#include "tests/unit/test_support.h"
 #include "tools/trace_listing.h"
 
 using namespace cpjit;
@@ -67,21 +65,14 @@ skip:
 .end
 )";
 
-struct Run {
-    Program prog;
-    std::unique_ptr<VM> vm;
-};
-
-void run(Run& r, bool keep_listing) {
-    LoadError err;
-    REQUIRE_MESSAGE((assemble("listing.cpasm", kProgram, r.prog, err) && verify(r.prog, err)), err.format());
+void run(test::RanProgram& r, bool keep_listing) {
+    test::load_text("listing.cpasm", kProgram, r.prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2.threshold = 8;
     opts.tier2.keep_listing = keep_listing;
-    r.vm = std::make_unique<VM>(r.prog, opts);
-    REQUIRE(r.vm->run() == 0);
-    REQUIRE(r.vm->traces());
+    test::run_loaded(r, opts);
+    REQUIRE(r.exit_code == 0);
 }
 
 // The uop whose code holds `offset` (EXIT_TRACE for a stub).
@@ -100,10 +91,10 @@ size_t count(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("trace listing: no address the JIT patched in is printed, every hole explained once") {
-    Run r;
+    test::RanProgram r;
     run(r, true);
-    const TraceCache& tc = *r.vm->traces();
-    if (!tc.jit()) {
+    const TraceCache& tc = r.traces();
+    if (!tc.backend()) {
         MESSAGE("no JIT on this host: nothing to list");
         return;
     }
@@ -111,7 +102,7 @@ TEST_CASE("trace listing: no address the JIT patched in is printed, every hole e
     for (const auto& t : tc.traces()) {
         if (!t->machine) continue;
         ++compiled;
-        const jit::CompiledTrace& c = *t->machine;
+        const jit::CompiledTrace& c = *jit::copy_patch_code(*t);
         std::string text = tools::print_machine_code(r.prog, *t, tc.traces());
         INFO("trace ", t->id, ":\n", text);
         REQUIRE(!c.holes.empty());
@@ -142,15 +133,15 @@ TEST_CASE("trace listing: no address the JIT patched in is printed, every hole e
 }
 
 TEST_CASE("trace listing: without keep_listing the JIT keeps no holes") {
-    Run r;
+    test::RanProgram r;
     run(r, false);
-    const TraceCache& tc = *r.vm->traces();
-    if (!tc.jit()) return;
+    const TraceCache& tc = r.traces();
+    if (!tc.backend()) return;
     size_t compiled = 0;
     for (const auto& t : tc.traces()) {
         if (!t->machine) continue;
         ++compiled;
-        CHECK(t->machine->holes.empty());
+        CHECK(jit::copy_patch_code(*t)->holes.empty());
         CHECK(tools::print_machine_code(r.prog, *t, tc.traces()).find("(holes not kept") != std::string::npos);
     }
     CHECK(compiled >= 1);

@@ -22,10 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "jit/copy_patch/trace_compiler.h"
-#include "jit/tier2/trace.h"
-#include "runtime/loader.h"
+#include "jit/backend.h"
 #include "tests/fuzz/fuzz_common.h"
+#include "tests/unit/test_support.h"
 
 using namespace cpjit;
 
@@ -85,7 +84,7 @@ struct WxScan {
     std::vector<std::string> problems;
 };
 
-void scan_after_write(void* ctx, const jit::CompiledTrace& c) {
+void scan_after_write(void* ctx, const jit::MachineCode& c) {
     auto& s = *static_cast<WxScan*>(ctx);
     ++s.scans;
     std::vector<Mapping> maps = read_maps();
@@ -118,13 +117,6 @@ bool under_emulator() {
     return true;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 // Runs `text` with the JIT at threshold 1, scanning after every write
 // (chunk_bytes: the code arena's chunk size, 0 for the default).
 // The arena of a plain run, of --perf-map (shared anonymous views), of
@@ -133,8 +125,7 @@ enum class Arena { Dual, Perf, Gdb };
 void run_scanned(const std::string& name, const std::string& text, WxScan& scan, uint64_t chunk_bytes,
                  Arena arena = Arena::Dual) {
     Program prog;
-    LoadError err;
-    REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
+    test::load_text(name, text, prog);
     RunOptions opts;
     opts.tier = Tier::Jit;
     opts.tier2.threshold = 1;
@@ -186,7 +177,7 @@ TEST_CASE("W^X: no mapping is writable and executable while the JIT compiles and
     };
     for (const char* rel : programs) {
         std::string path = std::string(CPJIT_SOURCE_DIR) + "/" + rel;
-        std::string text = read_file(path);
+        std::string text = test::read_file(path);
         REQUIRE_MESSAGE(!text.empty(), path);
         run_scanned(rel, text, scan, 0);
         run_scanned(rel, text, scan, 1);  // one-page chunks: traces spread over many mappings
