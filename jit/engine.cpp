@@ -1,6 +1,8 @@
 // Runs a program in the tiers it asked for (engine.h).
 #include "jit/engine.h"
 
+#include <iterator>
+
 #include "jit/copy_patch/trace_compiler.h"
 #include "jit/tier2/tier2.h"
 #ifdef CPJIT_LLVM_BACKEND
@@ -10,6 +12,12 @@
 namespace cpjit {
 
 namespace {
+const TierChoice kTiers[] = {
+#define TIER(name, tier, backend, what) {name, Tier::tier, JitBackend::backend, what},
+#include "jit/tiers.def"
+#undef TIER
+};
+
 std::unique_ptr<jit::Backend> make_copy_patch(const Tier2Options& opts, Tier2Stats& stats) {
     return jit::Jit::create(opts, stats);
 }
@@ -19,6 +27,21 @@ std::unique_ptr<jit::Backend> make_llvm(const Tier2Options& opts, Tier2Stats& st
 }
 #endif
 }  // namespace
+
+std::span<const TierChoice> tier_choices() { return kTiers; }
+
+const TierChoice* tier_named(std::string_view name) {
+    for (const TierChoice& c : kTiers)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+std::string tier_names(const char* last_separator) {
+    std::string s;
+    for (size_t i = 0; i < std::size(kTiers); ++i)
+        s += (i == 0 ? "" : i + 1 == std::size(kTiers) ? last_separator : ", ") + std::string(kTiers[i].name);
+    return s;
+}
 
 jit::BackendFactory jit::backend_factory(const Tier2Options& opts) {
     switch (opts.backend) {

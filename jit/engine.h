@@ -6,6 +6,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "jit/backend_factory.h"
 #include "jit/tier2/tier2_options.h"
@@ -18,10 +21,30 @@ class TraceCache;
 
 enum class Tier : uint8_t { Interp, Uops, Jit };
 
+// One tier a run may ask for (tiers.def).
+struct TierChoice {
+    const char* name;  // as --jit= and --tiers spell it
+    Tier tier;
+    JitBackend backend;
+    const char* what;
+    bool compiles() const { return tier == Tier::Jit; }
+    bool needs_llvm() const { return backend != JitBackend::CopyPatch; }
+};
+// Every tier, in tiers.def's order.
+std::span<const TierChoice> tier_choices();
+// The tier called `name`; nullptr when there is none.
+const TierChoice* tier_named(std::string_view name);
+// "off, uops, on, llvm-O0 or llvm-O2" (for messages).
+std::string tier_names(const char* last_separator = " or ");
+
 // What a run asks for: the VM's options, the tier, and Tier 2's options.
 struct RunOptions : VmOptions {
     Tier tier = Tier::Interp;
     Tier2Options tier2;
+    void choose(const TierChoice& c) {
+        tier = c.tier;
+        tier2.backend = c.backend;
+    }
 };
 
 class Engine {

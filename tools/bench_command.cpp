@@ -666,9 +666,9 @@ int cmd_bench(const std::vector<std::string>& args) {
     std::vector<Config> configs;
     auto tiers = split(tiers_arg, ','), interps = split(interp_arg, ',');
     for (const std::string& t : tiers) {
-        if (t != "off" && t != "uops" && t != "on" && t != "llvm-O0" && t != "llvm-O2")
-            return usage(fmt::format("--tiers takes off, uops, on, llvm-O0 and llvm-O2, not '{}'", t));
-        if (t.starts_with("llvm-") && !jit::llvm_backend_built())
+        const TierChoice* c = tier_named(t);
+        if (!c) return usage(fmt::format("--tiers takes {}, not '{}'", tier_names(" and "), t));
+        if (c->needs_llvm() && !jit::llvm_backend_built())
             return usage(fmt::format("--tiers {}: this cpjit was built without the LLVM backend "
                                      "(configure with -DCPJIT_LLVM_BACKEND=ON)", t));
     }

@@ -36,6 +36,7 @@
 #include <fstream>
 
 #include "jit/backend.h"
+#include "jit/engine.h"
 #include "jit/tier2/trace_cache.h"
 #include "runtime/loader.h"
 #include "jit/engine.h"
@@ -217,10 +218,9 @@ int bench_compile_backend(const std::vector<std::string>& files, int rounds, con
 int bench_compile(const std::vector<std::string>& files, int rounds, const std::vector<std::string>& tiers) {
     int status = 0;
     for (const std::string& tier : tiers) {
-        if (tier == "off" || tier == "uops") continue;  // nothing compiles
-        const JitBackend b = tier == "llvm-O0" ? JitBackend::LlvmO0 : tier == "llvm-O2" ? JitBackend::LlvmO2
-                                                                                          : JitBackend::CopyPatch;
-        status |= bench_compile_backend(files, rounds, tier, b);
+        const TierChoice* c = tier_named(tier);
+        if (!c || !c->compiles()) continue;  // nothing compiles
+        status |= bench_compile_backend(files, rounds, tier, c->backend);
     }
     return status;
 }

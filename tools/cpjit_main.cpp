@@ -168,9 +168,9 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         };
         uint64_t n;
         if (auto v = value("--jit=")) {
-            if (*v != "on" && *v != "uops" && *v != "off" && *v != "llvm-O0" && *v != "llvm-O2")
-                return usage_error(fmt::format("--jit takes on, uops, off, llvm-O0 or llvm-O2, not '{}'", *v));
-            if (v->starts_with("llvm-") && !jit::llvm_backend_built())
+            const TierChoice* c = tier_named(*v);
+            if (!c) return usage_error(fmt::format("--jit takes {}, not '{}'", tier_names(), *v));
+            if (c->needs_llvm() && !jit::llvm_backend_built())
                 return usage_error(fmt::format("--jit={}: this cpjit was built without the LLVM backend "
                                                "(configure with -DCPJIT_LLVM_BACKEND=ON)", *v));
             jit = std::string(*v);
@@ -234,8 +234,7 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
     if (opts.tier2.gdb_jit && opts.tier2.perf_jitdump)
         return usage_error("--gdb-jit and --perf-jitdump do not go together (use --perf-map with --gdb-jit)");
     opts.count_instructions = stats_file || stats_summary || mode == Mode::Explore;
-    opts.tier = jit == "off" ? Tier::Interp : jit == "uops" ? Tier::Uops : Tier::Jit;
-    opts.tier2.backend = jit == "llvm-O0" ? JitBackend::LlvmO0 : jit == "llvm-O2" ? JitBackend::LlvmO2 : JitBackend::CopyPatch;
+    opts.choose(*tier_named(jit));
     if (opts.tier2.backend != JitBackend::CopyPatch && (target || mode == Mode::Explore))
         return usage_error(fmt::format("--jit={} cannot be combined with {}: it shows copy-and-patch's code "
                                        "(use --jit=on or uops)", jit, target ? "--target" : "explore"));
