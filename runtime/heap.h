@@ -9,11 +9,13 @@
 // (or to the system). Larger objects and larger item storage are malloc'd
 // and kept on lists the collection walks. No malloc per small object.
 //
-// Why non-moving: machine code produced by later tiers may hold raw object
+// Why non-moving: machine code the JIT produces may hold raw object
 // pointers in registers between safepoints; a collector that never moves
 // objects only needs those values to be visible as roots when it runs.
-// Roots are registered as RootSet objects (the VM's value stack, globals and
-// constants today; traces and JIT frames add theirs).
+// Roots are registered as RootSet objects: the VM's value stack and globals,
+// and the program's constants. Traces add none: their constants are the
+// program's, and compiled code puts the values it keeps in registers back on
+// the VM stack before anything that may collect.
 #pragma once
 
 #include <cstddef>

@@ -62,7 +62,7 @@ namespace {
 
 struct Config {
     std::string label;   // "uops+threaded", "python3"
-    std::string tier;    // off|uops|on, empty for python
+    std::string tier;    // a --jit value, empty for python
     std::string interp;  // threaded|switch, empty for python
     bool python = false;
 };

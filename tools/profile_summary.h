@@ -24,7 +24,7 @@ struct ProfileSummary {
 // Rows of perf report's output ("12.5%\tdso\t[.] symbol"); other lines skipped.
 std::vector<ProfileRow> parse_perf_report(const std::string& text);
 ProfileSummary summarize_profile(std::vector<ProfileRow> rows);
-// The part of cpjit a row falls in (one of kProfileParts' names).
+// The part of cpjit a row falls in (one of the names of kParts in profile_summary.cpp).
 const char* profile_part(const ProfileRow& r);
 std::string format_profile(const ProfileSummary& s, size_t top);
 

@@ -225,7 +225,7 @@ Meaning Lister::meaning(const PatchedHole& h) const {
                                : v.is_string()  ? "string "
                                : v.is_array()   ? "array "
                                                 : "";
-            std::string text = type + print_value(v);
+            std::string text = type + value_literal_text(v);
             return {text, "<" + text + ">", v.is_heap()};
         }
         case UopOp::LOAD_GLOBAL:

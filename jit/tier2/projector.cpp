@@ -1,9 +1,12 @@
 // Trace projection: walk the specialized Tier-1 bytecode from a hot start
 // along the most likely path and write uops. Specialized instructions give
-// the types to guard; jt/jf history bits give the likely direction; calls of
-// known, non-recursive functions are inlined with a real frame push so that
-// tracebacks and exits see ordinary frames.
+// the types to guard (instr_uops.def: their guards and typed uops); jt/jf
+// history bits give the likely direction; calls of known, non-recursive
+// functions are inlined with a real frame push so that tracebacks and exits
+// see ordinary frames.
+#include <array>
 #include <bit>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
@@ -14,66 +17,71 @@ namespace cpjit {
 
 namespace {
 
-struct UopForm {  // a specialized instruction as guards + typed uop
+// A straight-line instruction as its guards then its uop, and one with a
+// fast-path uop (instr_uops.def).
+struct UopForm {
     Op op;
     UopOp guards[2];
     int num_guards;
     UopOp body;
 };
-
-constexpr UopForm kForms[] = {
-    {Op::AddInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::ADD_INT},
-    {Op::SubInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::SUB_INT},
-    {Op::MulInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::MUL_INT},
-    {Op::AddFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::ADD_FLOAT},
-    {Op::SubFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::SUB_FLOAT},
-    {Op::MulFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::MUL_FLOAT},
-    {Op::DivFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::DIV_FLOAT},
-    {Op::DivNum, {UopOp::GUARD_NUM_TOS, UopOp::GUARD_NUM_NOS}, 2, UopOp::DIV_NUM},
-    {Op::IDivInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::IDIV_INT},
-    {Op::ModInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::MOD_INT},
-    {Op::ToFloatInt, {UopOp::GUARD_INT_TOS}, 1, UopOp::TO_FLOAT_INT},
-    {Op::Sqrt, {UopOp::GUARD_NUM_TOS}, 1, UopOp::SQRT_NUM},
-    {Op::LtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LT_INT},
-    {Op::LeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::LE_INT},
-    {Op::GtInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GT_INT},
-    {Op::GeInt, {UopOp::GUARD_INT_TOS, UopOp::GUARD_INT_NOS}, 2, UopOp::GE_INT},
-    {Op::LtFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::LT_FLOAT},
-    {Op::LeFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::LE_FLOAT},
-    {Op::GtFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::GT_FLOAT},
-    {Op::GeFloat, {UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS}, 2, UopOp::GE_FLOAT},
-    {Op::AGetArray, {UopOp::GUARD_INT_TOS, UopOp::GUARD_ARRAY_NOS}, 2, UopOp::AGET_ARRAY},
-    {Op::ASetArray, {UopOp::GUARD_INT_NOS, UopOp::GUARD_ARRAY_3OS}, 2, UopOp::ASET_ARRAY},
-    {Op::Const, {}, 0, UopOp::CONST},
-    {Op::Pop, {}, 0, UopOp::POP},
-    {Op::Dup, {}, 0, UopOp::DUP},
-    {Op::Swap, {}, 0, UopOp::SWAP},
-    {Op::Over, {}, 0, UopOp::OVER},
-    {Op::Load, {}, 0, UopOp::LOAD_LOCAL},
-    {Op::Store, {}, 0, UopOp::STORE_LOCAL},
-    {Op::GLoad, {}, 0, UopOp::LOAD_GLOBAL},
-    {Op::GStore, {}, 0, UopOp::STORE_GLOBAL},
-    {Op::Eq, {}, 0, UopOp::EQ},
-    {Op::Ne, {}, 0, UopOp::NE},
-    {Op::Not, {}, 0, UopOp::NOT},
+struct FastPath {
+    Op op;
+    UopOp uop;
 };
 
-// Instructions whose uop has its own fast path and GENERIC's helper for the
-// rest, and the shaped GENERIC_m_n of the others.
-UopOp fast_path_uop(Op op) {
-    switch (op) {
-    case Op::APush: return UopOp::APUSH;
-    case Op::Len: return UopOp::LEN;
-    case Op::NewArray: return UopOp::NEWARRAY;
-    case Op::Concat: return UopOp::CONCAT;
-    case Op::ToStr: return UopOp::TOSTR;
-    case Op::BAnd: return UopOp::BAND;
-    case Op::BOr: return UopOp::BOR;
-    case Op::BXor: return UopOp::BXOR;
-    case Op::Shr: return UopOp::SHR;
-    default: break;
+constexpr auto kForms = [] {
+    using enum UopOp;  // the table names uops without UopOp::
+    return std::array{
+#define FORM(op, body, ...) UopForm{Op::op, {__VA_ARGS__}, int(std::initializer_list<UopOp>{__VA_ARGS__}.size()), body},
+#define FAST_PATH(op, uop)
+#include "jit/tier2/instr_uops.def"
+#undef FAST_PATH
+#undef FORM
+    };
+}();
+
+constexpr auto kFastPaths = [] {
+    using enum UopOp;
+    return std::array{
+#define FORM(op, body, ...)
+#define FAST_PATH(op, uop) FastPath{Op::op, uop},
+#include "jit/tier2/instr_uops.def"
+#undef FAST_PATH
+#undef FORM
+    };
+}();
+
+constexpr int times_listed(Op op) {
+    int n = 0;
+    for (const UopForm& f : kForms) n += f.op == op;
+    for (const FastPath& f : kFastPaths) n += f.op == op;
+    return n;
+}
+
+constexpr bool every_specialized_form_has_guards() {
+    for (int op = kNumOps; op < kNumAllOps; ++op) {
+        bool is_form = false;
+        for (const UopForm& f : kForms) is_form |= f.op == Op(op);
+        if (!is_form) return false;
     }
-    // the rest: through the helper, in a uop of the instruction's shape
+    return true;
+}
+static_assert(every_specialized_form_has_guards(),
+              "instr_uops.def must give every SPEC of runtime/specialized.def one FORM");
+
+constexpr bool no_instruction_listed_twice() {
+    for (int op = 0; op < kNumAllOps; ++op)
+        if (times_listed(Op(op)) > 1) return false;
+    return true;
+}
+static_assert(no_instruction_listed_twice(), "instr_uops.def lists an instruction twice");
+
+// The uop of an instruction with no FORM: its fast-path uop, or the
+// GENERIC_m_n of its shape (through the helper).
+UopOp fast_path_uop(Op op) {
+    for (const FastPath& f : kFastPaths)
+        if (f.op == op) return f.uop;
     const OpInfo& info = op_info(op);
     if (info.pops == 1 && info.pushes == 0) return UopOp::GENERIC_1_0;
     if (info.pops == 1 && info.pushes == 1) return UopOp::GENERIC_1_1;

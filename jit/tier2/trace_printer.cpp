@@ -62,7 +62,7 @@ std::string bytecode_text(const Program& prog, const Instr* ins) {
 }  // namespace
 
 std::string print_place(const Program& prog, const Instr* ins) { return place(prog, ins); }
-std::string print_value(Value v) { return value_text(v); }
+std::string value_literal_text(Value v) { return value_text(v); }
 
 std::string print_uop(const Program& prog, const Trace& t, const Uop& u) {
     std::string s = uop_info(u.op).name;
