@@ -143,8 +143,6 @@ void Jit::plan_stencils() {
         p.first_op = uint32_t(ops_.size());
         p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
         auto add = [&](const Hole& h) {
-            // No uop has a 16-bit operand; uops exit before errors.
-            if (h.value == HoleValue::ErrorExit || h.value == HoleValue::Operand16) p.usable = false;
             const bool helper = h.value == HoleValue::Helper;
             ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper, h.addend,
                             helper ? helpers_[h.helper] : 0});
