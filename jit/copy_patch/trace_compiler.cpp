@@ -28,8 +28,6 @@ const HelperAddress kHelperAddresses[] = {
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }
 
-const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
-enum Extra { kEntry };
 constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
@@ -109,7 +107,7 @@ bool Jit::init() {
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
-    const Stencil& shim = extra_stencil(set_, kEntry);
+    const Stencil& shim = set_.stencils[entry_stencil()];
     if (shim.num_holes || shim.data_size) return false;
     CodeBlock b = memory_->alloc(shim.code_size);
     if (!b.rx || !memory_->begin_write(b.rw, shim.code_size)) return false;
