@@ -121,8 +121,10 @@ const std::vector<Subcommand> kSubcommands = {
      "                           in DIR\n",
      true, {"--top", "--keep"}},
     {"stencils", "[--target=x86_64|aarch64] [--disasm] [NAME...]", "the JIT's stencils: sizes, holes, their code",
-     "Shows the stencils compiled into cpjit: one per micro-op of\n"
-     "jit/tier2/uops.def, plus ENTRY (the entry shim) and EXIT (the exit stub).\n"
+     "Shows the stencils compiled into cpjit, as jit/copy_patch/stencil_variants.h\n"
+     "lists them: one per micro-op of jit/tier2/uops.def, ENTRY (the entry shim),\n"
+     "EXIT (the exit stub), then the variants for values cached in registers\n"
+     "(NAME_rN, SPILL_rN, EXIT_rN) and for locals in registers (..._Lk).\n"
      "Both targets' stencils are in every build; the default target is the\n"
      "host's. Without --disasm: a table of code and data bytes, holes by\n"
      "relocation kind, and whether the trailing jump to the next stencil can be\n"

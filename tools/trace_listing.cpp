@@ -198,9 +198,7 @@ Meaning Lister::meaning(const PatchedHole& h) const {
     }
     case HoleValue::Continue:
     case HoleValue::JumpTarget:
-    case HoleValue::SideExit:
-    case HoleValue::ErrorExit: return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
-    case HoleValue::Operand16:
+    case HoleValue::SideExit: return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
     case HoleValue::Operand32: {
         if (!u) break;
         switch (u->op) {

@@ -1,6 +1,6 @@
 // The stencils of one target, as the generated headers
-// (jit/copy_patch/generated/stencils_<target>.h) describe them: one stencil per uop in
-// the order of jit/tier2/uops.def, then the extra stencils of kExtraStencils.
+// (jit/copy_patch/generated/stencils_<target>.h) describe them: the stencils
+// that jit/copy_patch/stencil_variants.h lists, in its order.
 #pragma once
 
 #include <cstdint>
@@ -9,13 +9,6 @@
 #include "jit/copy_patch/reloc.h"
 
 namespace cpjit::jit {
-
-// Stencils that are not uops: the entry shim (C calling convention, called by
-// the VM, jumps into a trace) and the exit stub (one per side exit: returns
-// to the VM, or jumps to a linked trace).
-#define CPJIT_EXTRA_STENCILS(X) \
-    X(ENTRY)                    \
-    X(EXIT)
 
 struct StencilSet {
     const char* target;  // "x86_64-unknown-linux-gnu"

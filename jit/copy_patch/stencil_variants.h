@@ -1,70 +1,146 @@
-// Where each stencil variant sits in a target's stencil table, and how the
-// cached depth moves along a trace (top-of-stack caching, jit/jit_abi.h).
-//
-// Table order (stencils/CMakeLists.txt writes it, stencil_set.cpp checks it):
-//   [0, kNumUops)        each uop entered with nothing cached (its name)
-//   ENTRY, EXIT          the extra stencils (CPJIT_EXTRA_STENCILS)
-//   SPILL_r1..rK         write K cached values back to memory
-//   EXIT_r1..rK          exit stubs that first write K values back
-//   NAME_r1..rK          for each uop whose `reads` is not -1, in table order
-//   LOCAL_REG_L0..Lm     load a local into local register k (m = kMaxLocalRegs - 1)
-//   per register k: LOAD_LOCAL_Lk, LOAD_LOCAL_Lk_r1..rK, STORE_LOCAL_Lk,
-//   STORE_LOCAL_Lk_r1..rK (the local in register k, 0..K values cached)
+// The list of stencils, written once: every stencil of a target's table, in
+// table order, with the template it is compiled from and what selects its
+// variant. The stencils build reads it (tools/stencil_extract/list_stencils.cpp
+// prints it for stencils/CMakeLists.txt), stencil_set.cpp checks both
+// generated tables against it, and the trace compiler picks stencils from it
+// by index. Also: how the cached depth moves along a trace (top-of-stack
+// caching, jit/jit_abi.h).
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <initializer_list>
 
-#include "jit/copy_patch/stencil_set.h"
 #include "jit/jit_abi.h"
 #include "jit/tier2/trace.h"
 
 namespace cpjit::jit {
 
-inline constexpr int kNumExtraStencils = 0
-#define X(id) +1
-    CPJIT_EXTRA_STENCILS(X)
-#undef X
-    ;
+// The stencil templates (stencils/*.cpp).
+enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg };
+struct StencilSourceInfo {
+    const char* file;    // under stencils/
+    const char* family;  // the name before the variant suffixes (a Uop stencil: its uop's)
+};
+inline constexpr StencilSourceInfo kStencilSources[] = {
+    {"uop_stencil.cpp", nullptr},             // one body per uop of uops.def
+    {"entry_stencil.cpp", "ENTRY"},           // C calling convention in, the trace called
+    {"exit_stencil.cpp", "EXIT"},             // a side exit: back to the VM or a linked trace
+    {"spill_stencil.cpp", "SPILL"},           // cached values back to the stack
+    {"local_reg_stencil.cpp", "LOCAL_REG"},  // a local into its local register
+};
+inline constexpr const StencilSourceInfo& stencil_source(StencilSource s) { return kStencilSources[size_t(s)]; }
 
-// For each uop, its rank among the uops with variants (-1: none).
-inline constexpr std::array<int16_t, kNumUops> kCachedRank = [] {
-    std::array<int16_t, kNumUops> r{};
-    int16_t next = 0;
-    for (int i = 0; i < kNumUops; ++i) r[size_t(i)] = kUopInfo[i].reads >= 0 ? next++ : int16_t(-1);
-    return r;
-}();
-inline constexpr int kNumCachedUops = [] {
+// One stencil. Its name is the family, then `_Lk` when it keeps a local in
+// local register k, then `_rN` when it is entered with N values cached; the
+// build compiles it with -DCPJIT_STENCIL_UOP=<uop>, -DCPJIT_STENCIL_LOCAL_REG=k
+// and -DCPJIT_STENCIL_CACHED=N for the parts it has.
+struct StencilVariant {
+    StencilSource source;
+    int16_t uop;        // a Uop stencil's UopOp, else -1
+    int8_t local_reg;   // k, or -1
+    int8_t cached;      // N, 0 for none
+    char name[32];
+};
+
+// The table, family by family: the one place that says which stencils exist
+// and in which order. The first kNumUops are the uops in uops.def order, so
+// a uop entered with nothing cached is its own UopOp.
+template <class Emit>
+constexpr void for_each_stencil(Emit&& emit) {
+    for (int u = 0; u < kNumUops; ++u) emit(StencilSource::Uop, u, -1, 0);
+    emit(StencilSource::Entry, -1, -1, 0);
+    emit(StencilSource::Exit, -1, -1, 0);
+    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Spill, -1, -1, n);
+    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Exit, -1, -1, n);
+    // Uops whose `reads` is not -1 run with 1..kMaxCached values in registers.
+    for (int u = 0; u < kNumUops; ++u)
+        for (int n = 1; kUopInfo[u].reads >= 0 && n <= kMaxCached; ++n) emit(StencilSource::Uop, u, -1, n);
+    for (int k = 0; k < kMaxLocalRegs; ++k) emit(StencilSource::LocalReg, -1, k, 0);
+    for (int k = 0; k < kMaxLocalRegs; ++k)
+        for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
+            for (int n = 0; n <= kMaxCached; ++n) emit(StencilSource::Uop, int(op), k, n);
+}
+
+static_assert(kMaxCached < 10 && kMaxLocalRegs <= 10, "variant names hold one digit");
+
+constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int local_reg, int cached) {
+    StencilVariant v{source, int16_t(uop), int8_t(local_reg), int8_t(cached), {}};
+    int at = 0;
+    auto put = [&](char c) {
+        if (at + 1 >= int(sizeof v.name)) throw "stencil name too long";  // not a constant: no build
+        v.name[at++] = c;
+    };
+    for (const char* p = uop >= 0 ? kUopInfo[uop].name : stencil_source(source).family; *p; ++p) put(*p);
+    if (local_reg >= 0) put('_'), put('L'), put(char('0' + local_reg));
+    if (cached > 0) put('_'), put('r'), put(char('0' + cached));
+    return v;
+}
+
+inline constexpr int kNumStencilVariants = [] {
     int n = 0;
-    for (int i = 0; i < kNumUops; ++i) n += kUopInfo[i].reads >= 0;
+    for_each_stencil([&](StencilSource, int, int, int) { ++n; });
     return n;
 }();
-inline constexpr int kFirstSpill = kNumUops + kNumExtraStencils;
-inline constexpr int kFirstExitVariant = kFirstSpill + kMaxCached;
-inline constexpr int kFirstVariant = kFirstExitVariant + kMaxCached;
-inline constexpr int kFirstLocalReg = kFirstVariant + kNumCachedUops * kMaxCached;
-inline constexpr int kFirstLocalAccess = kFirstLocalReg + kMaxLocalRegs;
-inline constexpr int kNumStencilsWithVariants = kFirstLocalAccess + kMaxLocalRegs * 2 * (kMaxCached + 1);
 
-inline bool has_variants(UopOp op) { return kCachedRank[size_t(op)] >= 0; }
+inline constexpr std::array<StencilVariant, kNumStencilVariants> kStencilVariants = [] {
+    std::array<StencilVariant, kNumStencilVariants> table{};
+    size_t i = 0;
+    for_each_stencil([&](StencilSource s, int uop, int k, int n) { table[i++] = make_stencil_variant(s, uop, k, n); });
+    return table;
+}();
+
+// Where each variant sits in the table (-1: no such stencil), by its parts.
+struct StencilIndex {
+    int16_t uop[kNumUops][kMaxLocalRegs + 1][kMaxCached + 1];  // [op][1 + local register, 0: none][cached]
+    int16_t entry;
+    int16_t exit[kMaxCached + 1];
+    int16_t spill[kMaxCached + 1];
+    int16_t local_reg[kMaxLocalRegs];
+};
+
+inline constexpr StencilIndex kStencilIndex = [] {
+    StencilIndex x{};
+    auto slot = [&](const StencilVariant& v) -> int16_t& {
+        switch (v.source) {
+        case StencilSource::Uop: return x.uop[v.uop][v.local_reg + 1][v.cached];
+        case StencilSource::Entry: return x.entry;
+        case StencilSource::Exit: return x.exit[v.cached];
+        case StencilSource::Spill: return x.spill[v.cached];
+        case StencilSource::LocalReg: return x.local_reg[v.local_reg];
+        }
+        throw "unknown stencil source";
+    };
+    for (auto& a : x.uop)
+        for (auto& b : a)
+            for (int16_t& i : b) i = -1;
+    x.entry = -1;
+    for (int16_t& i : x.exit) i = -1;
+    for (int16_t& i : x.spill) i = -1;
+    for (int16_t& i : x.local_reg) i = -1;
+    for (int i = 0; i < kNumStencilVariants; ++i) {
+        int16_t& s = slot(kStencilVariants[size_t(i)]);
+        if (s >= 0) throw "a stencil listed twice";  // not a constant: no build
+        s = int16_t(i);
+    }
+    return x;
+}();
+
+inline bool has_variants(UopOp op) { return kStencilIndex.uop[size_t(op)][0][1] >= 0; }
 
 // The stencil of `op` entered with `cached` values in registers (0 for a
 // uop without variants).
-inline int variant_stencil(UopOp op, int cached) {
-    return cached == 0 ? int(op) : kFirstVariant + kCachedRank[size_t(op)] * kMaxCached + cached - 1;
-}
-inline int spill_stencil(int cached) { return kFirstSpill + cached - 1; }
+inline int variant_stencil(UopOp op, int cached) { return kStencilIndex.uop[size_t(op)][0][cached]; }
+inline int spill_stencil(int cached) { return kStencilIndex.spill[cached]; }
 // Loads the local into local register k (a trace's first steps, and after
 // a CALLS uop).
-inline int local_reg_stencil(int k) { return kFirstLocalReg + k; }
+inline int local_reg_stencil(int k) { return kStencilIndex.local_reg[k]; }
 // LOAD_LOCAL or STORE_LOCAL of the local in register k, entered with `cached`.
-inline int local_access_stencil(UopOp op, int k, int cached) {
-    return kFirstLocalAccess + (k * 2 + (op == UopOp::STORE_LOCAL)) * (kMaxCached + 1) + cached;
-}
-// The exit stub for an exit that leaves `cached` values in registers
-// (EXIT, the extra stencil, for none).
-inline int exit_stencil(int cached) {
-    return cached == 0 ? kNumUops + kNumExtraStencils - 1 : kFirstExitVariant + cached - 1;
-}
+inline int local_access_stencil(UopOp op, int k, int cached) { return kStencilIndex.uop[size_t(op)][k + 1][cached]; }
+// The exit stub for an exit that leaves `cached` values in registers.
+inline int exit_stencil(int cached) { return kStencilIndex.exit[cached]; }
+// The entry shim.
+inline int entry_stencil() { return kStencilIndex.entry; }
 
 // How many values are cached after `op` ran entered with `cached` (the
 // stencil template computes the same: uop_stencil.cpp).

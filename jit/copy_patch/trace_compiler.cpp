@@ -16,8 +16,6 @@ namespace {
 
 uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a * a; }
 
-const Stencil& extra_stencil(const StencilSet& set, int i) { return set.stencils[kNumUops + i]; }
-enum Extra { kEntry };
 constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
@@ -95,7 +93,7 @@ bool Jit::init() {
     memory_ = CodeMemory::create(mo);
     if (!memory_) return false;
     // The entry shim: copied once; it has no holes.
-    const Stencil& shim = extra_stencil(set_, kEntry);
+    const Stencil& shim = set_.stencils[entry_stencil()];
     if (shim.num_holes || shim.data_size) return false;
     CodeBlock b = memory_->alloc(shim.code_size);
     if (!b.rx || !memory_->begin_write(b.rw, shim.code_size)) return false;
@@ -129,8 +127,6 @@ void Jit::plan_stencils() {
         p.first_op = uint32_t(ops_.size());
         p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
         auto add = [&](const Hole& h) {
-            // No uop has a 16-bit operand; uops exit before errors.
-            if (h.value == HoleValue::ErrorExit || h.value == HoleValue::Operand16) p.usable = false;
             const bool helper = h.value == HoleValue::Helper;
             ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper, h.addend,
                             helper ? helpers_[h.helper] : 0});

@@ -15,12 +15,12 @@ __asm__(".pushsection .rodata.kinds,\"a\"\n"
 JIT_STENCIL(_JIT_ENTRY) {
 #if defined(__x86_64__)
     __asm__ volatile(
-        "movl $_JIT_OPERAND16, %%eax\n"                 // R_X86_64_32
+        "movl $_JIT_OPERAND32, %%eax\n"                 // R_X86_64_32
         "movq $_JIT_OPERAND32, %%rax\n"                 // R_X86_64_32S
         "movabsq $_JIT_OPERAND64, %%rax\n"              // R_X86_64_64
         "leaq kTable(%%rip), %%rcx\n"                   // R_X86_64_PC32 (data)
         "call jit_helper_log@PLT\n"                     // R_X86_64_PLT32 (helper)
-        "movzwl _JIT_OPERAND16@GOTPCREL(%%rip), %%eax\n"  // R_X86_64_GOTPCREL
+        "movzwl _JIT_OPERAND32@GOTPCREL(%%rip), %%eax\n"  // R_X86_64_GOTPCREL
         "movl _JIT_OPERAND32@GOTPCREL(%%rip), %%eax\n"  // R_X86_64_GOTPCRELX (mov)
         "movq _JIT_OPERAND64@GOTPCREL(%%rip), %%r8\n"   // R_X86_64_REX_GOTPCRELX (mov)
         "cmpq _JIT_OPERAND64@GOTPCREL(%%rip), %%rdi\n"  // R_X86_64_REX_GOTPCRELX (cmp)
@@ -30,7 +30,7 @@ JIT_STENCIL(_JIT_ENTRY) {
         ::: "rax", "rcx", "rdi", "r8", "memory", "cc");
 #elif defined(__aarch64__)
     __asm__ volatile(
-        "movz x0, #:abs_g0:_JIT_OPERAND16\n"            // MOVW_UABS_G0
+        "movz x0, #:abs_g0:_JIT_OPERAND32\n"            // MOVW_UABS_G0
         "movz x1, #:abs_g1:_JIT_OPERAND32\n"            // MOVW_UABS_G1
         "movz x2, #:abs_g2:_JIT_OPERAND64\n"            // MOVW_UABS_G2
         "adr x3, kTable\n"                              // ADR_PREL_LO21 (data)
@@ -44,7 +44,7 @@ JIT_STENCIL(_JIT_ENTRY) {
         "ldr q0, [x5, :lo12:kTable]\n"                  // LDST128_ABS_LO12_NC
         "bl jit_helper_log\n"                           // CALL26 (helper)
         "cbz x0, _JIT_SIDE_EXIT\n"                      // CONDBR19
-        "b.ne _JIT_ERROR_EXIT\n"                        // CONDBR19
+        "b.ne _JIT_JUMP_TARGET\n"                       // CONDBR19
         "tbz x0, #3, _JIT_JUMP_TARGET\n"                // TSTBR14
         "adrp x7, :got:_JIT_OPERAND64\n"                // ADR_GOT_PAGE  } fused:
         "ldr x7, [x7, :got_lo12:_JIT_OPERAND64]\n"      // LD64_GOT_LO12 } GOT_LOAD_PAIR

@@ -26,17 +26,14 @@ typedef JIT_PRESERVE_NONE void JitStencilFn(JitFrame* frame, uint64_t* sp, void*
 extern JIT_HIDDEN JitStencilFn _JIT_CONTINUE;
 extern JIT_HIDDEN JitStencilFn _JIT_JUMP_TARGET;
 extern JIT_HIDDEN JitStencilFn _JIT_SIDE_EXIT;
-extern JIT_HIDDEN JitStencilFn _JIT_ERROR_EXIT;
 
 // Value holes: the symbol's address is the value. Weak, so the compiler may
 // not assume the address is non-zero (it folds `(uintptr_t)&x == 0` to false
 // for a non-weak declaration, even with -fno-delete-null-pointer-checks).
-// Sized [1] makes a 16/32-bit operand "small data" under the x86-64 medium
+// Sized [1] makes a 32-bit operand "small data" under the x86-64 medium
 // code model (a 32-bit immediate); unsized [] makes a 64-bit one "large"
 // (movabs). Never hidden: that would make them PC-relative.
-extern char _JIT_OPERAND16[1] __attribute__((weak));
 extern char _JIT_OPERAND32[1] __attribute__((weak));
 extern char _JIT_OPERAND64[] __attribute__((weak));
-#define JIT_OPERAND16 ((uint16_t)(uintptr_t)_JIT_OPERAND16)
 #define JIT_OPERAND32 ((uint32_t)(uintptr_t)_JIT_OPERAND32)
 #define JIT_OPERAND64 ((uint64_t)(uintptr_t)_JIT_OPERAND64)

@@ -4,7 +4,7 @@
 #include "stencil.h"
 
 JIT_STENCIL(_JIT_ENTRY) {
-    sp[0] = sp[-1] + JIT_OPERAND16;
+    sp[0] = sp[-1] + JIT_OPERAND32;
     sp += 1;
     JIT_GOTO(_JIT_CONTINUE);
 }
