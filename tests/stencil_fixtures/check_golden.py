@@ -15,13 +15,13 @@ OBJDIR/<flagset>/<fixture>.o; this script runs the extractor on them.
                      python3 tests/stencil_fixtures/check_golden.py --update --build build-sx
 """
 import argparse
-import difflib
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOLDEN = os.path.join(HERE, "golden")
 FLAGSETS = ["x86_64", "x86_64_pic", "aarch64", "aarch64_pic"]
@@ -82,8 +82,8 @@ def extract(args, flagset, names, out_path):
         if not os.path.exists(os.path.join(args.objdir, flagset, n + ".o")):
             sys.exit(f"missing {args.objdir}/{flagset}/{n}.o: build the fixture objects first "
                      "(ninja stencil_fixture_objects in a -DCPJIT_REGENERATE_STENCILS=ON build)")
-    p = subprocess.run(cmd, cwd=args.objdir, capture_output=True, text=True)
-    return p.returncode, p.stderr
+    p = cpjit_test.run(cmd, cwd=args.objdir, text=True)
+    return p.code, p.stderr
 
 
 def read(path):
@@ -109,12 +109,7 @@ def compare(golden_path, actual, update):
     if expected is None:
         print(f"FAIL {rel} does not exist")
     else:
-        diff = list(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                         rel, "extractor output"))
-        print(f"FAIL {rel} differs:")
-        sys.stdout.writelines(diff[:200])
-        if len(diff) > 200:
-            print(f"... ({len(diff) - 200} more diff lines)")
+        print(f"FAIL {rel} differs:\n" + cpjit_test.diff(expected, actual, rel, "extractor output", limit=200))
     print("  if the change is intended: python3 tests/stencil_fixtures/check_golden.py --update --build BUILD")
     return False
 
