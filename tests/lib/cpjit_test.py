@@ -257,21 +257,26 @@ def outcome_differences(got, want, want_name="expected"):
 class Checks:
     """The failures of one check script and its closing summary. fail() and
     expect() print each failure as it is found (so a run that is stopped
-    still shows them), passed() counts what passed; report() prints the
-    summary line and exits: 1 on any failure (or with require_pass, when
-    nothing passed), else 0."""
+    still shows them) and count the checks made; passed() counts a case
+    (a program, a configuration) that passed whole. report() prints the
+    summary line and exits: 1 on any failure (or, with require_pass, when no
+    case passed), else 0."""
 
     def __init__(self):
         self.failures = []
+        self.checked = 0
         self.passes = 0
 
     def fail(self, what):
+        self.checked += 1
         self.failures.append(what)
         print("FAIL: " + what, flush=True)
 
     def expect(self, ok, what):
         """Records `what` as a failure unless ok; returns ok."""
-        if not ok:
+        if ok:
+            self.checked += 1
+        else:
             self.fail(what)
         return ok
 
@@ -288,10 +293,13 @@ class Checks:
         skip(why)
 
     def report(self, note="", require_pass=False):
-        counts = "%d passed, %d failed" % (self.passes, len(self.failures)) if self.passes or require_pass else \
-            "%d failure(s)" % len(self.failures)
-        print("%s: %s%s" % ("FAILED" if self.failures else "ok", counts, " (%s)" % note if note else ""))
-        if require_pass and not self.passes and not self.failures:
-            print("FAILED: nothing was checked")
-            sys.exit(1)
-        sys.exit(1 if self.failures else 0)
+        if self.passes or require_pass:
+            counts = "%d passed, %d failed" % (self.passes, len(self.failures))
+        else:
+            counts = "%d checks, %d failed" % (self.checked, len(self.failures))
+        empty = require_pass and not self.passes and not self.failures
+        if empty:
+            counts += ": nothing was checked"
+        bad = self.failures or empty
+        print("%s: %s%s" % ("FAILED" if bad else "ok", counts, " (%s)" % note if note else ""))
+        sys.exit(1 if bad else 0)
