@@ -247,7 +247,9 @@ def outcome_differences(got, want, want_name="expected"):
     compared. Empty when they agree."""
     problems = []
     if want[2] is not None and got[2] != want[2]:
-        problems.append("exit code %s, %s %s (stderr: %s)" % (got[2], want_name, want[2], show(got[1])))
+        # stderr says why; shown here when no diff of it follows
+        why = " (stderr: %s)" % show(got[1]) if want[1] is None or got[1] == want[1] else ""
+        problems.append("exit code %s, %s %s%s" % (got[2], want_name, want[2], why))
     for name, g, w in zip(("stdout", "stderr"), got[:2], want[:2]):
         if w is not None and g != w:
             problems.append("%s differs\n%s" % (name, diff(w, g, "%s %s" % (want_name, name), "got " + name)))
