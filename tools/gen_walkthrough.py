@@ -37,14 +37,13 @@ come from whichever binary is given). Run from anywhere; commands run in the
 repository root so file names in the output are relative.
 """
 import argparse
-import difflib
 import os
 import re
-import shlex
-import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import cpjit_test  # noqa: E402
 EXAMPLE = "examples/sum_loop.cpasm"
 TEMPLATE = os.path.join(ROOT, "docs", "walkthrough.template.md")
 DOC = os.path.join(ROOT, "docs", "walkthrough.md")
@@ -61,17 +60,17 @@ class Binaries:
     def __init__(self, args):
         self.by_arch = {}
         if args.x86_64:
-            self.by_arch["x86_64"] = [os.path.abspath(args.x86_64)]
+            self.by_arch["x86_64"] = cpjit_test.Cpjit(args.x86_64)
         if args.aarch64:
-            self.by_arch["aarch64"] = [*shlex.split(args.emulator), os.path.abspath(args.aarch64)]
+            self.by_arch["aarch64"] = cpjit_test.Cpjit(args.aarch64, args.emulator)
 
     def run(self, arch, *argv):
         """stdout of cpjit ARGV with the binary of `arch` (None: any)."""
-        cmd = self.by_arch[arch] if arch else next(iter(self.by_arch.values()))
-        p = subprocess.run([*cmd, *argv], cwd=ROOT, capture_output=True, timeout=300)
-        if p.returncode != 0:
-            raise SystemExit("cpjit %s failed (exit %d): %s" % (" ".join(argv), p.returncode, p.stderr.decode()))
-        return p.stdout.decode()
+        tool = self.by_arch[arch] if arch else next(iter(self.by_arch.values()))
+        p = tool.run(*argv, cwd=ROOT, timeout=300, text=True)
+        if p.code != 0:
+            raise SystemExit("cpjit %s failed (%s): %s" % (" ".join(argv), p.status(), p.stderr))
+        return p.stdout
 
 
 def machine_section(trace_text):
@@ -226,9 +225,7 @@ def main():
             print("docs/walkthrough.md is up to date (%s)" % ", ".join(sorted(binaries.by_arch)))
             return 0
         print("docs/walkthrough.md differs from what tools/gen_walkthrough.py generates; regenerate it:")
-        for d in list(difflib.unified_diff(old.splitlines(), new.splitlines(), "docs/walkthrough.md",
-                                           "generated", lineterm=""))[:80]:
-            print("  " + d)
+        print(cpjit_test.diff(old, new, "docs/walkthrough.md", "generated", limit=80))
         return 1
     if new != old:
         with open(DOC, "w") as f:

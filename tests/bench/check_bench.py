@@ -9,7 +9,6 @@
 import argparse
 import json
 import os
-import shlex
 import shutil
 import sys
 import tempfile
@@ -20,27 +19,21 @@ sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 import cpjit_test  # noqa: E402
 
 PROGRAMS = ["calls", "loop_sum"]  # loop_sum has a Python twin, calls has none
-failures = []
+checks = cpjit_test.Checks()
+expect = checks.expect
 
 
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL: " + what, file=sys.stderr)
-
-
-def run(cmd, **kw):
+def run(tool, *args, **kw):
     """Past 300 s the exit code is None: every check on it fails."""
-    return cpjit_test.run(cmd, timeout=300, text=True, **kw)
+    return tool.run(*args, timeout=300, text=True, **kw)
 
 
 def test_bench(cpjit, tmp):
     python = shutil.which("python3") is not None
     jpath, spath = os.path.join(tmp, "b.json"), os.path.join(tmp, "b.svg")
     files = [os.path.join(HERE, p + ".cpasm") for p in PROGRAMS]
-    cmd = cpjit + ["bench", *files, "--repeat", "2", "--json", jpath, "--chart=" + spath] + (["--python"] if python else [])
-    p = run(cmd)
-    expect(p.returncode == 0, "bench exits 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    p = run(cpjit, "bench", *files, "--repeat", "2", "--json", jpath, "--chart=" + spath, *(["--python"] if python else []))
+    expect(p.code == 0, "bench exits 0, not %s; stderr:\n%s" % (p.code, p.stderr))
     for word in ["median s", "vs T1", "RSS MiB", "geometric mean", "off+threaded", "uops+threaded", "on+threaded",
                  "mapped KiB", "map/code"] + PROGRAMS:
         expect(word in p.stdout, "table has %r:\n%s" % (word, p.stdout))
@@ -90,15 +83,15 @@ def test_bench(cpjit, tmp):
         shutil.copy(os.path.join(HERE, "calls" + ext), os.path.join(tmp, "wrong" + ext))
     with open(os.path.join(tmp, "wrong.stdout"), "w") as f:
         f.write("not the output\n")
-    p = run(cpjit + ["bench", os.path.join(tmp, "wrong.cpasm"), "--repeat=1", "--tiers=off"])
-    expect(p.returncode == 1, "mismatch: exit 1, not %d" % p.returncode)
+    p = run(cpjit, "bench", os.path.join(tmp, "wrong.cpasm"), "--repeat=1", "--tiers=off")
+    expect(p.code == 1, "mismatch: exit 1, not %s" % p.code)
     expect("MISMATCH" in p.stderr and "stdout differs" in p.stderr, "mismatch on stderr:\n" + p.stderr)
     expect("FAILED" in p.stdout, "mismatch in the table:\n" + p.stdout)
 
     # --compile: traces recorded in process and compiled again; every figure
     # is there (no timing assertions), and the JIT table has the mapped memory.
-    p = run(cpjit + ["bench", "--compile", *files, "--repeat", "5"])
-    expect(p.returncode == 0, "bench --compile exits 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
+    p = run(cpjit, "bench", "--compile", *files, "--repeat", "5")
+    expect(p.code == 0, "bench --compile exits 0, not %s; stderr:\n%s" % (p.code, p.stderr))
     for word in ["ns/uop", "ns/trace", "min ns", "MB/s", "mapped/code", "geometric mean"] + PROGRAMS:
         expect(word in p.stdout, "compile table has %r:\n%s" % (word, p.stdout))
     for line in p.stdout.splitlines():
@@ -116,8 +109,8 @@ def test_bench(cpjit, tmp):
     test_interp_matrix(cpjit, files, tmp)
 
     for bad in (["--tiers", "bogus"], ["--interp=goto"], ["--repeat", "0"], ["--frobnicate"], [os.path.join(tmp, "missing.cpasm")]):
-        p = run(cpjit + ["bench", *bad])
-        expect(p.returncode == 2 and "error:" in p.stderr, "bench %s: usage error, got %d %s" % (bad, p.returncode, p.stderr))
+        p = run(cpjit, "bench", *bad)
+        expect(p.code == 2 and "error:" in p.stderr, "bench %s: usage error, got %s %s" % (bad, p.code, p.stderr))
 
 
 def test_bench_default_list(cpjit, tmp):
@@ -128,16 +121,17 @@ def test_bench_default_list(cpjit, tmp):
     os.makedirs(os.path.join(top, "bin"))
     os.makedirs(os.path.join(top, "examples"))
     exe = os.path.join(top, "bin", "cpjit")
-    shutil.copy2(cpjit[-1], exe)
+    shutil.copy2(cpjit.binary, exe)
     for name in PROGRAMS:
         for ext in (".cpasm", ".stdout"):
             shutil.copy(os.path.join(HERE, name + ext), os.path.join(top, "examples", name + ext))
     with open(os.path.join(top, "examples", "BENCHMARKS"), "w") as f:
         f.write("# the programs `cpjit bench` runs without files\n" + "\n".join(reversed(PROGRAMS)) + "\n")
+    copy = cpjit_test.Cpjit(exe, cpjit.emulator)
     jpath = os.path.join(tmp, "default.json")
-    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1", "--tiers=off,on", "--json", jpath], cwd=top)
-    expect(p.returncode == 0, "bench without files: exit 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
-    if p.returncode == 0:
+    p = run(copy, "bench", "--repeat=1", "--tiers=off,on", "--json", jpath, cwd=top)
+    expect(p.code == 0, "bench without files: exit 0, not %s; stderr:\n%s" % (p.code, p.stderr))
+    if p.code == 0:
         with open(jpath) as f:
             data = json.load(f)
         names = [b["name"] for b in data["benchmarks"]]
@@ -145,24 +139,24 @@ def test_bench_default_list(cpjit, tmp):
     # No examples/BENCHMARKS next to the binary nor around the current folder.
     with open(os.path.join(top, "examples", "BENCHMARKS"), "w") as f:
         f.write("# nothing\n")
-    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1"], cwd=top)
-    expect(p.returncode == 2 and "lists no programs" in p.stderr,
-           "empty BENCHMARKS: exit 2 and why, got %d %s" % (p.returncode, p.stderr))
+    p = run(copy, "bench", "--repeat=1", cwd=top)
+    expect(p.code == 2 and "lists no programs" in p.stderr,
+           "empty BENCHMARKS: exit 2 and why, got %s %s" % (p.code, p.stderr))
     os.remove(os.path.join(top, "examples", "BENCHMARKS"))
     empty = os.path.join(top, "bin", "empty")
     os.makedirs(empty)
-    p = run(cpjit[:-1] + [exe, "bench", "--repeat=1"], cwd=empty)
-    expect(p.returncode == 2 and "cannot find examples/BENCHMARKS" in p.stderr,
-           "no BENCHMARKS: exit 2 and why, got %d %s" % (p.returncode, p.stderr))
+    p = run(copy, "bench", "--repeat=1", cwd=empty)
+    expect(p.code == 2 and "cannot find examples/BENCHMARKS" in p.stderr,
+           "no BENCHMARKS: exit 2 and why, got %s %s" % (p.code, p.stderr))
 
 
 def test_interp_matrix(cpjit, files, tmp):
     """--interp threaded,switch times every tier under both dispatch loops."""
     jpath = os.path.join(tmp, "matrix.json")
-    p = run(cpjit + ["bench", *files, "--repeat=1", "--tiers=off,uops,on", "--interp", "threaded,switch",
-                     "--json", jpath])
-    expect(p.returncode == 0, "bench --interp threaded,switch: exit 0, not %d; stderr:\n%s" % (p.returncode, p.stderr))
-    if p.returncode != 0:
+    p = run(cpjit, "bench", *files, "--repeat=1", "--tiers=off,uops,on", "--interp", "threaded,switch",
+            "--json", jpath)
+    expect(p.code == 0, "bench --interp threaded,switch: exit 0, not %s; stderr:\n%s" % (p.code, p.stderr))
+    if p.code != 0:
         return
     with open(jpath) as f:
         data = json.load(f)
@@ -183,8 +177,8 @@ def test_stats(cpjit, tmp):
     prog = os.path.join(HERE, "loop_sum.cpasm")
     want = open(os.path.join(HERE, "loop_sum.stdout")).read()
     jpath = os.path.join(tmp, "s.json")
-    p = run(cpjit + ["run", "--jit=uops", "--stats", "--stats=" + jpath, prog])
-    expect(p.returncode == 0 and p.stdout == want, "program output unchanged by --stats")
+    p = run(cpjit, "run", "--jit=uops", "--stats", "--stats=" + jpath, prog)
+    expect(p.code == 0 and p.stdout == want, "program output unchanged by --stats")
     lines = p.stderr.splitlines()
     expect(lines and "statistics" in lines[0], "summary header:\n" + p.stderr)
     names = [l.split()[0] for l in lines[1:]]
@@ -199,27 +193,21 @@ def test_stats(cpjit, tmp):
     expect(row["run_ns"].startswith("{:,}".format(data["run_ns"])) and (" s)" in row["run_ns"] or " ms)" in row["run_ns"]),
            "run_ns with a readable time: %r" % row["run_ns"])
     # without --stats: nothing on stderr
-    p = run(cpjit + ["run", prog])
-    expect(p.returncode == 0 and p.stderr == "", "no statistics unless asked")
-    p = run(cpjit + ["run", "--stats=", prog])
-    expect(p.returncode == 2, "--stats= with no file is a usage error")
+    p = run(cpjit, "run", prog)
+    expect(p.code == 0 and p.stderr == "", "no statistics unless asked")
+    p = run(cpjit, "run", "--stats=", prog)
+    expect(p.code == 2, "--stats= with no file is a usage error")
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("test", choices=["bench", "stats"])
     args = ap.parse_args()
-    cpjit = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
     with tempfile.TemporaryDirectory() as tmp:
-        (test_bench if args.test == "bench" else test_stats)(cpjit, tmp)
-    if failures:
-        print("%d check(s) failed" % len(failures), file=sys.stderr)
-        return 1
-    print("ok")
-    return 0
+        (test_bench if args.test == "bench" else test_stats)(cpjit_test.Cpjit.from_args(args), tmp)
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -7,7 +7,6 @@ so, beside a program whose traces it times; the exit code is 0.
 """
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -23,9 +22,8 @@ FAILS = ".func main\n    const 1\n    const 0\n    div\n    print\n    const nil
 def main():
     ap = argparse.ArgumentParser()
     cpjit_test.add_cpjit_arguments(ap)
-    args = ap.parse_args()
-    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
-    failures = []
+    tool = cpjit_test.Cpjit.from_args(ap.parse_args())
+    checks = cpjit_test.Checks()
     with tempfile.TemporaryDirectory(prefix="cpjit-bench-compile-") as tmp:
         programs = []
         for name, text in (("cold", COLD), ("fails", FAILS)):
@@ -33,23 +31,17 @@ def main():
             with open(path, "w") as f:
                 f.write(text)
             programs.append(path)
-        r = subprocess.run(base + ["bench", "--compile", "--repeat", "3", *programs, HOT_LOOP], capture_output=True,
-                           text=True, timeout=600)
+        r = tool.run("bench", "--compile", "--repeat", "3", *programs, HOT_LOOP, timeout=600, text=True)
         print(r.stdout)
-        if r.returncode != 0:
-            failures.append(f"exit {r.returncode} (signal {-r.returncode if r.returncode < 0 else 0}): {r.stderr}")
+        checks.expect(r.code == 0, f"{r.status()}: {r.stderr}")
         rows = {line.split()[0]: line for line in r.stdout.splitlines() if line.split()}
         for name in ("cold", "fails"):
-            if "made no trace" not in rows.get(name, ""):
-                failures.append(f"{name}: no row saying it made no trace: {rows.get(name)!r}")
+            checks.expect("made no trace" in rows.get(name, ""), f"{name}: no row saying it made no trace: {rows.get(name)!r}")
         hot = rows.get("hot_loop", "")
-        if "no trace" in hot or "FAILED" in hot or len(hot.split()) < 5 or int(hot.split()[1]) < 1:
-            failures.append(f"hot_loop: no figures: {hot!r}")
-    for f in failures:
-        print("FAIL:", f)
-    print(f"{'FAILED' if failures else 'ok'}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+        checks.expect(not ("no trace" in hot or "FAILED" in hot or len(hot.split()) < 5 or int(hot.split()[1]) < 1),
+                      f"hot_loop: no figures: {hot!r}")
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

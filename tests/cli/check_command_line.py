@@ -17,7 +17,6 @@
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -31,14 +30,6 @@ LANGUAGE = os.path.join(ROOT, "docs", "language.md")
 HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
 # The subcommands the project documents; the help must list at least these.
 EXPECTED = {"run", "asm", "dis", "trace", "explore", "bench", "profile", "stencils"}
-
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL:", what)
 
 
 def commands_section(help_text):
@@ -64,14 +55,15 @@ def doc_table(path, heading):
 def main():
     ap = argparse.ArgumentParser()
     cpjit_test.add_cpjit_arguments(ap)
-    args = ap.parse_args()
-    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
+    tool = cpjit_test.Cpjit.from_args(ap.parse_args())
+    checks = cpjit_test.Checks()
+    check = checks.expect
 
-    def cpjit(*argv, cwd=None):
-        return subprocess.run(base + list(argv), capture_output=True, text=True, timeout=600, cwd=cwd)
+    def cpjit(*argv):
+        return tool.run(*argv, timeout=600, text=True)
 
     top = cpjit("--help")
-    check(top.returncode == 0 and top.stdout.startswith("usage:"), f"--help: exit {top.returncode}")
+    check(top.code == 0 and top.stdout.startswith("usage:"), f"--help: {top.status()}")
     table = commands_section(top.stdout)
     synopsis = {}
     for line in table:
@@ -87,13 +79,13 @@ def main():
     for name, syn in sorted(synopsis.items()):
         for flag in ("--help", "-h"):
             r = cpjit(name, flag)
-            check(r.returncode == 0, f"{name} {flag}: exit {r.returncode}: {r.stderr}")
+            check(r.code == 0, f"{name} {flag}: {r.status()}: {r.stderr}")
             check(r.stdout.startswith(f"usage: cpjit {name} {syn}\n"),
                   f"{name} {flag}: does not start with its synopsis: {r.stdout[:120]!r}")
             check(r.stderr == "", f"{name} {flag}: wrote to stderr")
         # A bad option is a usage error that names the command's help.
         r = cpjit(name, "--no-such-option", HOT_LOOP, "-o", os.devnull)
-        check(r.returncode == 2, f"{name} --no-such-option: exit {r.returncode}, want 2")
+        check(r.code == 2, f"{name} --no-such-option: exit {r.code}, want 2")
         check(r.stderr.strip() != "" and r.stdout == "", f"{name} --no-such-option: {r.stderr!r} / {r.stdout!r}")
 
     # --opt=VALUE and --opt VALUE: the same run.
@@ -107,17 +99,17 @@ def main():
         ]
         for eq, spaced in pairs:
             a, b = cpjit(*eq), cpjit(*spaced)
-            check(a.returncode == 0 and (a.returncode, a.stdout) == (b.returncode, b.stdout),
-                  f"{' '.join(eq)} (exit {a.returncode}) and {' '.join(spaced)} (exit {b.returncode}) differ: "
+            check(a.code == 0 and (a.code, a.stdout) == (b.code, b.stdout),
+                  f"{' '.join(eq)} (exit {a.code}) and {' '.join(spaced)} (exit {b.code}) differ: "
                   f"{a.stderr} / {b.stderr}")
         page = os.path.join(tmp, "p.html")
         r = cpjit("explore", "--jit-threshold", "8", HOT_LOOP, "-o", page)
-        check(r.returncode == 0 and os.path.getsize(page) > 0, f"explore --jit-threshold 8: exit {r.returncode}")
+        check(r.code == 0 and os.path.getsize(page) > 0, f"explore --jit-threshold 8: exit {r.code}")
         out = os.path.join(tmp, "h.cpbc")
         r = cpjit("asm", HOT_LOOP, "-o", out)
-        check(r.returncode == 0, f"asm: exit {r.returncode}")
+        check(r.code == 0, f"asm: exit {r.code}")
         r = cpjit("dis", out)
-        check(r.returncode == 0 and ".func main" in r.stdout, f"dis: exit {r.returncode}")
+        check(r.code == 0 and ".func main" in r.stdout, f"dis: exit {r.code}")
 
     # Usage errors.
     for argv, message in [
@@ -130,12 +122,11 @@ def main():
         (["run", "--bogus", HOT_LOOP], "unknown option '--bogus'"),
     ]:
         r = cpjit(*argv)
-        check(r.returncode == 2 and r.stdout == "" and r.stderr.startswith("error: ") and message in r.stderr,
-              f"{' '.join(argv)}: exit {r.returncode}, stderr {r.stderr!r}; want exit 2 and {message!r}")
+        check(r.code == 2 and r.stdout == "" and r.stderr.startswith("error: ") and message in r.stderr,
+              f"{' '.join(argv)}: exit {r.code}, stderr {r.stderr!r}; want exit 2 and {message!r}")
 
-    print(f"{'FAILED' if failures else 'ok'}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

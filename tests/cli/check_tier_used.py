@@ -18,7 +18,6 @@ stderr) and checks
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -30,25 +29,19 @@ HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
 # Straight-line code: no back edge, no call, nothing gets hot.
 COLD = ".func main\n    const 1\n    const 2\n    add\n    print\n    const nil\n    ret\n.end\n"
 
-failures = []
+checks = cpjit_test.Checks()
+check = checks.expect
 
 
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def run_stats(base, flags, program, tmp):
+def run_stats(tool, flags, program, tmp):
     stats_file = os.path.join(tmp, "stats.json")
     if os.path.exists(stats_file):
         os.remove(stats_file)
-    r = subprocess.run(base + ["run", *flags, "--stats=" + stats_file, program], capture_output=True, text=True,
-                       timeout=600)
-    check(r.returncode == 0, f"{flags} {program}: exit {r.returncode}: {r.stderr}")
+    r = tool.run("run", *flags, "--stats=" + stats_file, program, timeout=600, text=True)
+    check(r.code == 0, f"{flags} {program}: {r.status()}: {r.stderr}")
     with open(stats_file) as f:
         stats = json.load(f)
-    s = subprocess.run(base + ["run", *flags, "--stats", program], capture_output=True, text=True, timeout=600)
+    s = tool.run("run", *flags, "--stats", program, timeout=600, text=True)
     summary = {}
     for line in s.stderr.splitlines():
         parts = line.split(None, 1)
@@ -66,25 +59,24 @@ def run_stats(base, flags, program, tmp):
 def main():
     ap = argparse.ArgumentParser()
     cpjit_test.add_cpjit_arguments(ap)
-    args = ap.parse_args()
-    base = cpjit_test.Cpjit(args.cpjit, args.emulator).cmd()
+    tool = cpjit_test.Cpjit.from_args(ap.parse_args())
     with tempfile.TemporaryDirectory(prefix="cpjit-tier-used-") as tmp:
         cold = os.path.join(tmp, "cold.cpasm")
         with open(cold, "w") as f:
             f.write(COLD)
 
-        s = run_stats(base, ["--jit=on"], cold, tmp)
+        s = run_stats(tool, ["--jit=on"], cold, tmp)
         check(s["tier_used"] == "interpreter", f"cold --jit=on: tier_used {s['tier_used']!r}, want 'interpreter'")
         check(s["traces"] == 0, "cold --jit=on: a trace was built")
         check(s["trace_entries_machine_code"] == 0 and s["trace_entries_uops"] == 0, "cold --jit=on: a trace ran")
         check(s["instructions_executed"] == 6, f"cold: {s['instructions_executed']} Tier-1 instructions, want 6")
 
-        off = run_stats(base, ["--jit=off"], HOT_LOOP, tmp)
+        off = run_stats(tool, ["--jit=off"], HOT_LOOP, tmp)
         check(off["tier_used"] == "interpreter", f"--jit=off: tier_used {off['tier_used']!r}")
         check("trace_entries_machine_code" not in off, "--jit=off: Tier-2 counters present")
         check(off["instructions_executed"] > 20000 * 10, f"--jit=off: {off['instructions_executed']} instructions")
 
-        on = run_stats(base, ["--jit=on"], HOT_LOOP, tmp)
+        on = run_stats(tool, ["--jit=on"], HOT_LOOP, tmp)
         if on.get("machine_code"):
             check(on["tier_used"] == "machine code", f"--jit=on: tier_used {on['tier_used']!r}")
             check(on["trace_entries_machine_code"] > 0, "--jit=on: no machine code entered")
@@ -94,7 +86,7 @@ def main():
         else:
             print("no JIT on this host: --jit=on runs the uop interpreter")
 
-        uops = run_stats(base, ["--jit=uops"], HOT_LOOP, tmp)
+        uops = run_stats(tool, ["--jit=uops"], HOT_LOOP, tmp)
         check(uops["tier_used"] == "uops", f"--jit=uops: tier_used {uops['tier_used']!r}")
         check(uops["trace_entries_uops"] > 0, "--jit=uops: no trace entered")
         check(uops["trace_entries_machine_code"] == 0, "--jit=uops: machine code entered")
@@ -102,9 +94,8 @@ def main():
         check(uops["instructions_executed"] < off["instructions_executed"] // 10,
               f"--jit=uops: {uops['instructions_executed']} Tier-1 instructions")
 
-    print(f"{'FAILED' if failures else 'ok'}: {len(failures)} failure(s)")
-    return 1 if failures else 0
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -13,62 +13,58 @@ report it (structure and consistency only, no timing assertions):
 import argparse
 import json
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
 HOT_LOOP = os.path.join(HERE, "..", "jit", "hot_loop.cpasm")
 NEVER_HOT = ".func main\n    const 1\n    print\n    const nil\n    ret\n.end\n"
 
 
-def stats_of(base, path, tmp):
+def stats_of(tool, path, tmp):
     out = os.path.join(tmp, "stats.json")
-    p = subprocess.run(base + ["run", "--jit=on", "--stats=" + out, path], capture_output=True, text=True)
-    if p.returncode != 0:
-        return None, "run %s exited %d: %s" % (path, p.returncode, p.stderr)
+    p = tool.run("run", "--jit=on", "--stats=" + out, path, text=True)
+    if p.code != 0:
+        return None, "run %s: %s: %s" % (path, p.status(), p.stderr)
     with open(out) as f:
         return json.load(f), None
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     args = ap.parse_args()
-    base = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
-    failures = []
-
-    def expect(ok, msg):
-        if not ok:
-            failures.append(msg)
+    tool = cpjit_test.Cpjit.from_args(args)
+    checks = cpjit_test.Checks()
+    expect = checks.expect
 
     with tempfile.TemporaryDirectory(prefix="cpjit-cold-compile-") as tmp:
         never_hot = os.path.join(tmp, "never_hot.cpasm")
         with open(never_hot, "w") as f:
             f.write(NEVER_HOT)
-        s, err = stats_of(base, never_hot, tmp)
+        s, err = stats_of(tool, never_hot, tmp)
         expect(err is None, err or "")
         if s:
             for key in ("traces", "traces_compiled", "compile_ns", "code_bytes"):
                 expect(s.get(key) == 0, "never-hot program with --jit=on: %s is %r, not 0" % (key, s.get(key)))
 
-        hot, err = stats_of(base, HOT_LOOP, tmp)
+        hot, err = stats_of(tool, HOT_LOOP, tmp)
         expect(err is None, err or "")
         if hot:
             expect(hot["traces_compiled"] > 0 and hot["compile_ns"] > 0,
                    "hot loop: traces compiled and time spent: %r" % hot)
 
-        p = subprocess.run(base + ["bench", "--compile", "--repeat", "3", HOT_LOOP, never_hot],
-                           capture_output=True, text=True)
-        expect(p.returncode == 0, "bench --compile exits 0, not %d: %s" % (p.returncode, p.stderr))
+        p = tool.run("bench", "--compile", "--repeat", "3", HOT_LOOP, never_hot, timeout=600, text=True)
+        expect(p.code == 0, "bench --compile: %s, want exit 0: %s" % (p.status(), p.stderr))
         lines = p.stdout.splitlines()
         header = next((l.split() for l in lines if l.startswith("program")), None)
         expect(header is not None and "cold" in header, "a header with cold columns:\n" + p.stdout)
         row = next((l.split() for l in lines if l.split()[:1] == ["hot_loop"]), None)
         expect(row is not None and len(row) == 16, "hot_loop row has the 12 steady and 4 cold columns: %r" % row)
-        if args.emulator:
+        if tool.emulated:
             # bench cannot start /proc/self/exe again under a user-mode
             # emulator: the cold columns say so, the steady ones are there.
             expect(row is None or row[12:] == ["-"] * 4, "cold columns are '-' under an emulator: %r" % row)
@@ -80,16 +76,13 @@ def main():
                    "cold uops %d == the run's uops_in_traces %d" % (cold_uops, hot["uops_in_traces"]))
             expect(cold_us > 0, "a cold time: %r" % row)
         nh = next((l for l in lines if l.split()[:1] == ["never_hot"]), "")
-        expect("made no trace" in nh and ("cold: not measured" if args.emulator else "cold: 0 traces") in nh,
+        expect("made no trace" in nh and ("cold: not measured" if tool.emulated else "cold: 0 traces") in nh,
                "never_hot row says it made no trace: %r" % nh)
         expect(any(l.startswith("geometric mean, cold (a real run):") for l in lines),
                "a cold summary line:\n" + p.stdout)
 
-    for f in failures:
-        print("FAIL:", f)
-    print("%d failure(s)" % len(failures))
-    return 1 if failures else 0
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -24,35 +24,26 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("twins", nargs="+")
     args = ap.parse_args()
-    failures = []
+    checks = cpjit_test.Checks()
     for twin in args.twins:
         expected_path = twin[:-3] + ".stdout"
         name = os.path.basename(twin)
-        if not twin.endswith(".py") or not os.path.exists(expected_path):
-            failures.append("%s: no %s beside it" % (name, os.path.basename(expected_path)))
+        want = cpjit_test.read_bytes(expected_path) if twin.endswith(".py") else None
+        if want is None:
+            checks.fail("%s: no %s beside it" % (name, os.path.basename(expected_path)))
             continue
-        with open(expected_path, "rb") as f:
-            want = f.read()
-        r = cpjit_test.run([args.python, twin], timeout=args.timeout, cwd=os.path.dirname(os.path.abspath(twin)))
-        if r.timed_out:
-            failures.append("%s: still running after %.0f s" % (name, args.timeout))
-        elif r.code != 0:
-            failures.append("%s: exit %d\n%s" % (name, r.code, cpjit_test.show(r.stderr)))
+        path = os.path.abspath(twin)
+        r = cpjit_test.run([args.python, path], timeout=args.timeout, cwd=os.path.dirname(path))
+        if r.code != 0:
+            checks.fail("%s: %s\n%s" % (name, r.status(), cpjit_test.show(r.stderr)))
         elif r.stdout != want:
-            got_lines, want_lines = r.stdout.splitlines(), want.splitlines()
-            first = next((i for i, (g, w) in enumerate(zip(got_lines, want_lines)) if g != w),
-                         min(len(got_lines), len(want_lines)))
-            failures.append("%s: stdout differs from %s at line %d\n--- expected\n%s\n--- twin printed\n%s" % (
-                name, os.path.basename(expected_path), first + 1,
-                cpjit_test.show(b"\n".join(want_lines[first:first + 3])),
-                cpjit_test.show(b"\n".join(got_lines[first:first + 3]))))
+            checks.fail("%s: stdout differs from %s\n%s" % (
+                name, os.path.basename(expected_path),
+                cpjit_test.diff(want, r.stdout, os.path.basename(expected_path), "the twin's stdout", limit=12)))
         else:
-            print("ok   %s (%.1f s)" % (name, r.seconds))
-    for f in failures:
-        print("FAIL " + f)
-    print("%d passed, %d failed" % (len(args.twins) - len(failures), len(failures)))
-    return 1 if failures else 0
+            checks.passed("%s (%.1f s)" % (name, r.seconds))
+    checks.report(require_pass=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

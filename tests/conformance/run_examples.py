@@ -42,18 +42,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import cpjit_test  # noqa: E402
 
 
-def expected(path_base):
-    def read(ext, default):
-        p = path_base + ext
-        if os.path.exists(p):
-            with open(p, "rb") as f:
-                return f.read()
-        return default
-
-    code = read(".exitcode", b"0").strip()
-    return read(".stdout", None), read(".stderr", b""), int(code)
-
-
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "small"))
 import make_small  # noqa: E402
 
@@ -83,31 +71,17 @@ def programs(dirs, small_dir, only_benchmarks=False):
                 yield (small_dir if name[:-6] in bench else d), name
 
 
-def run(cmd, cwd, timeout):
-    """(stdout, stderr, exit code); past the timeout the exit code is the
-    string "timeout" (a failure: no expected exit code equals it)."""
-    r = cpjit_test.run(cmd, timeout=timeout, cwd=cwd)
-    return r.stdout, r.stderr, ("timeout after %.0f s" % timeout if r.timed_out else r.code)
-
-
-show = cpjit_test.show
-
-
 def uses_tier2(flags):
     jit = [f for f in flags if f.startswith("--jit=")]
     return not jit or jit[-1] != "--jit=off"
 
 
-def check(label, got, want):
-    names = ("stdout", "stderr", "exit code")
-    if isinstance(got[2], str):
-        return "%s: %s (stderr so far: %s)" % (label, got[2], show(got[1]))
-    for n, g, w in zip(names, got, want):
-        if w is not None and g != w:
-            if isinstance(g, bytes):
-                return "%s: %s differs\n--- expected\n%s\n--- got\n%s" % (label, n, show(w), show(g))
-            return "%s: %s is %r, expected %r (stderr: %s)" % (label, n, g, w, show(got[1]))
-    return None
+def check(label, r, want):
+    """A failure message when run r's outcome is not `want`, else None."""
+    if r.timed_out:
+        return "%s: %s (stderr so far: %s)" % (label, r.status(), cpjit_test.show(r.stderr))
+    problems = cpjit_test.outcome_differences(r.outcome(), want)
+    return "%s: %s" % (label, "\n".join(problems)) if problems else None
 
 
 def main():
@@ -123,13 +97,10 @@ def main():
                     help="seconds added to 10x the reference run (default: tests/lib/cpjit_test.py)")
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
-    # Every cpjit command is [*emulator, cpjit, ...]: the binary path stays one
-    # element; under a cross build the emulator runs it.
-    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
-    cpjit, emulator = tool.binary, tool.emulator
+    tool = cpjit_test.Cpjit.from_args(args)
     flags = shlex.split(args.flags)
     reference = uses_tier2(flags) and not args.roundtrip and not args.no_reference
-    passed, failures = 0, []
+    checks = cpjit_test.Checks()
     tmp = tempfile.mkdtemp(prefix="cpjit-conf-")
     small_dir = None
     if os.environ.get("CPJIT_REDUCED_BENCHMARKS") == "1" and not args.benchmarks:
@@ -138,53 +109,48 @@ def main():
         make_small.materialize(small_dir)
     for d, name in programs(args.dirs, small_dir, args.benchmarks):
         base = os.path.join(d, name[:-6])
-        want = expected(base)
+        want = cpjit_test.expected_outcome(base)
         if want[0] is None:
-            failures.append("%s: no .stdout file" % name)
+            checks.fail("%s: no .stdout file" % name)
             continue
         if args.roundtrip:
             if want[2] == 2:
                 continue  # does not load: nothing to round-trip
             b1, t1, b2 = (os.path.join(tmp, name + ext) for ext in (".1.cpbc", ".dis.cpasm", ".2.cpbc"))
-            steps = [[*emulator, cpjit, "asm", name, "-o", b1], None, [*emulator, cpjit, "asm", t1, "-o", b2]]
             err = None
-            out, e, code = run(steps[0], d, args.timeout)
-            if code == 0:
-                out, e, code = run([*emulator, cpjit, "dis", b1], d, args.timeout)
-                if code == 0:
+            r = tool.run("asm", name, "-o", b1, timeout=args.timeout, cwd=d)
+            if r.code == 0:
+                r = tool.run("dis", b1, timeout=args.timeout, cwd=d)
+                if r.code == 0:
                     with open(t1, "wb") as f:
-                        f.write(out)
-                    out, e, code = run(steps[2], d, args.timeout)
-            if code != 0:
-                err = "%s: round trip step failed (%d): %s" % (name, code, show(e))
+                        f.write(r.stdout)
+                    r = tool.run("asm", t1, "-o", b2, timeout=args.timeout, cwd=d)
+            if r.code != 0:
+                err = "%s: round trip step failed (%s): %s" % (name, r.status(), cpjit_test.show(r.stderr))
             elif open(b1, "rb").read() != open(b2, "rb").read():
                 err = "%s: asm(dis(asm(x))) differs from asm(x)" % name
             else:
                 # The binary must behave like the text, traceback lines included.
-                got = run([*emulator, cpjit, "run", b1], d, args.timeout)
-                err = check(name + " (binary)", got, want)
+                err = check(name + " (binary)", tool.run("run", b1, timeout=args.timeout, cwd=d), want)
         else:
             label = "%s [%s]" % (name, args.flags)
             limit = args.timeout
             if reference:
-                ref = cpjit_test.run(tool.cmd("run", "--jit=off", name), timeout=args.timeout, cwd=d)
+                ref = tool.run("run", "--jit=off", name, timeout=args.timeout, cwd=d)
                 if not ref.timed_out:
                     limit = min(args.timeout, tool.budget(ref.seconds, constant=args.hang_constant))
-            got = run([*emulator, cpjit, "run", *flags, name], d, limit)
-            if reference and isinstance(got[2], str) and not ref.timed_out:
+            got = tool.run("run", *flags, name, timeout=limit, cwd=d)
+            if reference and got.timed_out and not ref.timed_out:
                 err = cpjit_test.hang_message(label, limit, ref)
             else:
                 err = check(label, got, want)
         if err:
-            failures.append(err)
+            checks.fail(err)
         else:
-            passed += 1
+            checks.passed()
     shutil.rmtree(tmp, ignore_errors=True)
-    for f in failures:
-        print("FAIL " + f)
-    print("%d passed, %d failed" % (passed, len(failures)))
-    return 1 if failures or passed == 0 else 0
+    checks.report(require_pass=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -17,10 +17,11 @@
 import argparse
 import os
 import re
-import shlex
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOC = os.path.join(ROOT, "docs", "language.md")
@@ -66,20 +67,20 @@ def program_for(instruction):
         "    const nil", "    ret", ".end", ""])
 
 
-def check_instructions(cpjit, emulator, listed):
+def check_instructions(tool, listed):
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         for ins in listed:
             src, out = os.path.join(tmp, "t.cpasm"), os.path.join(tmp, "t.cpbc")
             with open(src, "w") as f:
                 f.write(program_for(ins))
-            p = subprocess.run([*emulator, cpjit, "asm", src, "-o", out], capture_output=True, text=True, timeout=60)
-            if p.returncode != 0:
+            p = tool.run("asm", src, "-o", out, timeout=60, text=True)
+            if p.code != 0:
                 problems.append("instruction `%s` does not assemble: %s" % (ins, p.stderr.strip()))
     return problems
 
 
-def check_tutorial(cpjit, emulator, body):
+def check_tutorial(tool, body):
     """Section 1's program prints the values the text names."""
     m = re.search(r"```\n(.*?)```", body, re.S)
     said = re.search(r"prints ((?:`[^`]+`(?:, | and )?)+)", body)
@@ -90,9 +91,9 @@ def check_tutorial(cpjit, emulator, body):
         src = os.path.join(tmp, "count.cpasm")
         with open(src, "w") as f:
             f.write(m.group(1))
-        p = subprocess.run([*emulator, cpjit, "run", src], capture_output=True, text=True, timeout=60)
-    if p.returncode != 0 or p.stdout != expected:
-        return ["section 1's program printed %r (exit %d), the text says %r" % (p.stdout, p.returncode, expected)]
+        p = tool.run("run", src, timeout=60, text=True)
+    if p.code != 0 or p.stdout != expected:
+        return ["section 1's program printed %r (%s), the text says %r" % (p.stdout, p.status(), expected)]
     return []
 
 
@@ -138,24 +139,20 @@ def check_messages(messages, corpus):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
-    args = ap.parse_args()
+    cpjit_test.add_cpjit_arguments(ap)
+    tool = cpjit_test.Cpjit.from_args(ap.parse_args())
+    checks = cpjit_test.Checks()
     sec = sections(open(DOC, encoding="utf-8").read())
     listed = table_first_cells(sec.get(4, ""))
     messages = table_first_cells(sec.get(6, "")) + table_first_cells(sec.get(7, ""))
     if not listed or not messages:
-        print("FAIL: no instruction tables in section 4 or no message tables in sections 6 and 7")
-        return 1
-    problems = check_instructions(os.path.abspath(args.cpjit), shlex.split(args.emulator), listed)
-    problems += check_complete(listed)
-    problems += check_tutorial(os.path.abspath(args.cpjit), shlex.split(args.emulator), sec.get(1, ""))
-    problems += check_messages(messages, test_corpus())
-    for p in problems:
-        print("FAIL " + p)
-    print("%d instructions, %d error messages checked, %d problems" % (len(listed), len(messages), len(problems)))
-    return 1 if problems else 0
+        checks.fail("no instruction tables in section 4 or no message tables in sections 6 and 7")
+        checks.report()
+    for problem in (check_instructions(tool, listed) + check_complete(listed) + check_tutorial(tool, sec.get(1, ""))
+                    + check_messages(messages, test_corpus())):
+        checks.fail(problem)
+    checks.report("%d instructions, %d error messages checked" % (len(listed), len(messages)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

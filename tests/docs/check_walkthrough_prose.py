@@ -6,9 +6,11 @@ an operand as a `mov` immediate, a register the ABI does not have, a uop the
 trace lacks, a register in plain backticks) fails, naming each of them and
 nothing else."""
 import os
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 GEN = os.path.join(ROOT, "tools", "gen_walkthrough.py")
@@ -25,16 +27,14 @@ STALE = {  # a line of prose -> what the check must say about it
 
 
 def check_prose(template_path):
-    p = subprocess.run([sys.executable, GEN, "--check-prose", "--template", template_path],
-                       capture_output=True, text=True)
-    return p.returncode, p.stdout + p.stderr
+    p = cpjit_test.run([sys.executable, GEN, "--check-prose", "--template", template_path], text=True)
+    return p.code, p.stdout + p.stderr
 
 
 def main():
-    failures = []
+    checks = cpjit_test.Checks()
     rc, out = check_prose(TEMPLATE)
-    if rc != 0:
-        failures.append("the template's prose does not match docs/walkthrough.md:\n" + out)
+    checks.expect(rc == 0, "the template's prose does not match docs/walkthrough.md:\n" + out)
     original = open(TEMPLATE).read()
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False) as f:
         f.write(original + "\n" + "\n\n".join(STALE) + "\n")
@@ -43,25 +43,17 @@ def main():
         rc, out = check_prose(stale_path)
     finally:
         os.unlink(stale_path)
-    if rc != 1:
-        failures.append("a template with stale names: exit %d, expected 1\n%s" % (rc, out))
+    checks.expect(rc == 1, "a template with stale names: exit %s, expected 1\n%s" % (rc, out))
     first_stale_line = len(original.splitlines()) + 2
     for line, message in STALE.items():
-        if message not in out:
-            failures.append("not reported: %r (expected %r)\n%s" % (line, message, out))
+        checks.expect(message in out, "not reported: %r (expected %r)\n%s" % (line, message, out))
     reported = [l for l in out.splitlines() if ": line " in l]
     for l in reported:
         n = int(l.split(": line ")[1].split(":")[0])
-        if n < first_stale_line:
-            failures.append("reported a line of the real template: " + l)
-    if len(reported) != len(STALE):
-        failures.append("%d problems reported, expected %d:\n%s" % (len(reported), len(STALE), out))
-    for f in failures:
-        print("FAIL: " + f)
-    if not failures:
-        print("ok: the prose check passes the template and reports each of %d stale names" % len(STALE))
-    return 1 if failures else 0
+        checks.expect(n >= first_stale_line, "reported a line of the real template: " + l)
+    checks.expect(len(reported) == len(STALE), "%d problems reported, expected %d:\n%s" % (len(reported), len(STALE), out))
+    checks.report("the template and a copy with %d stale names checked" % len(STALE))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

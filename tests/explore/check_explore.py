@@ -38,8 +38,10 @@ import argparse
 import html.parser
 import os
 import re
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
 BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
 
@@ -106,10 +108,10 @@ def listing_aborts(text):
     return [l.split(None, 1) for l in m.group(1).splitlines() if l.startswith("    ")]
 
 
-def stats_of(cmd, flags, program, tmp):
+def stats_of(tool, flags, program, tmp):
     """`cpjit run --stats=FILE` of the program: its JSON."""
     path = os.path.join(tmp, "stats.json")
-    subprocess.run([cmd, "run", *flags, "--stats=" + path, program], capture_output=True, timeout=300)
+    tool.run("run", *flags, "--stats=" + path, program, timeout=300)
     try:
         return json.load(open(path))
     except (OSError, ValueError):
@@ -174,21 +176,21 @@ def check(spec, args, out_dir, problems):
     shot = os.path.abspath(os.path.join(out_dir, name + ".png"))
     fail = lambda msg: problems.append("%s: %s" % (name, msg))
 
-    p = subprocess.run([args.cpjit, "explore", *flags, program, "-o", page], capture_output=True, timeout=300)
-    if p.returncode != 0:
-        return fail("cpjit explore exited with %d: %s" % (p.returncode, p.stderr.decode(errors="replace")))
-    t = subprocess.run([args.cpjit, "trace", *flags, program], capture_output=True, text=True, timeout=300)
-    if t.returncode != 0:
-        return fail("cpjit trace exited with %d" % t.returncode)
-    run_stats = stats_of(args.cpjit, flags, program, out_dir)
+    p = args.tool.run("explore", *flags, program, "-o", page, timeout=300, text=True)
+    if p.code != 0:
+        return fail("cpjit explore: %s: %s" % (p.status(), p.stderr))
+    t = args.tool.run("trace", *flags, program, timeout=300, text=True)
+    if t.code != 0:
+        return fail("cpjit trace: %s" % t.status())
+    run_stats = stats_of(args.tool, flags, program, out_dir)
     expected = listing_traces(t.stdout)
     if not expected:
         return fail("the program made no traces: nothing to look at")
 
     url = "file://" + page + "#selftest"
-    b = subprocess.run([args.chromium, *BROWSER_FLAGS, "--dump-dom", url], capture_output=True, text=True, timeout=300)
-    if b.returncode != 0 or "<html" not in b.stdout:
-        return fail("chromium --dump-dom failed (%d): %s" % (b.returncode, b.stderr[-2000:]))
+    b = cpjit_test.run([args.chromium, *BROWSER_FLAGS, "--dump-dom", url], timeout=300, text=True)
+    if b.code != 0 or "<html" not in b.stdout:
+        return fail("chromium --dump-dom failed (%s): %s" % (b.status(), b.stderr[-2000:]))
     for line in b.stderr.splitlines():
         if "CONSOLE" in line and ("Uncaught" in line or "rror" in line):
             fail("console: " + line.strip())
@@ -244,17 +246,17 @@ def check(spec, args, out_dir, problems):
 
     truth = check_truth(name, page, dom, t.stdout, run_stats, expect, fail)
 
-    s = subprocess.run([args.chromium, *BROWSER_FLAGS, "--window-size=1400,1000", "--screenshot=" + shot, url],
-                       capture_output=True, text=True, timeout=300)
-    if s.returncode != 0 or not os.path.exists(shot) or open(shot, "rb").read(8) != b"\x89PNG\r\n\x1a\n":
-        fail("no screenshot written (%d): %s" % (s.returncode, s.stderr[-1000:]))
+    s = cpjit_test.run([args.chromium, *BROWSER_FLAGS, "--window-size=1400,1000", "--screenshot=" + shot, url],
+                       timeout=300, text=True)
+    if s.code != 0 or not os.path.exists(shot) or open(shot, "rb").read(8) != b"\x89PNG\r\n\x1a\n":
+        fail("no screenshot written (%s): %s" % (s.status(), s.stderr[-1000:]))
     print("%s: %d traces, %d uops, %d instructions, %d holes, %d highlighted; %s; %s" %
           (name, len(sections), sum(len(v) for v in uops.values()), len(insns), len(holes), len(hl), truth, shot))
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap, emulator=False)  # the browser is the host's
     ap.add_argument("--chromium", default="chromium")
     ap.add_argument("--out", required=True, help="folder for the pages and screenshots")
     ap.add_argument("--flags", default="", help="options for cpjit explore and trace, e.g. --jit-threshold=1")
@@ -265,15 +267,18 @@ def main():
     if os.environ.get("CPJIT_REDUCED_BENCHMARKS") != "1":
         args.programs += args.benchmark
     args.flags = args.flags.split()
-    args.cpjit = os.path.abspath(args.cpjit)
+    args.tool = cpjit_test.Cpjit.from_args(args)
     os.makedirs(args.out, exist_ok=True)
-    problems = []
+    checks = cpjit_test.Checks()
     for program in args.programs:
+        problems = []
         check(program, args, args.out, problems)
-    for p in problems:
-        print("FAIL " + p)
-    return 1 if problems else 0
+        for p in problems:
+            checks.fail(p)
+        if not problems:
+            checks.passed()
+    checks.report(require_pass=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

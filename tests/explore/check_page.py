@@ -21,14 +21,19 @@ import argparse
 import json
 import os
 import re
-import shlex
-import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import cpjit_test  # noqa: E402
 
-def explore(cmd, args, cwd):
-    return subprocess.run(cmd + ["explore", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+def explore(tool, args, cwd):
+    return tool.run("explore", *args, timeout=300, cwd=cwd, text=True)
+
+
+def trace(tool, args):
+    return tool.run("trace", *args, timeout=300, text=True)
 
 
 def data_of(page):
@@ -36,12 +41,12 @@ def data_of(page):
     return json.loads(m.group(1)) if m else None
 
 
-def check_gives_up(cmd, program, page_path, tmp, problems):
-    p = explore(cmd, [program, "-o", page_path], tmp)
-    t = subprocess.run(cmd + ["trace", program], capture_output=True, text=True, timeout=300)
-    d = data_of(open(page_path, encoding="utf-8").read()) if p.returncode == 0 else None
-    if d is None or t.returncode != 0:
-        problems.append("gives-up: explore exited %d, trace %d" % (p.returncode, t.returncode))
+def check_gives_up(tool, program, page_path, tmp, problems):
+    p = explore(tool, [program, "-o", page_path], tmp)
+    t = trace(tool, [program])
+    d = data_of(open(page_path, encoding="utf-8").read()) if p.code == 0 else None
+    if d is None or t.code != 0:
+        problems.append("gives-up: explore %s, trace %s" % (p.status(), t.status()))
         return
     m = re.search(r"^=== Tier 2 gave up (\d+) times? ===$(.*)", t.stdout, re.M | re.S)
     listed = [l.split(None, 1) for l in m.group(2).splitlines() if l.startswith("    ")] if m else []
@@ -59,23 +64,21 @@ def check_gives_up(cmd, program, page_path, tmp, problems):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cpjit", required=True)
-    ap.add_argument("--emulator", default="")
+    cpjit_test.add_cpjit_arguments(ap)
     ap.add_argument("--examples", required=True)
     ap.add_argument("--gives-up", help="a program on which Tier 2 gives up on something")
     args = ap.parse_args()
-    cmd = shlex.split(args.emulator) + [os.path.abspath(args.cpjit)]
+    tool = cpjit_test.Cpjit.from_args(args)
     ex = os.path.abspath(args.examples)
     problems = []
     with tempfile.TemporaryDirectory() as tmp:
         page_path = os.path.join(tmp, "p.html")
         for flags in (["--jit-threshold=1"], ["--jit=uops", "--jit-threshold=1"]):
-            p = explore(cmd, [*flags, os.path.join(ex, "sum_loop.cpasm"), "-o", page_path], tmp)
-            t = subprocess.run(cmd + ["trace", *flags, os.path.join(ex, "sum_loop.cpasm")], capture_output=True,
-                               text=True, timeout=300)
+            p = explore(tool, [*flags, os.path.join(ex, "sum_loop.cpasm"), "-o", page_path], tmp)
+            t = trace(tool, [*flags, os.path.join(ex, "sum_loop.cpasm")])
             name = " ".join(flags)
-            if p.returncode != 0 or t.returncode != 0:
-                problems.append("%s: explore exited %d, trace %d: %s" % (name, p.returncode, t.returncode, p.stderr))
+            if p.code != 0 or t.code != 0:
+                problems.append("%s: explore %s, trace %s: %s" % (name, p.status(), t.status(), p.stderr))
                 continue
             page = open(page_path, encoding="utf-8").read()
             # The SVG namespace is a name, not something fetched.
@@ -123,23 +126,23 @@ def main():
                     if not holes or any(len(h["before"]) != len(h["after"]) or not h["before"] for h in holes):
                         problems.append("%s: %s trace %s: holes missing or without bytes" % (name, tg["name"], tid))
         if args.gives_up:
-            check_gives_up(cmd, os.path.abspath(args.gives_up), page_path, tmp, problems)
-        p = explore(cmd, [os.path.join(ex, "sum_loop.cpasm")], tmp)
-        if p.returncode != 2:
-            problems.append("explore without -o exited %d, not 2" % p.returncode)
-        p = explore(cmd, [os.path.join(ex, "sum_loop.cpasm"), "-o", os.path.join(tmp, "no", "such", "p.html")], tmp)
-        if p.returncode != 2 or "cannot write" not in p.stderr:
-            problems.append("explore to an unwritable page exited %d: %s" % (p.returncode, p.stderr))
+            check_gives_up(tool, os.path.abspath(args.gives_up), page_path, tmp, problems)
+        p = explore(tool, [os.path.join(ex, "sum_loop.cpasm")], tmp)
+        if p.code != 2:
+            problems.append("explore without -o: %s, not exit 2" % p.status())
+        p = explore(tool, [os.path.join(ex, "sum_loop.cpasm"), "-o", os.path.join(tmp, "no", "such", "p.html")], tmp)
+        if p.code != 2 or "cannot write" not in p.stderr:
+            problems.append("explore to an unwritable page: %s: %s" % (p.status(), p.stderr))
         if os.path.exists(page_path):
             os.unlink(page_path)
-        p = explore(cmd, [os.path.join(ex, "err_div_zero.cpasm"), "-o", page_path], tmp)
-        if p.returncode != 1 or not os.path.exists(page_path):
-            problems.append("explore of a failing program exited %d (expected 1) or wrote no page" % p.returncode)
+        p = explore(tool, [os.path.join(ex, "err_div_zero.cpasm"), "-o", page_path], tmp)
+        if p.code != 1 or not os.path.exists(page_path):
+            problems.append("explore of a failing program: %s (expected exit 1) or wrote no page" % p.status())
+    checks = cpjit_test.Checks()
     for pr in problems:
-        print("FAIL " + pr)
-    print("%d problems" % len(problems))
-    return 1 if problems else 0
+        checks.fail(pr)
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -39,18 +39,6 @@ MODES = [
 ]
 
 
-def read(path, default=None):
-    if os.path.exists(path):
-        with open(path, "rb") as f:
-            return f.read()
-    return default
-
-
-def show(b, limit=800):
-    s = b.decode("utf-8", "replace")
-    return s if len(s) <= limit else s[:limit] + "...(%d more bytes)" % (len(s) - limit)
-
-
 def main():
     ap = argparse.ArgumentParser()
     cpjit_test.add_cpjit_arguments(ap)
@@ -58,8 +46,8 @@ def main():
     ap.add_argument("--allow-empty", action="store_true", help="no cases at all is not a failure")
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
-    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
-    passed, failures = 0, []
+    tool = cpjit_test.Cpjit.from_args(args)
+    checks = cpjit_test.Checks()
     for d in args.dirs:
         if not os.path.isdir(d):
             print("note: %s does not exist, skipped" % d, file=sys.stderr)
@@ -68,11 +56,10 @@ def main():
             if not name.endswith((".cpasm", ".cpbc")):
                 continue
             base = os.path.join(d, name.rsplit(".", 1)[0])
-            flags = shlex.split((read(base + ".flags", b"") or b"").decode())
-            want_out = read(base + ".stdout")
-            want = None
-            if want_out is not None:
-                want = (want_out, read(base + ".stderr", b""), int(read(base + ".exitcode", b"0").strip()))
+            flags = shlex.split(cpjit_test.read_bytes(base + ".flags", b"").decode())
+            want = cpjit_test.expected_outcome(base)
+            if want[0] is None:
+                want = None
             first, first_run = None, None
             for mode, mflags in MODES:
                 label = "%s [%s]" % (name, " ".join(mflags + flags))
@@ -82,38 +69,29 @@ def main():
                 r = tool.run("run", *mflags, *flags, name, timeout=limit, cwd=d)
                 if r.timed_out:
                     if first_run is None:
-                        failures.append("%s: still running after %.0f s" % (label, limit))
+                        checks.fail("%s: %s" % (label, r.status()))
                     else:
-                        failures.append(cpjit_test.hang_message(label, limit, first_run))
+                        checks.fail(cpjit_test.hang_message(label, limit, first_run))
                     continue
                 if first_run is None:
                     first_run = r
                 got = r.outcome()
-                err = None
+                problems = []
                 ref = want or first
                 if got[2] not in (0, 1, 2):
-                    err = "exit code %d (a crash?); stderr:\n%s" % (got[2], show(got[1]))
+                    problems = ["%s (a crash?); stderr:\n%s" % (r.status(), cpjit_test.show(got[1], 800))]
                 elif b"Sanitizer" in got[1] or b"runtime error:" in got[1]:
-                    err = "sanitizer report:\n%s" % show(got[1])
+                    problems = ["sanitizer report:\n%s" % cpjit_test.show(got[1], 800)]
                 elif ref is not None:
-                    for what, g, w in zip(("stdout", "stderr", "exit code"), got, ref):
-                        if g != w:
-                            src = "expected" if want else "--jit=off gave"
-                            err = "%s differs\n--- %s\n%s\n--- got\n%s" % (
-                                what, src, show(w) if isinstance(w, bytes) else w,
-                                show(g) if isinstance(g, bytes) else g)
-                            break
+                    problems = cpjit_test.outcome_differences(got, ref, "expected" if want else "--jit=off gave")
                 if first is None:
                     first = got
-                if err:
-                    failures.append("%s: %s" % (label, err))
+                if problems:
+                    checks.fail("%s: %s" % (label, "\n".join(problems)))
                 else:
-                    passed += 1
-    for f in failures:
-        print("FAIL " + f)
-    print("%d passed, %d failed" % (passed, len(failures)))
-    return 1 if failures or (passed == 0 and not args.allow_empty) else 0
+                    checks.passed()
+    checks.report(require_pass=not args.allow_empty)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

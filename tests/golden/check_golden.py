@@ -34,9 +34,7 @@ up here as a diff; when the new output is the intended one, run with
 cross build run under qemu-user.
 """
 import argparse
-import difflib
 import os
-import platform
 import shlex
 import sys
 
@@ -71,13 +69,12 @@ def trace_cases(folder, arch):
     return cases
 
 
-def without_target_note(out, host, name):
+def without_target_note(out, host):
     """A --target listing without its note on what ran; None when the note is
     missing or does not name the host."""
     lines = out.split(b"\n")
     notes = [i for i, l in enumerate(lines) if l.startswith(b"(machine code for ")]
     if len(notes) != 1 or ("this run ran %s machine code)" % host).encode() not in lines[notes[0]]:
-        print("FAIL %s: the listing does not say once that %s machine code ran" % (name, host))
         return None
     del lines[notes[0]]
     return b"\n".join(lines)
@@ -99,24 +96,21 @@ def stencil_cases(folder):
 def output_of(p, expect_failure):
     """What the golden file holds: stdout, or the exit status and stderr."""
     if expect_failure:
-        return ("exit status %d\n" % p.returncode).encode() + p.stderr
+        return ("exit status %d\n" % p.code).encode() + p.stderr
     return p.stdout
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap, arch=True)
     ap.add_argument("--stencils", action="store_true", help="check the cpjit stencils cases instead of traces")
     ap.add_argument("--dir", help="folder of the cases (default: golden/traces or golden/stencils)")
-    ap.add_argument("--emulator", default="")
-    ap.add_argument("--arch", help="target of the cpjit binary: x86_64 or aarch64 (default: this machine's)")
     ap.add_argument("--update", action="store_true", help="rewrite the golden files from the current output")
     ap.add_argument("names", nargs="*", help="only these cases (program NAME without .cpasm, or stencil case NAME)")
     args = ap.parse_args()
-    cpjit = os.path.abspath(args.cpjit)
-    emulator = shlex.split(args.emulator)
+    tool = cpjit_test.Cpjit.from_args(args)
     folder = args.dir or os.path.join(HERE, "stencils" if args.stencils else "traces")
-    arch = args.arch or platform.machine()
+    arch = args.arch
     cases = stencil_cases(folder) if args.stencils else trace_cases(folder, arch)
     if args.names:
         # A program's name selects its machine code case too.
@@ -124,60 +118,47 @@ def main():
         unknown = set(args.names) - {c[0] for c in cases} - {c[0].partition(".")[0] for c in cases}
         if unknown:
             print("no such case: %s" % ", ".join(sorted(unknown)))
-            return 2
+            sys.exit(2)
         cases = [c for c in cases if selected(c)]
-    passed, failed = 0, 0
+    checks = cpjit_test.Checks()
     for name, argv, cwd, golden in cases:
         command = "cpjit " + " ".join(argv)
-        p = cpjit_test.run([*emulator, cpjit, *argv], timeout=120, cwd=cwd)
+        p = tool.run(*argv, timeout=120, cwd=cwd)
         if p.timed_out:
-            print("FAIL %s: %s still running after 120 s" % (name, command))
-            failed += 1
+            checks.fail("%s: %s %s" % (name, command, p.status()))
             continue
         # A stencil case may be an error case: its golden file says so.
-        old = open(golden, "rb").read() if os.path.exists(golden) else None
-        expect_failure = old.startswith(b"exit status ") if old is not None and not args.update else p.returncode != 0
-        if not args.stencils and p.returncode != 0:
-            print("FAIL %s: %s exited with %d: %s" % (name, command, p.returncode, p.stderr.decode("utf-8", "replace")))
-            failed += 1
+        old = cpjit_test.read_bytes(golden)
+        expect_failure = old.startswith(b"exit status ") if old is not None and not args.update else p.code != 0
+        if (not args.stencils and p.code != 0) or ((p.code != 0) != expect_failure and not args.update):
+            checks.fail("%s: %s: %s: %s" % (name, command, p.status(), cpjit_test.show(p.stderr)))
             continue
         got = output_of(p, expect_failure)
         cross = not args.stencils and any(a.startswith("--target=") for a in argv)
         if cross:
             if args.update:
                 continue
-            got = without_target_note(got, arch, name)
+            got = without_target_note(got, arch)
             if got is None:
-                failed += 1
+                checks.fail("%s: the listing does not say once that %s machine code ran" % (name, arch))
                 continue
         if args.update:
             if old != got:
                 with open(golden, "wb") as f:
                     f.write(got)
                 print("updated %s" % os.path.basename(golden))
-            passed += 1
+            checks.passed()
             continue
         if old is None:
-            print("FAIL %s: no %s (run with --update to create it)" % (name, os.path.basename(golden)))
-            failed += 1
-            continue
-        if got == old and (p.returncode != 0) == expect_failure:
-            passed += 1
-            continue
-        failed += 1
-        if (p.returncode != 0) != expect_failure:
-            print("FAIL %s: %s exited with %d: %s" % (name, command, p.returncode, p.stderr.decode("utf-8", "replace")))
-            continue
-        diff = difflib.unified_diff(old.decode("utf-8", "replace").splitlines(),
-                                    got.decode("utf-8", "replace").splitlines(),
-                                    os.path.basename(golden) + " (expected)", command, lineterm="")
-        print("FAIL %s: output differs (check_golden.py%s --update %s accepts it)"
-              % (name, " --stencils" if args.stencils else "", name))
-        for line in list(diff)[:60]:
-            print("  " + line)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed or passed == 0 else 0
+            checks.fail("%s: no %s (run with --update to create it)" % (name, os.path.basename(golden)))
+        elif got != old:
+            checks.fail("%s: output differs (check_golden.py%s --update %s accepts it)\n%s" % (
+                name, " --stencils" if args.stencils else "", name,
+                cpjit_test.diff(old, got, os.path.basename(golden) + " (expected)", command, limit=60)))
+        else:
+            checks.passed()
+    checks.report(require_pass=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -200,13 +200,6 @@ OPS = {
 }
 
 
-def run(cmd, timeout):
-    """(stdout, stderr, exit code, seconds); exit code None when it ran past
-    `timeout` (a hang: no program may hang in one tier and finish in another)."""
-    r = cpjit_test.run(cmd, timeout=timeout)
-    return r.stdout, r.stderr, r.code, r.seconds
-
-
 def llvm_listings(jit):
     """`cpjit trace --jit=llvm-*`: each trace's LLVM machine code, with the
     copy-and-patch figures of the same trace beside it."""
@@ -225,13 +218,13 @@ def missing_t2_programs():
                   and n not in covered)
 
 
-def check_listing(tool, prog, flags, checks, timeout):
+def check_listing(tool, prog, flags, patterns, timeout):
     path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
     r = tool.run("trace", *flags, path, timeout=timeout, text=True)
     if r.code not in (0, 1):  # 1: the program's own runtime error, after which the traces are listed
-        return ["cpjit trace exit %s: %s" % (r.code, cpjit_test.show(r.stderr))]
+        return ["cpjit trace: %s: %s" % (r.status(), cpjit_test.show(r.stderr))]
     problems = []
-    for pattern, op, want in checks:
+    for pattern, op, want in patterns:
         found = re.findall(pattern, r.stdout)
         if op == "max<":  # every captured number below want
             bad = [f for f in found if int(f) >= want]
@@ -248,26 +241,25 @@ def main():
     ap.add_argument("--jit", default="on", choices=["on", "llvm-O0", "llvm-O2"])
     ap.add_argument("--timeout", type=float, default=float(os.environ.get("CPJIT_TEST_TIMEOUT", "300")))
     args = ap.parse_args()
-    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
-    base = tool.cmd("run")
-    failures = ["no case runs %s (every t2_* program needs the counters that show its behaviour)" % n
-                for n in missing_t2_programs()]
+    tool = cpjit_test.Cpjit.from_args(args)
+    checks = cpjit_test.Checks()
+    for n in missing_t2_programs():
+        checks.fail("no case runs %s (every t2_* program needs the counters that show its behaviour)" % n)
     tmp = tempfile.mkdtemp(prefix="cpjit-jitstats-")
     write_many_loops(MANY_LOOPS)
     cases = [c for c in CASES if args.jit == "on" or c[1] != MANY_LOOPS]
-    for n, (name, prog, flags, checks) in enumerate(cases):
+    for n, (name, prog, flags, counters) in enumerate(cases):
         path = prog if os.path.isabs(prog) else os.path.join(HERE, prog)
         stats_file = os.path.join(tmp, "%d.json" % n)
-        ref = run(base + ["--jit=off", *flags_without_jit(flags), path], args.timeout)
-        budget = min(args.timeout, tool.budget(ref[3], constant=(10 if args.jit == "on" else 60)
+        ref = tool.run("run", "--jit=off", *flags_without_jit(flags), path, timeout=args.timeout)
+        budget = min(args.timeout, tool.budget(ref.seconds, constant=(10 if args.jit == "on" else 60)
                                                * (3 if tool.emulated else 1)))
-        got = run(base + ["--jit=" + args.jit, *flags, "--stats=" + stats_file, path], budget)
+        got = tool.run("run", "--jit=" + args.jit, *flags, "--stats=" + stats_file, path, timeout=budget)
         problems = []
-        if got[2] is None:
-            problems.append("hang: still running after %.1f s (--jit=off took %.2f s)" % (budget, ref[3]))
-        for what, g, w in zip(("stdout", "stderr", "exit code"), got[:3], ref[:3]):
-            if g != w and got[2] is not None:
-                problems.append("%s differs from --jit=off" % what)
+        if got.timed_out:
+            problems.append(cpjit_test.hang_message("--jit=" + args.jit, budget, ref))
+        else:
+            problems += cpjit_test.outcome_differences(got.outcome(), ref.outcome(), "--jit=off")
         try:
             with open(stats_file) as f:
                 stats = json.load(f)
@@ -275,7 +267,7 @@ def main():
             stats = None
             problems.append("no stats: %s" % e)
         if stats is not None:
-            for stat, op, want in ALWAYS + checks:
+            for stat, op, want in ALWAYS + counters:
                 if args.jit != "on" and stat.startswith("exits_cached_"):
                     continue  # copy-and-patch's top-of-stack caching; LLVM keeps no such count
 
@@ -286,22 +278,18 @@ def main():
                     problems.append("%s = %r, want %s %r" % (stat, have, op, want))
         label = "%s (%s %s)" % (name, os.path.basename(path), " ".join(flags))
         if problems:
-            failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
+            checks.fail("%s:\n    %s" % (label, "\n    ".join(problems)))
         else:
-            print("ok   %s" % label)
+            checks.passed(label)
     listings = LISTINGS if args.jit == "on" else llvm_listings(args.jit)
-    for name, prog, flags, checks in listings:
-        problems = check_listing(tool, prog, flags, checks, args.timeout)
+    for name, prog, flags, patterns in listings:
+        problems = check_listing(tool, prog, flags, patterns, args.timeout)
         label = "%s (trace %s %s)" % (name, os.path.basename(prog), " ".join(flags))
         if problems:
-            failures.append("%s:\n    %s" % (label, "\n    ".join(problems)))
+            checks.fail("%s:\n    %s" % (label, "\n    ".join(problems)))
         else:
-            print("ok   %s" % label)
-    for f in failures:
-        print("FAIL " + f)
-    total = len(cases) + len(listings)
-    print("%d passed, %d failed" % (total - len(failures), len(failures)))
-    return 1 if failures else 0
+            checks.passed(label)
+    checks.report()
 
 
 def flags_without_jit(flags):
@@ -310,4 +298,4 @@ def flags_without_jit(flags):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -23,6 +23,8 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
 
 
 def read_maps(pid):
@@ -35,7 +37,7 @@ def read_maps(pid):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap, emulator=False)  # under qemu-user the maps are qemu's
     ap.add_argument("--samples", type=int, default=2000, help="samples showing the JIT mapping before stopping")
     ap.add_argument("--jit", default="on", choices=["on", "llvm-O0", "llvm-O2"])
     ap.add_argument("--min-samples", type=int, default=100,
@@ -43,8 +45,8 @@ def main():
     ap.add_argument("--give-up", type=float, default=120.0, help="seconds without seeing the JIT mapping")
     args = ap.parse_args()
     llvm = args.jit != "on"
-    p = subprocess.Popen([args.cpjit, "run", "--jit=" + args.jit, "--jit-threshold=1",
-                          os.path.join(HERE, "wx_forever.cpasm")], stdout=subprocess.DEVNULL)
+    p = cpjit_test.Cpjit.from_args(args).start("run", "--jit=" + args.jit, "--jit-threshold=1",
+                                               os.path.join(HERE, "wx_forever.cpasm"), stdout=subprocess.DEVNULL)
     problems, samples, jit_samples = [], 0, 0
     deadline = time.monotonic() + args.give_up
     try:
@@ -71,24 +73,22 @@ def main():
             if len(problems) > 10:
                 break
     finally:
-        p.kill()
+        cpjit_test.stop(p)
         p.wait()
+    checks = cpjit_test.Checks()
     for pr in problems[:10]:
-        print("FAIL " + pr)
+        checks.fail(pr)
     print("%d samples of /proc/PID/maps, %d showing the JIT's %s" % (
         samples, jit_samples, "anonymous r-x code" if llvm else "r-x and rw- views"))
     if p.returncode not in (-9, 0) and not problems:
-        problems.append("cpjit exited with %d" % p.returncode)
-        print("FAIL cpjit exited with %d before the sampler stopped it" % p.returncode)
-    if jit_samples == 0:
-        print("FAIL never saw the JIT's code mapping")
-        return 1
+        checks.fail("cpjit exited with %d before the sampler stopped it" % p.returncode)
     need = min(args.min_samples, args.samples)
-    if jit_samples < need:
-        print("FAIL only %d samples showed the JIT's mapping, %d needed" % (jit_samples, need))
-        return 1
-    return 1 if problems else 0
+    if jit_samples == 0:
+        checks.fail("never saw the JIT's code mapping")
+    elif jit_samples < need:
+        checks.fail("only %d samples showed the JIT's mapping, %d needed" % (jit_samples, need))
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

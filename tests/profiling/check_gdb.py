@@ -18,7 +18,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,11 +28,11 @@ PROGRAM = os.path.join(HERE, "generic_loop.cpasm")
 UOP = re.compile(r"in cpjit:t\d+:work@\d+:GENERIC(_\d_\d)? \(\)")
 
 
-def gdb_bt(gdb, cpjit, flags):
+def gdb_bt(gdb, tool, flags):
     cmd = [gdb, "-nx", "-batch", "-ex", "set pagination off", "-ex", "break cpjit_uop_generic", "-ex", "run",
            "-ex", "bt", "-ex", "finish", "-ex", "bt", "-ex", "kill",
-           "--args", cpjit, "run", "--jit-threshold=4", *flags, PROGRAM]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+           "--args", *tool.cmd("run", "--jit-threshold=4", *flags, PROGRAM)]
+    r = cpjit_test.run(cmd, timeout=120, text=True)
     return r.stdout + r.stderr
 
 
@@ -72,37 +71,36 @@ def check_bt(frames, first_is_helper):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
-    args = ap.parse_args()
+    cpjit_test.add_cpjit_arguments(ap, emulator=False)
+    tool = cpjit_test.Cpjit.from_args(ap.parse_args())
     gdb = shutil.which("gdb")
     if not gdb:
         cpjit_test.skip("gdb is not installed (Debian: apt-get install gdb)")
-    cpjit = os.path.abspath(args.cpjit)
-    out = gdb_bt(gdb, cpjit, ["--gdb-jit"])
+    out = gdb_bt(gdb, tool, ["--gdb-jit"])
     if "ptrace" in out and "not permitted" in out:
         cpjit_test.skip("gdb may not trace processes here: " + next(l for l in out.splitlines() if "ptrace" in l))
-    failures = []
+    checks = cpjit_test.Checks()
     bts = backtraces(out)
     if len(bts) != 2:
-        failures.append(f"expected two backtraces, got {len(bts)}")
+        checks.fail(f"expected two backtraces, got {len(bts)}")
     else:
-        failures += [f"in the helper: {p}" for p in check_bt(bts[0], True)]
-        failures += [f"after finish, in the trace: {p}" for p in check_bt(bts[1], False)]
-        if not failures:
+        for p in check_bt(bts[0], True):
+            checks.fail(f"in the helper: {p}")
+        for p in check_bt(bts[1], False):
+            checks.fail(f"after finish, in the trace: {p}")
+        if not checks.failures:
             print("\n".join(bts[0]))
+    if checks.failures:
+        print(out)
     # The check sees the difference: without --gdb-jit the JIT frames are unknown.
-    plain_out = gdb_bt(gdb, cpjit, [])
+    plain_out = gdb_bt(gdb, tool, [])
     plain = backtraces(plain_out)
     if not plain:
-        failures.append("without --gdb-jit gdb printed no backtrace: the negative check could not run\n"
-                        + plain_out[-1500:])
+        checks.fail("without --gdb-jit gdb printed no backtrace: the negative check could not run\n"
+                    + plain_out[-1500:])
     elif not check_bt(plain[0], True):
-        failures.append("without --gdb-jit the backtrace passed the checks too: they prove nothing")
-    for f in failures:
-        print("FAIL: " + f, file=sys.stderr)
-    if failures:
-        print(out, file=sys.stderr)
-    sys.exit(1 if failures else 0)
+        checks.fail("without --gdb-jit the backtrace passed the checks too: they prove nothing")
+    checks.report()
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ import argparse
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 
@@ -28,6 +27,9 @@ import cpjit_test  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # Traces over several pages, compiled over time (the arena grows under perf)
 PROGRAM = os.path.join(ROOT, "examples", "spectral_norm.cpasm")
+# A recorded run of the benchmark, and perf's own steps.
+TIMEOUT = 600
+checks = cpjit_test.Checks()
 
 
 def uop_names():
@@ -38,32 +40,28 @@ def uop_names():
     return names | {f"SPILL_r{k}" for k in range(1, 9)} | {f"LOCAL_REG_L{k}" for k in range(8)}
 
 
-def skip(why, failures=()):
-    cpjit_test.skip(why, failures)
-
-
-def perf_usable(tmp, failures=()):
-    """perf's path, or a skip (a failure after `failures`) when it cannot record."""
+def perf_usable(tmp):
+    """perf's path, or a skip (a failure after an earlier failure) when it cannot record."""
     perf = shutil.which("perf")
     if not perf:
-        skip("perf is not installed (Debian: apt-get install linux-perf)", failures)
+        checks.skip("perf is not installed (Debian: apt-get install linux-perf)")
     out = os.path.join(tmp, "probe.data")
-    r = subprocess.run([perf, "record", "-q", "-o", out, "--", "true"], capture_output=True, text=True)
-    if r.returncode != 0:
+    r = cpjit_test.run([perf, "record", "-q", "-o", out, "--", "true"], text=True)
+    if r.code != 0:
         try:
             paranoid = open("/proc/sys/kernel/perf_event_paranoid").read().strip()
         except OSError:
             paranoid = "?"
         first = (r.stderr.strip().splitlines() or ["?"])[0]
-        skip(f"perf may not record here (kernel.perf_event_paranoid={paranoid}): {first}", failures)
+        checks.skip(f"perf may not record here (kernel.perf_event_paranoid={paranoid}): {first}")
     return perf
 
 
-def report(perf, data):
-    r = subprocess.run([perf, "report", "-i", data, "--stdio", "--sort", "dso,sym"],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"FAIL: perf report: {r.stderr.strip()}")
+def perf_report(perf, data):
+    r = cpjit_test.run([perf, "report", "-i", data, "--stdio", "--sort", "dso,sym"], timeout=TIMEOUT, text=True)
+    if r.code != 0:
+        checks.fail(f"perf report: {r.status()}: {r.stderr.strip()}")
+        checks.report()
     rows = []  # (percent, dso, symbol)
     for line in r.stdout.splitlines():
         m = re.match(r"\s*([\d.]+)%\s+(.+?)\s+\[\.\]\s+(.*\S)", line)
@@ -73,7 +71,6 @@ def report(perf, data):
 
 
 def check(rows, uops, dso_pattern):
-    failures = []
     sym = re.compile(r"cpjit:t\d+:\w+@\d+:(\w+)$")
     named = [(p, d, s) for p, d, s in rows if sym.match(s) and re.match(dso_pattern, d)]
     bad_uops = [s for p, d, s in named if sym.match(s).group(1) not in uops]
@@ -84,15 +81,11 @@ def check(rows, uops, dso_pattern):
     share = sum(p for p, _, _ in named)
     print(f"{len(named)} uop symbols with samples, {share:.1f}% of all samples; top: "
           + ", ".join(f"{s} {p:.1f}%" for p, _, s in named[:3]))
-    if not named:
-        failures.append("no sample on a uop symbol")
-    if bad_uops:
-        failures.append(f"symbols naming no uop: {bad_uops[:5]}")
-    if sum(p for p, _, _ in unnamed) >= 1:
-        failures.append(f"{sum(p for p, _, _ in unnamed):.1f}% of samples on unnamed JIT memory: {unnamed[:3]}")
-    if share < 20:
-        failures.append(f"only {share:.1f}% of samples on uop symbols (the benchmark runs mostly in machine code)")
-    return failures
+    checks.expect(named, "no sample on a uop symbol")
+    checks.expect(not bad_uops, f"symbols naming no uop: {bad_uops[:5]}")
+    checks.expect(sum(p for p, _, _ in unnamed) < 1,
+                  f"{sum(p for p, _, _ in unnamed):.1f}% of samples on unnamed JIT memory: {unnamed[:3]}")
+    checks.expect(share >= 20, f"only {share:.1f}% of samples on uop symbols (the benchmark runs mostly in machine code)")
 
 
 def parts(text):
@@ -100,12 +93,14 @@ def parts(text):
     return {m.group(2): float(m.group(1)) for m in re.finditer(r"^\s+([\d.]+)%\s+(\D.*)$", text, re.M)}
 
 
-def check_profile(cpjit, uops):
-    failures = []
+def check_profile(tool, uops):
+    def profile(*args, env=None):
+        return tool.run("profile", *args, timeout=TIMEOUT, env=env, text=True)
+
     # Without perf: one clear message, exit 2 (checked before perf is needed).
-    r = subprocess.run([cpjit, "profile", PROGRAM], capture_output=True, text=True, env={"PATH": "/nonexistent"})
-    if r.returncode != 2 or "apt-get install linux-perf" not in r.stderr:
-        failures.append(f"without perf: exit {r.returncode}, stderr {r.stderr!r}")
+    r = profile(PROGRAM, env={"PATH": "/nonexistent"})
+    checks.expect(r.code == 2 and "apt-get install linux-perf" in r.stderr,
+                  f"without perf: {r.status()}, stderr {r.stderr!r}")
     # A perf that may not record (a stand-in printing perf's refusal): exit 2,
     # and the message names the setting.
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
@@ -114,78 +109,75 @@ def check_profile(cpjit, uops):
             f.write("#!/bin/sh\necho 'Error: Access to performance monitoring and observability operations "
                     "is limited.' >&2\nexit 255\n")
         os.chmod(fake, 0o755)
-        r = subprocess.run([cpjit, "profile", PROGRAM], capture_output=True, text=True,
-                           env={"PATH": tmp + ":/usr/bin:/bin"})
-        if r.returncode != 2 or "perf_event_paranoid" not in r.stderr or "Access to performance" not in r.stderr:
-            failures.append(f"perf refusing: exit {r.returncode}, stderr {r.stderr!r}")
+        r = profile(PROGRAM, env={"PATH": tmp + ":/usr/bin:/bin"})
+        checks.expect(r.code == 2 and "perf_event_paranoid" in r.stderr and "Access to performance" in r.stderr,
+                      f"perf refusing: {r.status()}, stderr {r.stderr!r}")
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
-        perf_usable(tmp, failures)
+        perf_usable(tmp)
     # --keep=DIR: perf.data and the program's stdout stay in DIR, and the
     # summary says where.
     small = os.path.join(ROOT, "tests", "bench", "loop_sum")
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-keep-") as tmp:
         kept = os.path.join(tmp, "kept")
-        r = subprocess.run([cpjit, "profile", "--keep=" + kept, small + ".cpasm"], capture_output=True, text=True)
+        r = profile("--keep=" + kept, small + ".cpasm")
         data = os.path.join(kept, "perf.data")
         with open(small + ".stdout") as f:
             want = f.read()
-        if r.returncode != 0 or f"perf.data kept: perf report -i {data}" not in r.stdout:
-            failures.append(f"profile --keep: exit {r.returncode}, stdout {r.stdout[-300:]!r}, stderr {r.stderr[-300:]!r}")
+        if r.code != 0 or f"perf.data kept: perf report -i {data}" not in r.stdout:
+            checks.fail(f"profile --keep: {r.status()}, stdout {r.stdout[-300:]!r}, stderr {r.stderr[-300:]!r}")
         elif not os.path.exists(data) or os.path.getsize(data) == 0:
-            failures.append(f"profile --keep: no perf.data in {kept}: {os.listdir(kept) if os.path.isdir(kept) else []}")
+            checks.fail(f"profile --keep: no perf.data in {kept}: {os.listdir(kept) if os.path.isdir(kept) else []}")
         elif open(os.path.join(kept, "stdout")).read() != want:
-            failures.append("profile --keep: the kept stdout is not the program's output")
+            checks.fail("profile --keep: the kept stdout is not the program's output")
     # A program that cannot load: its error and exit code 2, no summary.
-    r = subprocess.run([cpjit, "profile", os.path.join(ROOT, "no-such-file.cpasm")], capture_output=True, text=True)
-    if r.returncode != 2 or "cannot read" not in r.stderr or "time per part" in r.stdout:
-        failures.append(f"missing program: exit {r.returncode}, stdout {r.stdout!r}, stderr {r.stderr!r}")
-    on = subprocess.run([cpjit, "profile", "--top=5", PROGRAM], capture_output=True, text=True)
-    off = subprocess.run([cpjit, "profile", "--jit=off", PROGRAM], capture_output=True, text=True)
+    r = profile(os.path.join(ROOT, "no-such-file.cpasm"))
+    checks.expect(r.code == 2 and "cannot read" in r.stderr and "time per part" not in r.stdout,
+                  f"missing program: {r.status()}, stdout {r.stdout!r}, stderr {r.stderr!r}")
+    on = profile("--top=5", PROGRAM)
+    off = profile("--jit=off", PROGRAM)
     for name, r in (("--jit=on", on), ("--jit=off", off)):
-        if r.returncode != 0:
-            sys.exit(f"FAIL: cpjit profile {name}: exit {r.returncode}\n{r.stderr}")
+        if r.code != 0:
+            checks.fail(f"cpjit profile {name}: {r.status()}\n{r.stderr}")
+    if checks.failures:
+        checks.report()
     print(on.stdout)
     p_on, p_off = parts(on.stdout), parts(off.stdout)
-    if p_on.get("machine code (JIT traces)", 0) < 20:
-        failures.append(f"--jit=on: machine code under 20%: {p_on}")
-    if p_off.get("Tier 1 interpreter", 0) < 50 or p_off.get("machine code (JIT traces)", 0) > 0:
-        failures.append(f"--jit=off: Tier 1 under 50% or machine code seen: {p_off}")
+    checks.expect(p_on.get("machine code (JIT traces)", 0) >= 20, f"--jit=on: machine code under 20%: {p_on}")
+    checks.expect(p_off.get("Tier 1 interpreter", 0) >= 50 and p_off.get("machine code (JIT traces)", 0) <= 0,
+                  f"--jit=off: Tier 1 under 50% or machine code seen: {p_off}")
     hot = re.search(r"hottest uops, summed over all traces:\n((?:\s+[\d.]+%.*\n)+)", on.stdout)
     kinds = re.findall(r"%\s+(\w+)", hot.group(1)) if hot else []
-    if not kinds or len(kinds) > 5 or any(k not in uops for k in kinds):
-        failures.append(f"hottest uop kinds: {kinds}")
-    if not re.search(r"^\s+[\d.]+%\s+cpjit:t\d+:\w+@\d+:\w+$", on.stdout, re.M):
-        failures.append("no uop symbol listed one by one")
-    for f in failures:
-        print("FAIL: " + f, file=sys.stderr)
-    sys.exit(1 if failures else 0)
+    checks.expect(kinds and len(kinds) <= 5 and all(k in uops for k in kinds), f"hottest uop kinds: {kinds}")
+    checks.expect(re.search(r"^\s+[\d.]+%\s+cpjit:t\d+:\w+@\d+:\w+$", on.stdout, re.M),
+                  "no uop symbol listed one by one")
+    checks.report()
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--cpjit", required=True)
+    cpjit_test.add_cpjit_arguments(ap, emulator=False)
     ap.add_argument("mode", choices=["map", "jitdump", "profile"])
     args = ap.parse_args()
     if os.environ.get("CPJIT_REDUCED_BENCHMARKS") == "1":
-        skip("CPJIT_REDUCED_BENCHMARKS=1 (this records a benchmark; sanitizer builds skip it)")
-    cpjit = os.path.abspath(args.cpjit)
+        checks.skip("CPJIT_REDUCED_BENCHMARKS=1 (this records a benchmark; sanitizer builds skip it)")
+    tool = cpjit_test.Cpjit.from_args(args)
     uops = uop_names()
     if args.mode == "profile":
-        return check_profile(cpjit, uops)
+        return check_profile(tool, uops)
     with tempfile.TemporaryDirectory(prefix="cpjit-perf-") as tmp:
         perf = perf_usable(tmp)
         data = os.path.join(tmp, "perf.data")
         if args.mode == "map":
-            cmd = [perf, "record", "-q", "-o", data, "--", cpjit, "run", "--perf-map", PROGRAM]
+            cmd = [perf, "record", "-q", "-o", data, "--", *tool.cmd("run", "--perf-map", PROGRAM)]
         else:
-            cmd = [perf, "record", "-k", "1", "-q", "-o", data, "--",
-                   cpjit, "run", f"--perf-jitdump={tmp}", PROGRAM]
-        r = subprocess.run(cmd, capture_output=True, text=True)
+            cmd = [perf, "record", "-k", "1", "-q", "-o", data, "--", *tool.cmd("run", f"--perf-jitdump={tmp}", PROGRAM)]
+        r = cpjit_test.run(cmd, timeout=TIMEOUT, text=True)
         pids = re.findall(r"jit-(\d+)\.dump", " ".join(os.listdir(tmp)))
-        if r.returncode != 0:
-            sys.exit(f"FAIL: {' '.join(cmd)}: exit {r.returncode}\n{r.stderr}")
+        if r.code != 0:
+            checks.fail(f"{' '.join(cmd)}: {r.status()}\n{r.stderr}")
+            checks.report()
         if args.mode == "map":
-            rows = report(perf, data)
+            rows = perf_report(perf, data)
             dso = r"\[JIT\] tid \d+"
             for tid in {m.group(1) for _, d, _ in rows for m in [re.match(r"\[JIT\] tid (\d+)", d)] if m}:
                 try:
@@ -194,17 +186,17 @@ def main():
                     pass
         else:
             if len(pids) != 1:
-                sys.exit(f"FAIL: expected one jit-PID.dump in {tmp}, found {os.listdir(tmp)}")
+                checks.fail(f"expected one jit-PID.dump in {tmp}, found {os.listdir(tmp)}")
+                checks.report()
             injected = os.path.join(tmp, "perf.jit.data")
-            i = subprocess.run([perf, "inject", "--jit", "-i", data, "-o", injected], capture_output=True, text=True)
-            if i.returncode != 0:
-                sys.exit(f"FAIL: perf inject --jit: {i.stderr.strip()}")
-            rows = report(perf, injected)
+            i = cpjit_test.run([perf, "inject", "--jit", "-i", data, "-o", injected], timeout=TIMEOUT, text=True)
+            if i.code != 0:
+                checks.fail(f"perf inject --jit: {i.status()}: {i.stderr.strip()}")
+                checks.report()
+            rows = perf_report(perf, injected)
             dso = rf"jitted-{pids[0]}-\d+\.so"
-        failures = check(rows, uops, dso)
-    for f in failures:
-        print("FAIL: " + f, file=sys.stderr)
-    sys.exit(1 if failures else 0)
+        check(rows, uops, dso)
+    checks.report()
 
 
 if __name__ == "__main__":

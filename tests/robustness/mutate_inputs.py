@@ -58,7 +58,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("dirs", nargs="+")
     args = ap.parse_args()
-    tool = cpjit_test.Cpjit(args.cpjit, args.emulator)
+    tool = cpjit_test.Cpjit.from_args(args)
+    checks = cpjit_test.Checks()
     limit = LIMIT * (3 if tool.emulated else 1)
     rng = random.Random(args.seed)
     seeds = []
@@ -77,9 +78,9 @@ def main():
                 with open(out, "rb") as f:
                     seeds.append(f.read())
     if not seeds:
-        print("0 passed, 1 failed (no seed programs)")
-        return 1
-    passed, failures, jit_compared, endless = 0, [], 0, 0
+        checks.fail("no seed programs")
+        checks.report()
+    jit_compared, endless = 0, 0
     for n in range(args.count):
         data = mutate(rng.choice(seeds), rng)
         path = os.path.join(tmp, "m%d" % n)
@@ -101,15 +102,15 @@ def main():
         if p.timed_out:
             if ref.timed_out:
                 endless += 1
-                passed += 1  # a mutated loop that never ends, in every tier
+                checks.passed()  # a mutated loop that never ends, in every tier
                 continue
-            bad = "HANG: past its budget of %.1f s while --jit=off ended in %.2f s (exit %d)" % (
-                max(limit, tool.budget(ref.seconds)), ref.seconds, ref.code)
+            bad = "HANG: past its budget of %.1f s while --jit=off ended in %.2f s (%s)" % (
+                max(limit, tool.budget(ref.seconds)), ref.seconds, ref.status())
             err = ""
         else:
             err = p.stderr.decode("utf-8", "replace")
             if p.code not in (0, 1, 2):
-                bad = "exit code %d" % p.code
+                bad = p.status()
             elif "Sanitizer" in err or "runtime error:" in err:
                 bad = "sanitizer report"
             elif p.code == 2 and (err.count("\n") != 1 or not err.startswith("error: ")):
@@ -129,15 +130,12 @@ def main():
         if bad:
             keep = os.path.join(tmp, "crash%d" % n)
             os.rename(path, keep)
-            failures.append("%s: %s (input kept at %s)\n%s" % (" ".join(cmd[-3:-1]), bad, keep, err[:800]))
+            checks.fail("%s: %s (input kept at %s)\n%s" % (" ".join(cmd[-3:-1]), bad, keep, err[:800]))
         else:
-            passed += 1
-    for f in failures:
-        print("FAIL " + f)
-    print("%d passed, %d failed (%d that ran also compared with --jit=on --jit-threshold=1; "
-          "%d never end, in --jit=off too)" % (passed, len(failures), jit_compared, endless))
-    return 1 if failures else 0
+            checks.passed()
+    checks.report("%d that ran also compared with --jit=on --jit-threshold=1; %d never end, in --jit=off too"
+                  % (jit_compared, endless))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

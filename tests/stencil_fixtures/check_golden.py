@@ -15,13 +15,15 @@ OBJDIR/<flagset>/<fixture>.o; this script runs the extractor on them.
                      python3 tests/stencil_fixtures/check_golden.py --update --build build-sx
 """
 import argparse
-import difflib
 import os
 import re
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import cpjit_test  # noqa: E402
+
+checks = cpjit_test.Checks()
 ROOT = os.path.dirname(os.path.dirname(HERE))
 GOLDEN = os.path.join(HERE, "golden")
 FLAGSETS = ["x86_64", "x86_64_pic", "aarch64", "aarch64_pic"]
@@ -82,8 +84,8 @@ def extract(args, flagset, names, out_path):
         if not os.path.exists(os.path.join(args.objdir, flagset, n + ".o")):
             sys.exit(f"missing {args.objdir}/{flagset}/{n}.o: build the fixture objects first "
                      "(ninja stencil_fixture_objects in a -DCPJIT_REGENERATE_STENCILS=ON build)")
-    p = subprocess.run(cmd, cwd=args.objdir, capture_output=True, text=True)
-    return p.returncode, p.stderr
+    p = cpjit_test.run(cmd, cwd=args.objdir, text=True)
+    return p.code, p.stderr
 
 
 def read(path):
@@ -104,17 +106,12 @@ def compare(golden_path, actual, update):
         return True
     expected = read(golden_path)
     if expected == actual:
-        print(f"ok {rel}")
+        checks.passed(rel)
         return True
     if expected is None:
-        print(f"FAIL {rel} does not exist")
+        checks.fail(f"{rel} does not exist")
     else:
-        diff = list(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True),
-                                         rel, "extractor output"))
-        print(f"FAIL {rel} differs:")
-        sys.stdout.writelines(diff[:200])
-        if len(diff) > 200:
-            print(f"... ({len(diff) - 200} more diff lines)")
+        checks.fail(f"{rel} differs:\n" + cpjit_test.diff(expected, actual, rel, "extractor output", limit=200))
     print("  if the change is intended: python3 tests/stencil_fixtures/check_golden.py --update --build BUILD")
     return False
 
@@ -124,7 +121,7 @@ def check_dumps(args, flagset, update=False):
     tmp = os.path.join(args.objdir, f"{flagset}.dump")
     rc, err = extract(args, flagset, good, tmp)
     if rc != 0:
-        print(f"FAIL the extractor exited {rc} on the good fixtures ({flagset}):\n{err}")
+        checks.fail(f"the extractor exited {rc} on the good fixtures ({flagset}):\n{err}")
         return False
     return compare(os.path.join(GOLDEN, f"{flagset}.dump"), read(tmp), update)
 
@@ -139,26 +136,26 @@ def check_errors(args, flagset, update=False):
         rc, err = extract(args, flagset, [name], tmp)
         text += f"## {name}: exit {rc}\n{err}"
         if rc != 1:
-            print(f"FAIL {name} ({flagset}): exit {rc}, want 1")
+            checks.fail(f"{name} ({flagset}): exit {rc}, want 1")
             ok = False
         if os.path.exists(tmp):
-            print(f"FAIL {name} ({flagset}): wrote a dump despite the errors")
+            checks.fail(f"{name} ({flagset}): wrote a dump despite the errors")
             ok = False
         lines = [l for l in err.splitlines() if l]
         if not lines:
-            print(f"FAIL {name} ({flagset}): no error message")
+            checks.fail(f"{name} ({flagset}): no error message")
             ok = False
         for line in lines:
             prefix = f"cpjit-stencil-extract: error: stencil '{name}': "
             if not line.startswith(prefix):
-                print(f"FAIL {name} ({flagset}): error does not name the stencil: {line}")
+                checks.fail(f"{name} ({flagset}): error does not name the stencil: {line}")
                 ok = False
             elif not WHERE.search(line):
-                print(f"FAIL {name} ({flagset}): error names no offset/relocation type or section: {line}")
+                checks.fail(f"{name} ({flagset}): error names no offset/relocation type or section: {line}")
                 ok = False
         for want in BAD_EXPECT.get(name, {}).get(target, []):
             if want not in err:
-                print(f"FAIL {name} ({flagset}): stderr lacks {want!r}:\n{err}")
+                checks.fail(f"{name} ({flagset}): stderr lacks {want!r}:\n{err}")
                 ok = False
     if not ok and not update:
         return False
@@ -206,7 +203,7 @@ def check_kinds():
     if unknown:
         print("kinds in the dumps that reloc_kinds.def lacks: " + " ".join(unknown))
         ok = False
-    print("ok" if ok else "FAIL: add fixture code that produces the missing kinds")
+    checks.expect(ok, "add fixture code that produces the missing kinds")
     return ok
 
 
@@ -224,19 +221,20 @@ def main():
     args.extractor = args.extractor or os.path.join(build, "tools", "stencil_extract", "cpjit-stencil-extract")
     args.objdir = os.path.abspath(args.objdir or os.path.join(build, "tests", "stencil_fixtures"))
     if args.update:
-        ok = all([check_dumps(args, fs, True) and check_errors(args, fs, True) for fs in FLAGSETS])
-        return 0 if check_kinds() and ok else 1
-    ok = True
-    if args.dumps:
-        ok &= check_dumps(args, args.dumps)
-    if args.errors:
-        ok &= check_errors(args, args.errors)
-    if args.kinds:
-        ok &= check_kinds()
+        for fs in FLAGSETS:
+            check_dumps(args, fs, True) and check_errors(args, fs, True)
+        check_kinds()
+        checks.report()
     if not (args.dumps or args.errors or args.kinds):
         ap.error("give --dumps FLAGSET, --errors FLAGSET, --kinds or --update")
-    return 0 if ok else 1
+    if args.dumps:
+        check_dumps(args, args.dumps)
+    if args.errors:
+        check_errors(args, args.errors)
+    if args.kinds:
+        check_kinds()
+    checks.report()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

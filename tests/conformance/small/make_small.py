@@ -16,11 +16,12 @@ so every benchmark still runs in every mode there: it calls materialize()
 """
 import argparse
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "lib"))
+import cpjit_test  # noqa: E402
 
 # name: (folder, [(text in NAME.cpasm, reduced)], [(text in NAME.py, reduced)]).
 # Each text must occur exactly once in its file.
@@ -109,9 +110,9 @@ def materialize(dest):
 
 def twin_output(name):
     _, py = reduced(name)
-    p = subprocess.run([sys.executable, "-c", py], capture_output=True, text=True, timeout=600)
-    if p.returncode != 0:
-        sys.exit("make_small: the reduced twin of %s failed:\n%s" % (name, p.stderr))
+    p = cpjit_test.run([sys.executable, "-c", py], timeout=600, text=True)
+    if p.code != 0:
+        sys.exit("make_small: the reduced twin of %s failed (%s):\n%s" % (name, p.status(), p.stderr))
     return p.stdout
 
 
@@ -131,10 +132,12 @@ def main():
             with open(path, "w") as f:
                 f.write(content)
     if args.check:
-        for name in stale:
-            print("stale: tests/conformance/small/%s.stdout is not what its reduced twin prints (run make_small.py)" % name)
-        print("%d of %d reduced twins print their expected output" % (len(names()) - len(stale), len(names())))
-        return 1 if stale else 0
+        checks = cpjit_test.Checks()
+        for name in names():
+            if checks.expect(name not in stale, "stale: tests/conformance/small/%s.stdout is not what its reduced "
+                             "twin prints (run make_small.py)" % name):
+                checks.passed()
+        checks.report(require_pass=True)
     print("%d file(s) written" % len(stale))
     return 0
 
