@@ -260,7 +260,7 @@ TEST_CASE("usage errors are exit code 2") {
         const char* first_line;
     };
     for (Case c : {Case{"run", "error: run needs a program file"}, Case{"run ok.cpasm ok.cpasm", "error: run takes one program file"},
-                   Case{"run --jit=fast ok.cpasm", "error: --jit takes on, uops, off, llvm-O0 or llvm-O2, not 'fast'"},
+                   Case{"run --jit=fast ok.cpasm", "error: --jit takes off, uops, on, llvm-O0 or llvm-O2, not 'fast'"},
                    Case{"run --max-depth=0 ok.cpasm", "error: --max-depth takes a whole number from 1 to 10000000"},
                    Case{"run --max-depth=x ok.cpasm", "error: --max-depth takes a whole number from 1 to 10000000"},
                    Case{"run --nope ok.cpasm", "error: unknown option '--nope'"}, Case{"frobnicate", "error: unknown command 'frobnicate'"},
