@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/loader.h"
+#include "tests/unit/test_support.h"
 
 using namespace cpjit;
 
@@ -25,14 +26,7 @@ std::string load_error(const std::string& text, const std::string& file = "t.cpa
 // The body of `main` wrapped around some lines (line 1 is `.func main`).
 std::string in_main(const std::string& body) { return ".func main\n" + body + ".end\n"; }
 
-Program assemble_ok(const std::string& text) {
-    Program p;
-    LoadError e;
-    bool ok = assemble("t.cpasm", text, p, e) && verify(p, e);
-    INFO(e.format());
-    REQUIRE(ok);
-    return p;
-}
+Program assemble_ok(const std::string& text) { return test::loaded_text(text); }
 
 const Literal& only_literal(const std::string& lit) {
     static Program p;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "runtime/loader.h"
+#include "tests/unit/test_support.h"
 
 using namespace cpjit;
 
@@ -128,14 +129,7 @@ std::string read_error(const std::string& bytes) {
 
 std::string off(size_t at, const std::string& msg) { return "error: f.cpbc: offset " + std::to_string(at) + ": " + msg; }
 
-Program from_text(const std::string& text) {
-    Program p;
-    LoadError e;
-    bool ok = assemble("t.cpasm", text, p, e) && verify(p, e);
-    INFO(e.format());
-    REQUIRE(ok);
-    return p;
-}
+Program from_text(const std::string& text) { return test::loaded_text(text); }
 
 }  // namespace
 

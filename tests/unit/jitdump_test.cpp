@@ -93,12 +93,9 @@ TEST_CASE("jitdump: header, code loads per trace and per uop, close record") {
     std::filesystem::create_directories(dir);
     Program prog;
     test::load_source_file("tests/conformance/cases/t2_side_exit_inlined.cpasm", "inlined.cpasm", prog);
-    RunOptions opts;
-    opts.tier = Tier::Jit;
-    opts.tier2.threshold = 1;
+    RunOptions opts = test::jit_listing_options(1);
     opts.tier2.perf_jitdump = true;
     opts.tier2.perf_jitdump_dir = dir;
-    opts.tier2.keep_listing = true;
     std::vector<Expected> expected;
     const bool ran = test::run_and_visit_machine_traces(prog, opts, [&](const Trace& t, const jit::CompiledTrace& c) {
         Expected e;

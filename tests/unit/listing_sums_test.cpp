@@ -105,11 +105,7 @@ size_t check_traces(const Program& prog, const TraceCache& tc, const jit::Stenci
 TEST_CASE("trace listing: the size line's parts add up, the GOT lists the helpers the trace calls") {
     test::RanProgram r;
     test::load_text("sums.cpasm", kProgram, r.prog);
-    RunOptions opts;
-    opts.tier = Tier::Jit;
-    opts.tier2.threshold = 8;
-    opts.tier2.keep_listing = true;
-    test::run_loaded(r, opts);
+    test::run_loaded(r, test::jit_listing_options(8));
     REQUIRE(r.exit_code == 0);
     const TraceCache& tc = r.traces();
     const Program& prog = r.prog;

@@ -56,11 +56,8 @@ bool parse_map(const std::string& text, std::vector<MapLine>& out) {
 TEST_CASE("perf map: the entry shim, then every uop stencil and exit stub of every trace") {
     Program prog;
     test::load_source_file("tests/conformance/cases/t2_side_exit_inlined.cpasm", "inlined.cpasm", prog);
-    RunOptions opts;
-    opts.tier = Tier::Jit;
-    opts.tier2.threshold = 1;
+    RunOptions opts = test::jit_listing_options(1);
     opts.tier2.perf_map = true;
-    opts.tier2.keep_listing = true;
     const std::string path = "/tmp/perf-" + std::to_string(getpid()) + ".map";
     std::filesystem::remove(path);
     std::multiset<MapLine> expected;

@@ -40,11 +40,28 @@ inline void load_text(const std::string& name, const std::string& text, Program&
     REQUIRE_MESSAGE((assemble(name, text, prog, err) && verify(prog, err)), err.format());
 }
 
+// A program assembled and verified from `text` (the test stops on an error).
+inline Program loaded_text(const std::string& text, const std::string& name = "t.cpasm") {
+    Program p;
+    load_text(name, text, p);
+    return p;
+}
+
 // The same for a file of the source tree (a path below CPJIT_SOURCE_DIR).
 inline void load_source_file(const std::string& relative, const std::string& name, Program& prog) {
     const std::string text = read_file(std::string(CPJIT_SOURCE_DIR) + "/" + relative);
     REQUIRE_MESSAGE(!text.empty(), relative, " is missing or empty");
     load_text(name, text, prog);
+}
+
+// Options of a run with the copy-and-patch JIT from `threshold`, keeping
+// each trace's listing (placed stencils, patched holes).
+inline RunOptions jit_listing_options(uint32_t threshold) {
+    RunOptions opts;
+    opts.tier = Tier::Jit;
+    opts.tier2.threshold = threshold;
+    opts.tier2.keep_listing = true;
+    return opts;
 }
 
 // A program run in process, kept with the engine that ran it so a test can

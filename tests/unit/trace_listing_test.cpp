@@ -67,9 +67,7 @@ skip:
 
 void run(test::RanProgram& r, bool keep_listing) {
     test::load_text("listing.cpasm", kProgram, r.prog);
-    RunOptions opts;
-    opts.tier = Tier::Jit;
-    opts.tier2.threshold = 8;
+    RunOptions opts = test::jit_listing_options(8);
     opts.tier2.keep_listing = keep_listing;
     test::run_loaded(r, opts);
     REQUIRE(r.exit_code == 0);
