@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 
 #include "jit/jit_abi.h"
@@ -109,5 +110,11 @@ private:
     SpanPool<JitExitRecord> record_pool_{4096};
     bool full_ = false;
 };
+
+// How Tier 2 gets a backend without naming one: whoever sets up a run
+// (jit/engine.cpp) passes the factory of the backend --jit asked for. It
+// returns nullptr when that backend cannot run here (no stencils for the
+// host, no executable memory, no LLVM).
+using BackendFactory = std::unique_ptr<Backend> (*)(const Tier2Options& opts, Tier2Stats& stats);
 
 }  // namespace cpjit::jit

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "jit/backend_factory.h"
+#include "jit/backend.h"
 #include "jit/tier2/tier2_options.h"
 #include "runtime/vm.h"
 
@@ -68,7 +68,7 @@ private:
 };
 
 namespace jit {
-// The factory of the backend `opts.backend` names (jit/backend_factory.h).
+// The factory of the backend `opts.backend` names (jit/backend.h).
 BackendFactory backend_factory(const Tier2Options& opts);
 // Whether this build has the LLVM backend (-DCPJIT_LLVM_BACKEND=ON).
 bool llvm_backend_built();

@@ -1,7 +1,7 @@
 // Machine code to text for the study commands (`cpjit stencils --disasm`,
 // `cpjit trace`), through capstone, which covers both targets. Only the
 // command line uses it; the JIT's own use of capstone (stack analysis for
-// unwind tables, jit/profiling/unwind_x64.cpp) prints nothing.
+// unwind tables, jit/copy_patch/profiling/unwind_x64.cpp) prints nothing.
 #pragma once
 
 #include <cstddef>

@@ -1,7 +1,7 @@
 // The summary `cpjit profile` prints, from `perf report --stdio --sort
 // dso,sym -t '\t'` text: time per part of cpjit (a table of symbol
 // patterns) and the hottest uops, both summed over every trace ("uop
-// kinds") and one by one (uop symbols, jit/profiling/code_symbols.h).
+// kinds") and one by one (uop symbols, jit/copy_patch/profiling/code_symbols.h).
 #pragma once
 
 #include <string>

@@ -7,7 +7,7 @@
 
 #include "jit/code_memory.h"
 #include "jit/copy_patch/stencil_variants.h"
-#include "jit/profiling/listeners.h"
+#include "jit/copy_patch/profiling/listeners.h"
 #include "jit/tier2/uop_helper_table.h"
 
 namespace cpjit::jit {

@@ -174,7 +174,7 @@ private:
     uint64_t stub_helpers_ = 0;      // helpers any exit stub variant calls (none today)
     bool stub_usable_ = true;
     SpanPool<CompiledTrace> trace_pool_{256};
-    // Profilers and debuggers told about code (jit/profiling/); nullptr
+    // Profilers and debuggers told about code (jit/copy_patch/profiling/); nullptr
     // unless an option asks for one.
     std::unique_ptr<profiling::CodeListeners> listeners_;
     CompiledTrace* listing_ = nullptr;  // the trace being compiled, when keeping its holes

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "jit/backend_factory.h"
+#include "jit/backend.h"
 #include "jit/tier2/tier2_options.h"
 #include "jit/tier2/trace_cache.h"
 #include "runtime/tier2_hook.h"

@@ -31,7 +31,7 @@ struct Tier2Options {
     // 32 bytes lets the code cap bind first for --jit=on, and bounds the
     // uop interpreter's traces (about 50 bytes of Uop per uop kept) alike.
     uint64_t max_uops_in_traces() const { return max_code_bytes / 32; }
-    // Machine code made visible to profilers and debugger (jit/profiling/):
+    // Machine code made visible to profilers and debugger (jit/copy_patch/profiling/):
     bool perf_map = false;       // write /tmp/perf-PID.map for `perf report`
     bool perf_jitdump = false;   // write DIR/jit-PID.dump for `perf inject --jit`
     std::string perf_jitdump_dir;  // empty: /tmp

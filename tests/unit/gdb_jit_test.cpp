@@ -1,4 +1,4 @@
-// --gdb-jit's parts that need no gdb (jit/profiling/unwind_x64.cpp,
+// --gdb-jit's parts that need no gdb (jit/copy_patch/profiling/unwind_x64.cpp,
 // elf_image.cpp, gdb_jit.cpp): the x86-64 stack analysis on hand-written
 // code (pushes, a branch that skips a pop, the entry shim's saves), the ELF
 // object it goes into, and the list gdb reads (gdb_jit_interface.h).
@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "jit/profiling/elf_image.h"
-#include "jit/profiling/gdb_jit_interface.h"
-#include "jit/profiling/gdb_jit.h"
-#include "jit/profiling/unwind.h"
+#include "jit/copy_patch/profiling/elf_image.h"
+#include "jit/copy_patch/profiling/gdb_jit_interface.h"
+#include "jit/copy_patch/profiling/gdb_jit.h"
+#include "jit/copy_patch/profiling/unwind.h"
 
 using namespace cpjit;
 using namespace cpjit::jit::profiling;

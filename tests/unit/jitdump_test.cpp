@@ -1,4 +1,4 @@
-// --perf-jitdump (jit/profiling/jitdump.cpp), read back record by record: a
+// --perf-jitdump (jit/copy_patch/profiling/jitdump.cpp), read back record by record: a
 // program runs in process with the JIT at threshold 1 (keep_listing keeps
 // what each trace placed, to compare with), then the dump is parsed with
 // the format's own layout and checked against the traces: the header, one
@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/profiling/jitdump_format.h"
+#include "jit/copy_patch/profiling/jitdump_format.h"
 #include "jit/tier2/trace.h"
 #include "runtime/loader.h"
 #include "runtime/vm.h"

@@ -1,4 +1,4 @@
-// --perf-map (jit/profiling/perf_map.cpp), read back line by line: a program
+// --perf-map (jit/copy_patch/profiling/perf_map.cpp), read back line by line: a program
 // runs in process with the JIT at threshold 1 (keep_listing keeps what each
 // trace placed, to compare with), then /tmp/perf-PID.map must hold "START
 // SIZE NAME" in hex for the entry shim and for every uop stencil and exit

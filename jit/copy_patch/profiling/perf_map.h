@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "jit/profiling/listeners.h"
+#include "jit/copy_patch/profiling/listeners.h"
 
 namespace cpjit::jit::profiling {
 

@@ -1,5 +1,5 @@
 // Symbol names for machine code (see code_symbols.h).
-#include "jit/profiling/code_symbols.h"
+#include "jit/copy_patch/profiling/code_symbols.h"
 
 #include <fmt/format.h>
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "jit/profiling/unwind.h"
+#include "jit/copy_patch/profiling/unwind.h"
 
 namespace cpjit::jit::profiling {
 

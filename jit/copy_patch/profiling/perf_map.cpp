@@ -1,5 +1,5 @@
 // The perf map writer (see perf_map.h).
-#include "jit/profiling/perf_map.h"
+#include "jit/copy_patch/profiling/perf_map.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 #include <string>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/profiling/code_symbols.h"
+#include "jit/copy_patch/profiling/code_symbols.h"
 
 namespace cpjit::jit::profiling {
 

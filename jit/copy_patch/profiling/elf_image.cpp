@@ -1,7 +1,7 @@
 // The in-memory ELF objects of the GDB JIT interface (see elf_image.h).
 // .eh_frame: one CIE ("zR", FDE addresses relative to .text as 4 bytes,
 // DW_EH_PE_textrel | DW_EH_PE_udata4, as LuaJIT does), one FDE.
-#include "jit/profiling/elf_image.h"
+#include "jit/copy_patch/profiling/elf_image.h"
 
 #include <elf.h>
 

@@ -1,5 +1,5 @@
 // The jitdump writer (see jitdump.h).
-#include "jit/profiling/jitdump.h"
+#include "jit/copy_patch/profiling/jitdump.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -11,8 +11,8 @@
 #include <ctime>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/profiling/code_symbols.h"
-#include "jit/profiling/jitdump_format.h"
+#include "jit/copy_patch/profiling/code_symbols.h"
+#include "jit/copy_patch/profiling/jitdump_format.h"
 
 namespace cpjit::jit::profiling {
 

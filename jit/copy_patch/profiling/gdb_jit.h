@@ -12,7 +12,7 @@
 #include <memory>
 #include <unordered_map>
 
-#include "jit/profiling/listeners.h"
+#include "jit/copy_patch/profiling/listeners.h"
 
 namespace cpjit::jit::profiling {
 

@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <string>
 
-#include "jit/profiling/listeners.h"
+#include "jit/copy_patch/profiling/listeners.h"
 
 namespace cpjit::jit::profiling {
 

@@ -1,9 +1,9 @@
 // Which listeners the options ask for (see listeners.h).
-#include "jit/profiling/listeners.h"
+#include "jit/copy_patch/profiling/listeners.h"
 
-#include "jit/profiling/gdb_jit.h"
-#include "jit/profiling/jitdump.h"
-#include "jit/profiling/perf_map.h"
+#include "jit/copy_patch/profiling/gdb_jit.h"
+#include "jit/copy_patch/profiling/jitdump.h"
+#include "jit/copy_patch/profiling/perf_map.h"
 
 namespace cpjit::jit::profiling {
 

@@ -1,15 +1,15 @@
 // The GDB JIT interface (see gdb_jit.h). The descriptor's layout and the two
 // names are GDB's ("JIT Compilation Interface" in GDB's manual).
-#include "jit/profiling/gdb_jit.h"
+#include "jit/copy_patch/profiling/gdb_jit.h"
 
 #include <elf.h>
 
 #include <cstdio>
 
 #include "jit/copy_patch/trace_compiler.h"
-#include "jit/profiling/code_symbols.h"
-#include "jit/profiling/elf_image.h"
-#include "jit/profiling/gdb_jit_interface.h"
+#include "jit/copy_patch/profiling/code_symbols.h"
+#include "jit/copy_patch/profiling/elf_image.h"
+#include "jit/copy_patch/profiling/gdb_jit_interface.h"
 
 extern "C" {
 
