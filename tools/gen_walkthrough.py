@@ -4,7 +4,7 @@ docs/walkthrough.template.md: the prose is the template's, every block is the
 real output of cpjit on examples/sum_loop.cpasm.
 
   gen_walkthrough.py --x86-64 build/cpjit --aarch64 build-aarch64/cpjit \\
-      --emulator "qemu-aarch64 -L /usr/aarch64-linux-gnu"        write the doc
+      --emulator qemu-aarch64                                     write the doc
   gen_walkthrough.py --x86-64 build/cpjit --check                  compare
 
 A template line `@@KIND ARGS@@` becomes one generated block:

@@ -79,7 +79,7 @@ if ((aarch64)); then
   cmake -S . -B build-aarch64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchains/aarch64-linux-gnu.cmake" >/dev/null
   ninja -C build-aarch64
-  echo "setup: built build-aarch64/cpjit (AArch64; run it with qemu-aarch64 -L /usr/aarch64-linux-gnu)"
+  echo "setup: built build-aarch64/cpjit (AArch64; run it with qemu-aarch64)"
   exit 0
 fi
 

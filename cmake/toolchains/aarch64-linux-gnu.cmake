@@ -28,4 +28,11 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 
 # binfmt_misc is not active: ctest, doctest_discover_tests and the tests that
 # spawn cpjit (CPJIT_EMULATOR, tests/CMakeLists.txt) call qemu explicitly.
-set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-aarch64;-L;/usr/aarch64-linux-gnu")
+# No -L: programs run with Debian's arm64 multiarch dynamic loader
+# (/lib/ld-linux-aarch64.so.1, libc6:arm64), the one that belongs to the libc
+# it finds through /etc/ld.so.cache. With -L /usr/aarch64-linux-gnu the loader
+# came from the cross sysroot (libc6-arm64-cross, an older build) and libc
+# from libc6:arm64; their private _rtld_global differs in size (4,512 and
+# 4,520 bytes in Debian 12), and pthread_create's walk of the thread-stack
+# cache libc keeps in it never ended (diff_driver's watchdog thread).
+set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-aarch64")
