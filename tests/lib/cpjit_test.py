@@ -182,7 +182,7 @@ def add_cpjit_arguments(ap, emulator=True, arch=False):
     ap.add_argument("--cpjit", required=True, help="the cpjit binary under test")
     if emulator:
         ap.add_argument("--emulator", default="",
-                        help='command put before every cpjit command, e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu"')
+                        help='command put before every cpjit command, e.g. "qemu-aarch64"')
     if arch:
         ap.add_argument("--arch", default=platform.machine(),
                         help="target of the cpjit binary: x86_64 or aarch64 (default: this machine's)")
