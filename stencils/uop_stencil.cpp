@@ -36,7 +36,7 @@ struct Shape {
     bool pop_exit, calls;
 };
 namespace flag {
-constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;  // as jit/tier2/trace.h
+constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;  // as jit/tier2/uops.h
 }
 constexpr Shape kShapes[] = {
 #define UOP(name, pops, pushes, reads, flags)                                   \

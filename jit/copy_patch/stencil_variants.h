@@ -12,7 +12,7 @@
 #include <initializer_list>
 
 #include "jit/jit_abi.h"
-#include "jit/tier2/trace.h"
+#include "jit/tier2/uops.h"
 
 namespace cpjit::jit {
 
