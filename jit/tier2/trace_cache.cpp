@@ -9,7 +9,14 @@ namespace cpjit {
 TraceCache::TraceCache(Program& prog, Value* globals, const Tier2Options& opts)
     : prog_(prog), globals_(globals), opts_(opts) {}
 
-TraceCache::~TraceCache() = default;
+// The program outlives its traces: its slots must not point at them (a
+// later run of the same Program starts without traces).
+TraceCache::~TraceCache() {
+    for (Function& fn : prog_.functions) {
+        fn.trace_at.clear();
+        fn.machine_at.clear();
+    }
+}
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
                          bool at_return) {
