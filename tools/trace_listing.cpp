@@ -254,6 +254,7 @@ Meaning Lister::meaning(const PatchedHole& h) const {
     case HoleValue::LinkTarget:
         if (h.symbol == 0) return {"0: return to the VM", "", false};
         return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
+    case HoleValue::LocalOffset: break;  // said above, whenever its uop is known
     }
     return {fmt::format("{:#x}", h.symbol), "<value>", true};
 }
