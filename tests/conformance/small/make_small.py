@@ -58,6 +58,23 @@ REDUCTIONS = {
     "strings": ("bench/heldout", [("    const 100000\n", "    const 5000\n")], [("    n = 100000\n", "    n = 5000\n")]),
     "nqueens": ("bench/heldout", [("    const 11\n", "    const 7\n")], [("while size <= 11:", "while size <= 7:")]),
     "bytecode_vm": ("bench/heldout", [("    const 300\n", "    const 10\n")], [("while rep < 300:", "while rep < 10:")]),
+    "heap_queue": ("bench/heldout", [("    const 60000\n", "    const 2000\n")], [("    steps = 60000\n", "    steps = 2000\n")]),
+    "life": ("bench/heldout", [("    const 600\n", "    const 30\n"), ("    const 300\n", "    const 15\n")],
+             [("run(64, 64, 600, 2024)", "run(64, 64, 30, 2024)"), ("run(48, 80, 300, 7)", "run(48, 80, 15, 7)")]),
+    "dynprog": ("bench/heldout",
+                [("    const 2400\n", "    const 110\n"), ("    const 2000\n    const 4242\n", "    const 100\n    const 4242\n"),
+                 ("    const 250\n    store count\n", "    const 20\n    store count\n"), ("    const 100000\n", "    const 3000\n")],
+                [("lcg_seq(2400, 17, 4)", "lcg_seq(110, 17, 4)"), ("lcg_seq(2000, 4242, 4)", "lcg_seq(100, 4242, 4)"),
+                 ("    count = 250\n", "    count = 20\n"), ("change_ways(coins, 8, 100000)", "change_ways(coins, 8, 3000)")]),
+    "ode": ("bench/heldout",
+            [("    const 1024000\n", "    const 4000\n"), ("    const 300000\n", "    const 2000\n"),
+             ("    const 400000\n", "    const 2000\n"), ("    const 600000\n", "    const 2000\n")],
+            [("while n <= 1024000:", "while n <= 4000:"), ("3.0, 300000)", "3.0, 2000)"),
+             ("0.001, 400000)", "0.001, 2000)"), ("0.0005, 600000)", "0.0005, 2000)")]),
+    "collatz": ("bench/heldout", [("    const 1000000\n", "    const 20000\n"), ("    const 600000\n", "    const 20000\n")],
+                [("collatz_table(1000000)", "collatz_table(20000)"), ("factor_counts(600000)", "factor_counts(20000)")]),
+    "formatter": ("bench/heldout", [("    const 300000\n", "    const 3000\n")],
+                  [("report(300000, 31337, digits)", "report(3000, 31337, digits)")]),
 }
 
 
