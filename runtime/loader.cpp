@@ -1,8 +1,7 @@
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -10,17 +9,33 @@
 
 namespace cpjit {
 
+namespace {
+
+// With stdio rather than a file stream: the first stream builds the C++
+// locale's facets, a cost a run would pay at start-up for nothing.
+bool read_whole_file(const std::string& path, std::string& bytes) {
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return false;
+    char chunk[16384];
+    size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) bytes.append(chunk, n);
+    const bool ok = !std::ferror(f);
+    const int saved = errno;
+    std::fclose(f);
+    errno = saved;
+    return ok;
+}
+
+}  // namespace
+
 bool load_program(const std::string& path, Program& out, LoadError& err) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    if (in) buf << in.rdbuf();
-    if (!in || in.bad()) {
+    std::string bytes;
+    if (!read_whole_file(path, bytes)) {
         err.file = path;
         err.has_pos = false;
         err.message = fmt::format("cannot read file: {}", std::strerror(errno));
         return false;
     }
-    std::string bytes = buf.str();
     bool binary = bytes.size() >= 4 && std::memcmp(bytes.data(), kBytecodeMagic, 4) == 0;
     bool ok = binary ? read_bytecode(path, bytes, out, err) : assemble(path, bytes, out, err);
     return ok && verify(out, err);

@@ -3,6 +3,7 @@
 
   check_bench.py --cpjit build/cpjit bench    # bench on tests/bench/*.cpasm: table, --json, --chart, mismatches
   check_bench.py --cpjit build/cpjit stats    # --stats summary on stderr is the --stats=FILE data
+  check_bench.py --cpjit build/cpjit startup  # tools/startup_bench.py: its table is the runs it made
   (--emulator "qemu-aarch64 -L ..." goes before every cpjit command; the
   bench test is not run under an emulator: bench spawns /proc/self/exe)
 """
@@ -199,13 +200,46 @@ def test_stats(cpjit, tmp):
     expect(p.code == 2, "--stats= with no file is a usage error")
 
 
+def test_startup(cpjit, tmp):
+    script = os.path.join(HERE, "..", "..", "tools", "startup_bench.py")
+    jpath = os.path.join(tmp, "startup.json")
+    p = cpjit_test.run([sys.executable, script, "--cpjit", cpjit.binary, "--runs", "3", "--json", jpath], text=True)
+    expect(p.code == 0, "startup_bench.py exits 0, not %s; stderr:\n%s" % (p.code, p.stderr))
+    with open(jpath) as f:
+        data = json.load(f)
+    names = [r["command"] for r in data["rows"]]
+    expect(names == ["/bin/true", "cpjit --version", "cpjit run --jit=off", "cpjit run --jit=on"], "rows %r" % names)
+    by = {r["command"]: r for r in data["rows"]}
+    for r in data["rows"]:
+        walls = [x["wall_s"] * 1e3 for x in r["samples"]]
+        faults = [x["page_faults"] for x in r["samples"]]
+        expect(len(r["samples"]) == 3 and all(w > 0 for w in walls) and all(f > 0 for f in faults),
+               "%s: three samples with a wall time and page faults" % r["command"])
+        expect(abs(r["min_wall_ms"] - min(walls)) < 1e-9 and r["min_page_faults"] == min(faults),
+               "%s: the figures are the samples' least" % r["command"])
+        line = [l for l in p.stdout.splitlines() if l.startswith(r["command"] + " ")]
+        expect(len(line) == 1 and "%.2f" % r["min_wall_ms"] in line[0], "%s: its table row:\n%s" % (r["command"], p.stdout))
+    # cpjit is a real run: it loads, assembles and runs the program, which /bin/true does not.
+    expect(by["cpjit run --jit=off"]["min_page_faults"] > by["/bin/true"]["min_page_faults"],
+           "a cpjit run takes more page faults than /bin/true")
+    expect(abs(data["off_minus_true_ms"] - (by["cpjit run --jit=off"]["min_wall_ms"] - by["/bin/true"]["min_wall_ms"])) < 1e-9,
+           "the difference is of the rows' figures")
+    # a program that fails is reported, not timed
+    bad = os.path.join(tmp, "bad.cpasm")
+    with open(bad, "w") as f:
+        f.write(".func main\n    const 1\n    const 0\n    idiv\n    ret\n.end\n")
+    p = cpjit_test.run([sys.executable, script, "--cpjit", cpjit.binary, "--runs", "1", "--program", bad], text=True)
+    expect(p.code == 1 and "exits" in p.stderr, "a failing program makes it exit 1: %s %s" % (p.code, p.stderr))
+
+
 def main():
     ap = argparse.ArgumentParser()
     cpjit_test.add_cpjit_arguments(ap)
-    ap.add_argument("test", choices=["bench", "stats"])
+    ap.add_argument("test", choices=["bench", "stats", "startup"])
     args = ap.parse_args()
+    tests = {"bench": test_bench, "stats": test_stats, "startup": test_startup}
     with tempfile.TemporaryDirectory() as tmp:
-        (test_bench if args.test == "bench" else test_stats)(cpjit_test.Cpjit.from_args(args), tmp)
+        tests[args.test](cpjit_test.Cpjit.from_args(args), tmp)
     checks.report()
 
 
