@@ -13,7 +13,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <new>
 #include <span>
 #include <vector>
 
@@ -30,7 +29,7 @@ public:
     ~SpanPool() {
         for (const Block& b : blocks_) {
             std::destroy_n(b.elements, b.len);
-            ::operator delete(b.elements, std::align_val_t(alignof(T)));
+            ::operator delete(b.elements);
         }
     }
 
@@ -56,8 +55,10 @@ private:
         if (n > left_) {
             next_block_len_ = next_block_len_ * 2 < block_len_ ? next_block_len_ * 2 : block_len_;
             const size_t len = n > next_block_len_ ? n : next_block_len_;
-            void* raw = ::operator new(len * sizeof(T), std::align_val_t(alignof(T)));
-            populate_pages(raw, len * sizeof(T));
+            static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+            void* raw = ::operator new(len * sizeof(T));
+            // Small blocks: a system call costs more than the faults it saves.
+            if (len * sizeof(T) >= kPopulateBytes) populate_pages(raw, len * sizeof(T));
             T* elements = std::uninitialized_value_construct_n(static_cast<T*>(raw), len) - len;
             blocks_.push_back({elements, len});
             next_ = elements;
@@ -69,6 +70,7 @@ private:
         return s;
     }
 
+    static constexpr size_t kPopulateBytes = 16 << 10;
     size_t block_len_;
     size_t next_block_len_ = 8;  // doubled before each new block, up to block_len_
     struct Block {
