@@ -6,7 +6,8 @@
 // Blocks grow from a small first one to `block_len` elements, doubling:
 // elements are value-initialized when their block is made, and a run that
 // compiles one small trace should not touch (page-fault) a whole large
-// block for it.
+// block for it. A new block's pages are mapped in with one system call
+// before they are initialized (populate_pages), not faulted in one by one.
 // Not thread-safe (one per Jit).
 #pragma once
 
@@ -15,12 +16,22 @@
 #include <span>
 #include <vector>
 
+#include "jit/populate_pages.h"
+
 namespace cpjit::jit {
 
 template <class T>
 class SpanPool {
 public:
     explicit SpanPool(size_t block_len) : block_len_(block_len) {}
+    SpanPool(const SpanPool&) = delete;
+    SpanPool& operator=(const SpanPool&) = delete;
+    ~SpanPool() {
+        for (const Block& b : blocks_) {
+            std::destroy_n(b.elements, b.len);
+            ::operator delete(b.elements);
+        }
+    }
 
     // n value-initialized elements (n may be 0: an empty span).
     std::span<T> take(size_t n) {
@@ -44,8 +55,13 @@ private:
         if (n > left_) {
             next_block_len_ = next_block_len_ * 2 < block_len_ ? next_block_len_ * 2 : block_len_;
             const size_t len = n > next_block_len_ ? n : next_block_len_;
-            blocks_.push_back(std::make_unique<T[]>(len));
-            next_ = blocks_.back().get();
+            static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+            void* raw = ::operator new(len * sizeof(T));
+            // Small blocks: a system call costs more than the faults it saves.
+            if (len * sizeof(T) >= kPopulateBytes) populate_pages(raw, len * sizeof(T));
+            T* elements = std::uninitialized_value_construct_n(static_cast<T*>(raw), len) - len;
+            blocks_.push_back({elements, len});
+            next_ = elements;
             left_ = len;
         }
         std::span<T> s(next_, n);
@@ -54,9 +70,14 @@ private:
         return s;
     }
 
+    static constexpr size_t kPopulateBytes = 16 << 10;
     size_t block_len_;
     size_t next_block_len_ = 8;  // doubled before each new block, up to block_len_
-    std::vector<std::unique_ptr<T[]>> blocks_;
+    struct Block {
+        T* elements;
+        size_t len;
+    };
+    std::vector<Block> blocks_;
     T* next_ = nullptr;
     size_t left_ = 0;
     std::vector<std::vector<T*>> free_;  // by length
