@@ -26,6 +26,8 @@ size_t collection_budget(size_t live) {
 // pages were in use at the collection, so the pool never raises the peak
 // resident set.
 size_t pool_blocks(size_t budget) { return 2 * budget / (size_t(64) << 10); }
+// Regions in 4 KiB pages before the first advised for huge pages (map_region).
+constexpr size_t kSmallHeapRegions = 2;
 }  // namespace
 
 // A block: a header line, the mark bitmap (one bit per 16-byte granule of
@@ -74,9 +76,7 @@ Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinColle
 
 Heap::~Heap() {
     for (ArrayObj* a : malloced_items_) std::free(a->items);  // (the arrays are in blocks)
-    for (uint8_t c = 0; c < num_classes_; ++c)
-        for (Block* b : classes_[c].blocks) munmap(b, kBlockBytes);
-    for (Block* b : pool_) munmap(b, kBlockBytes);
+    for (char* r : regions_) munmap(r, kRegionBytes);
     for (ObjHeader* o = large_; o;) {
         ObjHeader* next = o->next;
         std::free(o);
@@ -105,29 +105,59 @@ size_t Heap::object_size(const ObjHeader* o) {
 // ---- cells and blocks ----
 
 Heap::Block* Heap::new_block() {
+    Block* b;
     if (!pool_.empty()) {
-        Block* b = pool_.back();
+        b = pool_.back();
         pool_.pop_back();
         return b;
     }
-    // Twice the size, then the unaligned ends go back.
-    void* m = mmap(nullptr, 2 * kBlockBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return nullptr;
-    const uintptr_t start = reinterpret_cast<uintptr_t>(m);
-    const uintptr_t aligned = (start + kBlockBytes - 1) & ~uintptr_t(kBlockBytes - 1);
-    if (aligned > start) munmap(m, aligned - start);
-    if (aligned + kBlockBytes < start + 2 * kBlockBytes)
-        munmap(reinterpret_cast<void*>(aligned + kBlockBytes), start + 2 * kBlockBytes - aligned - kBlockBytes);
+    if (!released_.empty()) {
+        b = released_.back();
+        released_.pop_back();
+    } else {
+        if (region_next_ == region_end_ && !map_region()) return nullptr;
+        b = reinterpret_cast<Block*>(region_next_);
+        region_next_ += kBlockBytes;
+    }
     ++blocks_mapped_;
-    return reinterpret_cast<Block*>(aligned);
+    return b;
 }
 
+// A 2 MiB-aligned region, carved into blocks in address order. Regions
+// after the first kSmallHeapRegions are advised for huge pages: one fault
+// then maps 2 MiB instead of 512 faults mapping 4 KiB each. The first ones
+// are not, so a program that allocates little touches only the pages of the
+// blocks it uses, and the huge page a heap's newest region may leave mostly
+// unused is at most a third of the heap. Where the kernel refuses the advice
+// (no transparent huge pages, or none free), a region stays in 4 KiB pages.
+bool Heap::map_region() {
+    void* m = mmap(nullptr, 2 * kRegionBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return false;
+    // Twice the size, then the unaligned ends go back.
+    const uintptr_t start = reinterpret_cast<uintptr_t>(m);
+    const uintptr_t aligned = (start + kRegionBytes - 1) & ~uintptr_t(kRegionBytes - 1);
+    if (aligned > start) munmap(m, aligned - start);
+    if (aligned + kRegionBytes < start + 2 * kRegionBytes)
+        munmap(reinterpret_cast<void*>(aligned + kRegionBytes), start + 2 * kRegionBytes - aligned - kRegionBytes);
+    char* region = reinterpret_cast<char*>(aligned);
+#ifdef MADV_HUGEPAGE
+    if (regions_.size() >= kSmallHeapRegions && madvise(region, kRegionBytes, MADV_HUGEPAGE) == 0) ++huge_regions_;
+#endif
+    regions_.push_back(region);
+    region_next_ = region;
+    region_end_ = region + kRegionBytes;
+    return true;
+}
+
+// Beyond the pool's limit an empty block's pages go back to the system; its
+// address range stays in its region, listed for reuse.
 void Heap::drop_block(Block* b) {
     if (pool_.size() < pool_limit_) {
         pool_.push_back(b);
         return;
     }
-    munmap(b, kBlockBytes);
+    madvise(b, kBlockBytes, MADV_DONTNEED);
+    released_.push_back(b);
     --blocks_mapped_;
 }
 

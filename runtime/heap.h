@@ -1,13 +1,15 @@
 // Heap objects and a precise, non-moving mark-and-sweep collector.
 //
 // Memory: objects and arrays' item storage up to kMaxSmall bytes live in
-// cells of size classes, carved from 64 KiB blocks (64 KiB aligned). Each
+// cells of size classes, carved from 64 KiB blocks (64 KiB aligned), which
+// are carved in turn from 2 MiB-aligned regions, advised for huge pages once
+// the heap outgrows its first two (map_region in heap.cpp). Each
 // block has a mark bitmap; there is no sweep: after a collection allocation
 // walks each class's blocks in order and takes the cells whose mark bit is
 // clear (dead, or never used), so a dead cell is touched once, by the
 // allocation that reuses it. A block with nothing marked goes back to a pool
-// (or to the system). Larger objects and larger item storage are malloc'd
-// and kept on lists the collection walks. No malloc per small object.
+// (or its pages to the system). Larger objects and larger item storage are
+// malloc'd and kept on lists the collection walks. No malloc per small object.
 //
 // Why non-moving: machine code the JIT produces may hold raw object
 // pointers in registers between safepoints; a collector that never moves
@@ -88,8 +90,11 @@ public:
     size_t total_allocated() const { return total_allocated_; }
     size_t max_bytes() const { return max_bytes_; }
     size_t blocks_mapped() const { return blocks_mapped_; }  // 64 KiB blocks in use or pooled
+    size_t regions_mapped() const { return regions_.size(); }
+    size_t huge_page_regions() const { return huge_regions_; }  // of those, advised for huge pages
 
     static constexpr size_t kBlockBytes = size_t(64) << 10;
+    static constexpr size_t kRegionBytes = size_t(2) << 20;  // blocks come from regions this size and alignment
     static constexpr size_t kMaxSmall = 4096;  // larger objects and storage are malloc'd
     static constexpr uint8_t kLargeClass = 0xff;
     static constexpr int64_t kMaxInlineItems = 16;  // new arrays up to this long keep items in their cell
@@ -134,14 +139,20 @@ private:
     void start_marking();
     void finish_collection();
     Block* new_block();
+    bool map_region();
     void drop_block(Block* b);
     static size_t object_size(const ObjHeader* o);
 
     SizeClass classes_[32];
     uint8_t num_classes_ = 0;
     uint8_t class_of_[kMaxSmall / 16 + 1];  // (bytes + 15) / 16 -> size class
-    std::vector<Block*> pool_;  // empty blocks kept for reuse
-    size_t pool_limit_ = 0;     // at most this many
+    std::vector<Block*> pool_;      // empty blocks kept for reuse
+    std::vector<Block*> released_;  // empty blocks whose pages went back to the system
+    std::vector<char*> regions_;
+    char* region_next_ = nullptr;   // the next block not yet carved from the newest region
+    char* region_end_ = nullptr;
+    size_t huge_regions_ = 0;
+    size_t pool_limit_ = 0;         // at most this many pooled blocks
     size_t blocks_mapped_ = 0;
     ObjHeader* large_ = nullptr;
     std::vector<ArrayObj*> malloced_items_;  // arrays whose items are malloc'd

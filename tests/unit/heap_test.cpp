@@ -1,12 +1,15 @@
-// The heap (runtime/heap.h): size-class cells in 64 KiB blocks, free lists
-// rebuilt by the sweep, arrays' item storage in cells or malloc'd, large
-// objects on their own. What is alive stays intact; what dies is reused.
+// The heap (runtime/heap.h): size-class cells in 64 KiB blocks carved from
+// 2 MiB regions, arrays' item storage in cells or malloc'd, large objects on
+// their own. What is alive stays intact; what dies is reused.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "runtime/heap.h"
 
@@ -149,4 +152,80 @@ TEST_CASE("heap: small arrays keep their items in their own cell until a push ou
     roots.keep.clear();
     heap.collect();
     CHECK(heap.live_bytes() == 0);
+}
+
+namespace {
+constexpr uintptr_t kRegionMask = ~uintptr_t(Heap::kRegionBytes - 1);
+
+// Pages of [p, p + bytes) in memory now.
+size_t resident_pages(uintptr_t p, size_t bytes) {
+    const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> in_core(bytes / page);
+    REQUIRE(mincore(reinterpret_cast<void*>(p), bytes, in_core.data()) == 0);
+    return size_t(std::count_if(in_core.begin(), in_core.end(), [](unsigned char c) { return c & 1; }));
+}
+
+// count arrays [i, "<i>"], kept alive by roots.
+void keep_pairs(Heap& heap, Roots& roots, int64_t count) {
+    for (int64_t i = 0; i < count; ++i) {
+        ArrayObj* a = heap.new_array(2);
+        REQUIRE(a != nullptr);
+        roots.keep.push_back(Value::array(a));
+        a->items[0] = Value::small_int(i);
+        const std::string text = std::to_string(i);
+        StringObj* s = heap.new_string(text.data(), text.size());
+        REQUIRE(s != nullptr);
+        a->items[1] = Value::string(s);
+    }
+}
+
+void check_pairs(const Roots& roots) {
+    for (size_t i = 0; i < roots.keep.size(); ++i) {
+        const ArrayObj* a = roots.keep[i].as_array();
+        REQUIRE(a->len == 2);
+        CHECK(a->items[0].as_small_int() == int64_t(i));
+        CHECK(text_of(a->items[1].as_string()) == std::to_string(i));
+    }
+}
+}  // namespace
+
+TEST_CASE("heap: a small heap maps one region in 4 KiB pages and touches only its blocks") {
+    Heap heap;
+    Roots roots(heap);
+    keep_pairs(heap, roots, 1000);
+    CHECK(heap.regions_mapped() == 1);
+    CHECK(heap.huge_page_regions() == 0);
+    const uintptr_t region = reinterpret_cast<uintptr_t>(roots.keep[0].as_array()) & kRegionMask;
+    CHECK(resident_pages(region, Heap::kRegionBytes) <= heap.blocks_mapped() * Heap::kBlockBytes / size_t(sysconf(_SC_PAGESIZE)));
+    check_pairs(roots);
+}
+
+TEST_CASE("heap: blocks come from 2 MiB-aligned regions; blocks given back are reused before a new region") {
+    Heap heap;
+    Roots roots(heap);
+    keep_pairs(heap, roots, 150000);  // ~12 MiB of cells
+    const size_t regions = heap.regions_mapped();
+    CHECK(regions >= 4);
+    CHECK(heap.huge_page_regions() <= regions - 2);  // never the first two
+    // Every object lies in one of the regions: at most `regions` distinct 2 MiB ranges.
+    std::vector<uintptr_t> ranges;
+    for (Value v : roots.keep) {
+        ranges.push_back(reinterpret_cast<uintptr_t>(v.as_array()) & kRegionMask);
+        ranges.push_back(reinterpret_cast<uintptr_t>(v.as_array()->items[1].as_string()) & kRegionMask);
+    }
+    std::sort(ranges.begin(), ranges.end());
+    CHECK(size_t(std::unique(ranges.begin(), ranges.end()) - ranges.begin()) <= regions);
+    check_pairs(roots);
+
+    // Everything dies; short-lived garbage then runs collections that give
+    // most blocks back (beyond the pool).
+    const size_t full = heap.blocks_mapped();
+    roots.keep.clear();
+    for (int i = 0; i < 1000000; ++i) REQUIRE(heap.new_string("garbage", 7) != nullptr);
+    CHECK(heap.blocks_mapped() < full / 2);
+    // Growing as large again takes the blocks given back: no new region.
+    const size_t regions_now = heap.regions_mapped();
+    keep_pairs(heap, roots, 150000);
+    CHECK(heap.regions_mapped() == regions_now);
+    check_pairs(roots);
 }
