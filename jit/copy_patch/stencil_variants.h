@@ -51,8 +51,8 @@ struct StencilVariant {
 
 // Floats in FP registers. The uops whose result is a float leave it in an
 // FP register (a float Value's bits are the double's: the move is the
-// boxing). A value stays where it is until a uop pops it; any other push
-// goes to a general register.
+// boxing). A value stays where it is until a uop pops it, DUP's copies go
+// where the value was, any other push goes to a general register.
 inline constexpr UopOp kFloatResultUops[] = {UopOp::ADD_FLOAT, UopOp::SUB_FLOAT, UopOp::MUL_FLOAT, UopOp::DIV_FLOAT,
                                              UopOp::DIV_NUM,   UopOp::TO_FLOAT_INT, UopOp::SQRT_NUM};
 // The uops that also have variants entered with cached slots in FP registers
@@ -61,7 +61,7 @@ inline constexpr UopOp kFloatResultUops[] = {UopOp::ADD_FLOAT, UopOp::SUB_FLOAT,
 inline constexpr UopOp kFloatSlotUops[] = {
     UopOp::ADD_FLOAT, UopOp::SUB_FLOAT, UopOp::MUL_FLOAT,  UopOp::DIV_FLOAT,       UopOp::DIV_NUM,
     UopOp::TO_FLOAT_INT, UopOp::SQRT_NUM, UopOp::LT_FLOAT,  UopOp::LE_FLOAT,       UopOp::GT_FLOAT,
-    UopOp::GE_FLOAT,  UopOp::CONST,     UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL,     UopOp::GUARD_TRUE_BOOL,
+    UopOp::GE_FLOAT,  UopOp::CONST,     UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL,     UopOp::DUP, UopOp::GUARD_TRUE_BOOL,
     UopOp::GUARD_FALSE_BOOL, UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS, UopOp::AGET_ARRAY};
 
 constexpr bool pushes_float(int uop) {
@@ -78,8 +78,11 @@ constexpr int floats_after(int uop, int cached, int floats) {
     if (u.reads < 0) return 0;
     const int load = u.reads > cached ? u.reads - cached : 0;
     const int window = load + cached, kept = window - u.pops, after = kept + u.pushes;
-    int kinds = (floats << load) & ((1 << kept) - 1);  // what the uop did not pop stays
-    if (pushes_float(uop)) kinds |= ((1 << after) - 1) & ~((1 << kept) - 1);
+    const int in = floats << load;
+    int kinds = in & ((1 << kept) - 1);  // what the uop did not pop stays
+    // DUP pushes two copies of what it popped: where that was
+    const bool copies_top = uop == int(UopOp::DUP) && ((in >> (window - 1)) & 1);
+    if (pushes_float(uop) || copies_top) kinds |= ((1 << after) - 1) & ~((1 << kept) - 1);
     const int out = after < kMaxCached ? after : kMaxCached;
     return (kinds >> (after - out)) & ((1 << out) - 1);
 }

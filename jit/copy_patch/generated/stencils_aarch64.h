@@ -13001,6 +13001,163 @@ inline constexpr ::cpjit::jit::Hole STORE_LOCAL_r3_f7_holes[] = {
     {0x14, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
 };
 
+// ---- stencil DUP_r1_f1 ----
+// code 8 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x4 (hole 0), removable when the next stencil follows
+//   0000: 01 40 60 1e                    fmov d1, d0
+//   0004: 00 00 00 14                    b 0x4
+//         ^ hole 0 at 0004: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r1_f1_code[] = {
+    0x01,0x40,0x60,0x1e,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r1_f1_holes[] = {
+    {0x4, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r2_f1 ----
+// code 8 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x4 (hole 0), removable when the next stencil follows
+//   0000: f9 03 18 aa                    mov x25, x24
+//   0004: 00 00 00 14                    b 0x4
+//         ^ hole 0 at 0004: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r2_f1_code[] = {
+    0xf9,0x03,0x18,0xaa,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f1_holes[] = {
+    {0x4, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r2_f2 ----
+// code 8 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x4 (hole 0), removable when the next stencil follows
+//   0000: 22 40 60 1e                    fmov d2, d1
+//   0004: 00 00 00 14                    b 0x4
+//         ^ hole 0 at 0004: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r2_f2_code[] = {
+    0x22,0x40,0x60,0x1e,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f2_holes[] = {
+    {0x4, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r2_f3 ----
+// code 8 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0x4 (hole 0), removable when the next stencil follows
+//   0000: 22 40 60 1e                    fmov d2, d1
+//   0004: 00 00 00 14                    b 0x4
+//         ^ hole 0 at 0004: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r2_f3_code[] = {
+    0x22,0x40,0x60,0x1e,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f3_holes[] = {
+    {0x4, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f1 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: f7 03 18 aa                    mov x23, x24
+//   0004: f8 03 19 aa                    mov x24, x25
+//   0008: a0 86 00 fc                    str d0, [x21], #0x8
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f1_code[] = {
+    0xf7,0x03,0x18,0xaa,0xf8,0x03,0x19,0xaa,0xa0,0x86,0x00,0xfc,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f1_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f2 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: 20 40 60 1e                    fmov d0, d1
+//   0004: f8 03 19 aa                    mov x24, x25
+//   0008: b7 86 00 f8                    str x23, [x21], #0x8
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f2_code[] = {
+    0x20,0x40,0x60,0x1e,0xf8,0x03,0x19,0xaa,0xb7,0x86,0x00,0xf8,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f2_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f3 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: a0 86 00 fc                    str d0, [x21], #0x8
+//   0004: 20 40 60 1e                    fmov d0, d1
+//   0008: f8 03 19 aa                    mov x24, x25
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f3_code[] = {
+    0xa0,0x86,0x00,0xfc,0x20,0x40,0x60,0x1e,0xf8,0x03,0x19,0xaa,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f3_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f4 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: 41 40 60 1e                    fmov d1, d2
+//   0004: b7 86 00 f8                    str x23, [x21], #0x8
+//   0008: f7 03 18 aa                    mov x23, x24
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f4_code[] = {
+    0x41,0x40,0x60,0x1e,0xb7,0x86,0x00,0xf8,0xf7,0x03,0x18,0xaa,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f4_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f5 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: 41 40 60 1e                    fmov d1, d2
+//   0004: f7 03 18 aa                    mov x23, x24
+//   0008: a0 86 00 fc                    str d0, [x21], #0x8
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f5_code[] = {
+    0x41,0x40,0x60,0x1e,0xf7,0x03,0x18,0xaa,0xa0,0x86,0x00,0xfc,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f5_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f6 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: 20 40 60 1e                    fmov d0, d1
+//   0004: 41 40 60 1e                    fmov d1, d2
+//   0008: b7 86 00 f8                    str x23, [x21], #0x8
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f6_code[] = {
+    0x20,0x40,0x60,0x1e,0x41,0x40,0x60,0x1e,0xb7,0x86,0x00,0xf8,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f6_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
+// ---- stencil DUP_r3_f7 ----
+// code 16 bytes (align 4), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 4 bytes at code+0xc (hole 0), removable when the next stencil follows
+//   0000: a0 86 00 fc                    str d0, [x21], #0x8
+//   0004: 20 40 60 1e                    fmov d0, d1
+//   0008: 41 40 60 1e                    fmov d1, d2
+//   000c: 00 00 00 14                    b 0xc
+//         ^ hole 0 at 000c: A64_JUMP26 _JIT_CONTINUE+0x0 (trailing jump to the continuation)
+alignas(4) inline constexpr uint8_t DUP_r3_f7_code[] = {
+    0xa0,0x86,0x00,0xfc,0x20,0x40,0x60,0x1e,0x41,0x40,0x60,0x1e,0x00,0x00,0x00,0x14,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f7_holes[] = {
+    {0xc, RelocKind::A64_JUMP26, HoleValue::Continue, 0, 0x0},  // _JIT_CONTINUE R_AARCH64_JUMP26
+};
+
 // ---- stencil GUARD_TRUE_BOOL_r1_f1 ----
 // code 24 bytes (align 4), data 0 bytes (align 1), 2 code holes, 0 data holes
 // trailing jump to _JIT_CONTINUE: 4 bytes at code+0x14 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
@@ -16462,6 +16619,17 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL_r3_f5", STORE_LOCAL_r3_f5_code, 24, 4, nullptr, 0, 1, STORE_LOCAL_r3_f5_holes, 5, nullptr, 0, 4, 4},
     {"STORE_LOCAL_r3_f6", STORE_LOCAL_r3_f6_code, 24, 4, nullptr, 0, 1, STORE_LOCAL_r3_f6_holes, 5, nullptr, 0, 4, 4},
     {"STORE_LOCAL_r3_f7", STORE_LOCAL_r3_f7_code, 24, 4, nullptr, 0, 1, STORE_LOCAL_r3_f7_holes, 5, nullptr, 0, 4, 4},
+    {"DUP_r1_f1", DUP_r1_f1_code, 8, 4, nullptr, 0, 1, DUP_r1_f1_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r2_f1", DUP_r2_f1_code, 8, 4, nullptr, 0, 1, DUP_r2_f1_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r2_f2", DUP_r2_f2_code, 8, 4, nullptr, 0, 1, DUP_r2_f2_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r2_f3", DUP_r2_f3_code, 8, 4, nullptr, 0, 1, DUP_r2_f3_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f1", DUP_r3_f1_code, 16, 4, nullptr, 0, 1, DUP_r3_f1_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f2", DUP_r3_f2_code, 16, 4, nullptr, 0, 1, DUP_r3_f2_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f3", DUP_r3_f3_code, 16, 4, nullptr, 0, 1, DUP_r3_f3_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f4", DUP_r3_f4_code, 16, 4, nullptr, 0, 1, DUP_r3_f4_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f5", DUP_r3_f5_code, 16, 4, nullptr, 0, 1, DUP_r3_f5_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f6", DUP_r3_f6_code, 16, 4, nullptr, 0, 1, DUP_r3_f6_holes, 1, nullptr, 0, 4, 0},
+    {"DUP_r3_f7", DUP_r3_f7_code, 16, 4, nullptr, 0, 1, DUP_r3_f7_holes, 1, nullptr, 0, 4, 0},
     {"GUARD_TRUE_BOOL_r1_f1", GUARD_TRUE_BOOL_r1_f1_code, 24, 4, nullptr, 0, 1, GUARD_TRUE_BOOL_r1_f1_holes, 2, nullptr, 0, 4, 1},
     {"GUARD_TRUE_BOOL_r2_f1", GUARD_TRUE_BOOL_r2_f1_code, 20, 4, nullptr, 0, 1, GUARD_TRUE_BOOL_r2_f1_holes, 2, nullptr, 0, 4, 1},
     {"GUARD_TRUE_BOOL_r2_f2", GUARD_TRUE_BOOL_r2_f2_code, 24, 4, nullptr, 0, 1, GUARD_TRUE_BOOL_r2_f2_holes, 2, nullptr, 0, 4, 1},
@@ -16606,6 +16774,6 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL_L3_r3_f6", STORE_LOCAL_L3_r3_f6_code, 28, 4, nullptr, 0, 1, STORE_LOCAL_L3_r3_f6_holes, 5, nullptr, 0, 4, 4},
     {"STORE_LOCAL_L3_r3_f7", STORE_LOCAL_L3_r3_f7_code, 28, 4, nullptr, 0, 1, STORE_LOCAL_L3_r3_f7_holes, 5, nullptr, 0, 4, 4},
 };
-inline constexpr uint32_t kNumStencils = 617;
+inline constexpr uint32_t kNumStencils = 628;
 
 }  // namespace cpjit::jit::generated_aarch64

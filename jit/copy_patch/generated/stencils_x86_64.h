@@ -12591,6 +12591,177 @@ inline constexpr ::cpjit::jit::Hole STORE_LOCAL_r3_f7_holes[] = {
     {0xa, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
 };
 
+// ---- stencil DUP_r1_f1 ----
+// code 8 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x3 (hole 0), removable when the next stencil follows
+//   0000: 0f 28 c8                       movaps %xmm0, %xmm1
+//   0003: e9 00 00 00 00                 jmp 0x3
+//         ^ hole 0 at 0004: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r1_f1_code[] = {
+    0x0f,0x28,0xc8,0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r1_f1_holes[] = {
+    {0x4, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r2_f1 ----
+// code 8 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x3 (hole 0), removable when the next stencil follows
+//   0000: 48 89 fe                       movq %rdi, %rsi
+//   0003: e9 00 00 00 00                 jmp 0x3
+//         ^ hole 0 at 0004: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r2_f1_code[] = {
+    0x48,0x89,0xfe,0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f1_holes[] = {
+    {0x4, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r2_f2 ----
+// code 8 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x3 (hole 0), removable when the next stencil follows
+//   0000: 0f 28 d1                       movaps %xmm1, %xmm2
+//   0003: e9 00 00 00 00                 jmp 0x3
+//         ^ hole 0 at 0004: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r2_f2_code[] = {
+    0x0f,0x28,0xd1,0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f2_holes[] = {
+    {0x4, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r2_f3 ----
+// code 8 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x3 (hole 0), removable when the next stencil follows
+//   0000: 0f 28 d1                       movaps %xmm1, %xmm2
+//   0003: e9 00 00 00 00                 jmp 0x3
+//         ^ hole 0 at 0004: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r2_f3_code[] = {
+    0x0f,0x28,0xd1,0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r2_f3_holes[] = {
+    {0x4, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f1 ----
+// code 21 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 0), removable when the next stencil follows
+//   0000: f2 41 0f 11 45 00              movsd %xmm0, (%r13)
+//   0006: 49 83 c5 08                    addq $0x8, %r13
+//   000a: 49 89 ff                       movq %rdi, %r15
+//   000d: 48 89 f7                       movq %rsi, %rdi
+//   0010: e9 00 00 00 00                 jmp 0x10
+//         ^ hole 0 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f1_code[] = {
+    0xf2,0x41,0x0f,0x11,0x45,0x00,0x49,0x83,0xc5,0x08,0x49,0x89,0xff,0x48,0x89,0xf7,
+    0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f1_holes[] = {
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f2 ----
+// code 19 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xe (hole 0), removable when the next stencil follows
+//   0000: 0f 28 c1                       movaps %xmm1, %xmm0
+//   0003: 4d 89 7d 00                    movq %r15, (%r13)
+//   0007: 49 83 c5 08                    addq $0x8, %r13
+//   000b: 48 89 f7                       movq %rsi, %rdi
+//   000e: e9 00 00 00 00                 jmp 0xe
+//         ^ hole 0 at 000f: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f2_code[] = {
+    0x0f,0x28,0xc1,0x4d,0x89,0x7d,0x00,0x49,0x83,0xc5,0x08,0x48,0x89,0xf7,0xe9,0x00,
+    0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f2_holes[] = {
+    {0xf, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f3 ----
+// code 21 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 0), removable when the next stencil follows
+//   0000: f2 41 0f 11 45 00              movsd %xmm0, (%r13)
+//   0006: 49 83 c5 08                    addq $0x8, %r13
+//   000a: 48 89 f7                       movq %rsi, %rdi
+//   000d: 0f 28 c1                       movaps %xmm1, %xmm0
+//   0010: e9 00 00 00 00                 jmp 0x10
+//         ^ hole 0 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f3_code[] = {
+    0xf2,0x41,0x0f,0x11,0x45,0x00,0x49,0x83,0xc5,0x08,0x48,0x89,0xf7,0x0f,0x28,0xc1,
+    0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f3_holes[] = {
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f4 ----
+// code 19 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xe (hole 0), removable when the next stencil follows
+//   0000: 4d 89 7d 00                    movq %r15, (%r13)
+//   0004: 49 83 c5 08                    addq $0x8, %r13
+//   0008: 49 89 ff                       movq %rdi, %r15
+//   000b: 0f 28 ca                       movaps %xmm2, %xmm1
+//   000e: e9 00 00 00 00                 jmp 0xe
+//         ^ hole 0 at 000f: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f4_code[] = {
+    0x4d,0x89,0x7d,0x00,0x49,0x83,0xc5,0x08,0x49,0x89,0xff,0x0f,0x28,0xca,0xe9,0x00,
+    0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f4_holes[] = {
+    {0xf, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f5 ----
+// code 21 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 0), removable when the next stencil follows
+//   0000: f2 41 0f 11 45 00              movsd %xmm0, (%r13)
+//   0006: 49 83 c5 08                    addq $0x8, %r13
+//   000a: 49 89 ff                       movq %rdi, %r15
+//   000d: 0f 28 ca                       movaps %xmm2, %xmm1
+//   0010: e9 00 00 00 00                 jmp 0x10
+//         ^ hole 0 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f5_code[] = {
+    0xf2,0x41,0x0f,0x11,0x45,0x00,0x49,0x83,0xc5,0x08,0x49,0x89,0xff,0x0f,0x28,0xca,
+    0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f5_holes[] = {
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f6 ----
+// code 19 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0xe (hole 0), removable when the next stencil follows
+//   0000: 0f 28 c1                       movaps %xmm1, %xmm0
+//   0003: 4d 89 7d 00                    movq %r15, (%r13)
+//   0007: 49 83 c5 08                    addq $0x8, %r13
+//   000b: 0f 28 ca                       movaps %xmm2, %xmm1
+//   000e: e9 00 00 00 00                 jmp 0xe
+//         ^ hole 0 at 000f: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f6_code[] = {
+    0x0f,0x28,0xc1,0x4d,0x89,0x7d,0x00,0x49,0x83,0xc5,0x08,0x0f,0x28,0xca,0xe9,0x00,
+    0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f6_holes[] = {
+    {0xf, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
+// ---- stencil DUP_r3_f7 ----
+// code 21 bytes (align 16), data 0 bytes (align 1), 1 code holes, 0 data holes
+// trailing jump to _JIT_CONTINUE: 5 bytes at code+0x10 (hole 0), removable when the next stencil follows
+//   0000: f2 41 0f 11 45 00              movsd %xmm0, (%r13)
+//   0006: 49 83 c5 08                    addq $0x8, %r13
+//   000a: 0f 28 c1                       movaps %xmm1, %xmm0
+//   000d: 0f 28 ca                       movaps %xmm2, %xmm1
+//   0010: e9 00 00 00 00                 jmp 0x10
+//         ^ hole 0 at 0011: X64_PLT32 _JIT_CONTINUE-0x4 (trailing jump to the continuation)
+alignas(16) inline constexpr uint8_t DUP_r3_f7_code[] = {
+    0xf2,0x41,0x0f,0x11,0x45,0x00,0x49,0x83,0xc5,0x08,0x0f,0x28,0xc1,0x0f,0x28,0xca,
+    0xe9,0x00,0x00,0x00,0x00,
+};
+inline constexpr ::cpjit::jit::Hole DUP_r3_f7_holes[] = {
+    {0x11, RelocKind::X64_PLT32, HoleValue::Continue, 0, -0x4},  // _JIT_CONTINUE R_X86_64_PLT32
+};
+
 // ---- stencil GUARD_TRUE_BOOL_r1_f1 ----
 // code 29 bytes (align 16), data 0 bytes (align 1), 2 code holes, 0 data holes
 // trailing jump to _JIT_CONTINUE: 5 bytes at code+0x18 (hole 1), removable when the next stencil follows (exit branch rewritten to put it last)
@@ -15647,6 +15818,17 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL_r3_f5", STORE_LOCAL_r3_f5_code, 14, 16, nullptr, 0, 1, STORE_LOCAL_r3_f5_holes, 2, nullptr, 0, 5, 1},
     {"STORE_LOCAL_r3_f6", STORE_LOCAL_r3_f6_code, 14, 16, nullptr, 0, 1, STORE_LOCAL_r3_f6_holes, 2, nullptr, 0, 5, 1},
     {"STORE_LOCAL_r3_f7", STORE_LOCAL_r3_f7_code, 14, 16, nullptr, 0, 1, STORE_LOCAL_r3_f7_holes, 2, nullptr, 0, 5, 1},
+    {"DUP_r1_f1", DUP_r1_f1_code, 8, 16, nullptr, 0, 1, DUP_r1_f1_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r2_f1", DUP_r2_f1_code, 8, 16, nullptr, 0, 1, DUP_r2_f1_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r2_f2", DUP_r2_f2_code, 8, 16, nullptr, 0, 1, DUP_r2_f2_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r2_f3", DUP_r2_f3_code, 8, 16, nullptr, 0, 1, DUP_r2_f3_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f1", DUP_r3_f1_code, 21, 16, nullptr, 0, 1, DUP_r3_f1_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f2", DUP_r3_f2_code, 19, 16, nullptr, 0, 1, DUP_r3_f2_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f3", DUP_r3_f3_code, 21, 16, nullptr, 0, 1, DUP_r3_f3_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f4", DUP_r3_f4_code, 19, 16, nullptr, 0, 1, DUP_r3_f4_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f5", DUP_r3_f5_code, 21, 16, nullptr, 0, 1, DUP_r3_f5_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f6", DUP_r3_f6_code, 19, 16, nullptr, 0, 1, DUP_r3_f6_holes, 1, nullptr, 0, 5, 0},
+    {"DUP_r3_f7", DUP_r3_f7_code, 21, 16, nullptr, 0, 1, DUP_r3_f7_holes, 1, nullptr, 0, 5, 0},
     {"GUARD_TRUE_BOOL_r1_f1", GUARD_TRUE_BOOL_r1_f1_code, 29, 16, nullptr, 0, 1, GUARD_TRUE_BOOL_r1_f1_holes, 2, nullptr, 0, 5, 1},
     {"GUARD_TRUE_BOOL_r2_f1", GUARD_TRUE_BOOL_r2_f1_code, 24, 16, nullptr, 0, 1, GUARD_TRUE_BOOL_r2_f1_holes, 2, nullptr, 0, 5, 1},
     {"GUARD_TRUE_BOOL_r2_f2", GUARD_TRUE_BOOL_r2_f2_code, 29, 16, nullptr, 0, 1, GUARD_TRUE_BOOL_r2_f2_holes, 2, nullptr, 0, 5, 1},
@@ -15791,6 +15973,6 @@ inline constexpr ::cpjit::jit::Stencil kStencils[] = {
     {"STORE_LOCAL_L3_r3_f6", STORE_LOCAL_L3_r3_f6_code, 19, 16, nullptr, 0, 1, STORE_LOCAL_L3_r3_f6_holes, 2, nullptr, 0, 5, 1},
     {"STORE_LOCAL_L3_r3_f7", STORE_LOCAL_L3_r3_f7_code, 19, 16, nullptr, 0, 1, STORE_LOCAL_L3_r3_f7_holes, 2, nullptr, 0, 5, 1},
 };
-inline constexpr uint32_t kNumStencils = 617;
+inline constexpr uint32_t kNumStencils = 628;
 
 }  // namespace cpjit::jit::generated_x86_64
