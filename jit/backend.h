@@ -34,6 +34,7 @@ struct JitExitRecord {
     Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
     uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation
     uint8_t cached = 0;         // copy-and-patch: values its uop left in registers (the stub EXIT_r<cached> stores them)
+    uint8_t floats = 0;         // copy-and-patch: which of them are in FP registers (the stub EXIT_r<cached>_f<floats>)
     bool linked = false;
     // LLVM: the machine code this exit jumps to once linked (nullptr: return
     // to Tier 2). Data the trace's code loads, so linking writes no code.

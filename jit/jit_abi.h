@@ -39,8 +39,16 @@ inline constexpr int kMaxCached = 3;
 // memory is always current: exits, helpers and the collector never need
 // the registers. Stencils that do not use them pass them on untouched.
 inline constexpr int kMaxLocalRegs = 4;
+// Floats in FP registers: cached slot i may instead travel in fi (xmm0-xmm2
+// / d0-d2) as the double itself (a float Value's bits are the double's
+// bits, so moving it between the two is boxing and unboxing). Which slots
+// are in FP registers is known at trace compile time (the variant `_fM`
+// takes mask M, bit i for slot i); the c or f register of a slot carries
+// nothing. FP registers are caller-saved: a stencil that calls a helper
+// takes none.
 typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base, Value c0, Value c1, Value c2,
-                                                 Value l0, Value l1, Value l2, Value l3);
+                                                 Value l0, Value l1, Value l2, Value l3, double f0, double f1,
+                                                 double f2);
 
 // The entry shim (a stencil with the C calling convention, compiled by
 // clang): g++-built code calls it, it calls the trace with preserve_none.

@@ -4,22 +4,18 @@
 // the JIT patches _JIT_LINK_TARGET in place and the stub jumps there.
 // EXIT_rN (-DCPJIT_STENCIL_CACHED=N) first writes the N values its uop left
 // in registers back to the stack: the VM and every trace start with nothing
-// cached.
+// cached. EXIT_rN_fM (-DCPJIT_STENCIL_FLOATS=M) takes slot i from FP
+// register fi where bit i of M is set.
 #include "stencils/stencil.h"
 
 #ifndef CPJIT_STENCIL_CACHED
 #define CPJIT_STENCIL_CACHED 0
-#define STENCIL_NAME cpjit_stencil_EXIT
-#else
-#define STENCIL_NAME_(n) cpjit_stencil_EXIT_r##n
-#define STENCIL_NAME__(n) STENCIL_NAME_(n)
-#define STENCIL_NAME STENCIL_NAME__(CPJIT_STENCIL_CACHED)
 #endif
 
-JIT_STENCIL(STENCIL_NAME) {
+JIT_STENCIL(cpjit_stencil_EXIT) {
     constexpr int kIn = CPJIT_STENCIL_CACHED;
     static_assert(kIn >= 0 && kIn <= cpjit::jit::kMaxCached);
-    const cpjit::Value in_[3] = {c0, c1, c2};
+    const cpjit::Value in_[3] = {JIT_CACHED_IN(0), JIT_CACHED_IN(1), JIT_CACHED_IN(2)};
     for (int i = 0; i < kIn; ++i) sp[i] = in_[i];
     sp += kIn;
     uintptr_t target = uintptr_t(_JIT_LINK_TARGET);
@@ -32,7 +28,7 @@ JIT_STENCIL(STENCIL_NAME) {
         auto* next = reinterpret_cast<cpjit::jit::JitTraceFn*>(target);
         // nothing cached; the trace loads its own local registers
         [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
-                                        JIT_DEAD);
+                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
     }
     return cpjit::jit::JitReturn{_JIT_EXIT_RECORD, sp};
 }

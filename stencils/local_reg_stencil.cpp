@@ -6,5 +6,5 @@
 
 JIT_STENCIL(cpjit_stencil_LOCAL_REG) {
     JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = JIT_LOCAL_SLOT(base);
-    JIT_GOTO_WITH(_JIT_CONTINUE, sp, c0, c1, c2);
+    JIT_GOTO_WITH_F(_JIT_CONTINUE, sp, c0, c1, c2, f0, f1, f2);  // cached values stay where they are
 }

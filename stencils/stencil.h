@@ -52,22 +52,50 @@ static inline cpjit::Value jit_dead_value() {
     return v;
 }
 #define JIT_DEAD jit_dead_value()
+// (a double is not a class: clang warns where a Value does not)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wuninitialized"
+static inline double jit_dead_double() {
+    double d;
+    return d;
+}
+#pragma clang diagnostic pop
+#define JIT_DEAD_F jit_dead_double()
 
 // Leave the stencil with a guaranteed tail call: a jump, never a call.
 // JIT_GOTO passes nothing in the cached-value registers; JIT_GOTO_WITH says
-// what each carries (top-of-stack caching, jit/jit_abi.h).
+// what each carries (top-of-stack caching, jit/jit_abi.h), JIT_GOTO_WITH_F
+// also what each FP register carries.
 #define JIT_GOTO(target) JIT_GOTO_WITH(target, sp, JIT_DEAD, JIT_DEAD, JIT_DEAD)
+#define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_) \
+    JIT_GOTO_WITH_F(target, sp_, r0_, r1_, r2_, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F)
 // The local registers l0..l3 go on as they are (or as the stencil set them).
-#define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_)                                        \
-    do {                                                                                \
-        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_, l0, l1, l2, l3); \
+#define JIT_GOTO_WITH_F(target, sp_, r0_, r1_, r2_, f0_, f1_, f2_)                                      \
+    do {                                                                                               \
+        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_, l0, l1, l2, l3, f0_, f1_, f2_); \
     } while (0)
+
+// Floats in FP registers (jit/jit_abi.h): bit i of CPJIT_STENCIL_FLOATS
+// (the variant's `_fM`) says cached slot i arrives in fi, not ci.
+#ifndef CPJIT_STENCIL_FLOATS
+#define CPJIT_STENCIL_FLOATS 0
+#endif
+#define JIT_FLOAT_SLOT(mask, i) ((((mask) >> (i)) & 1) != 0)
+#define JIT_CACHED_IN(i) (JIT_FLOAT_SLOT(CPJIT_STENCIL_FLOATS, i) ? cpjit::Value::number(f##i) : c##i)
+// Leaves with out_[i] in ci, or as a double in fi where bit i of `mask` is set.
+#define JIT_GOTO_CACHED(target, sp_, out_, mask)                                                                  \
+    JIT_GOTO_WITH_F(target, sp_, JIT_FLOAT_SLOT(mask, 0) ? JIT_DEAD : out_[0],                                   \
+                    JIT_FLOAT_SLOT(mask, 1) ? JIT_DEAD : out_[1], JIT_FLOAT_SLOT(mask, 2) ? JIT_DEAD : out_[2], \
+                    JIT_FLOAT_SLOT(mask, 0) ? out_[0].as_float() : JIT_DEAD_F,                                  \
+                    JIT_FLOAT_SLOT(mask, 1) ? out_[1].as_float() : JIT_DEAD_F,                                  \
+                    JIT_FLOAT_SLOT(mask, 2) ? out_[2].as_float() : JIT_DEAD_F)
 
 #define JIT_STENCIL(name)                                                                                    \
     extern "C" CPJIT_PRESERVE_NONE cpjit::jit::JitReturn name(                                              \
         cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base, cpjit::Value c0, cpjit::Value c1,      \
         cpjit::Value c2, [[maybe_unused]] cpjit::Value l0, [[maybe_unused]] cpjit::Value l1,               \
-        [[maybe_unused]] cpjit::Value l2, [[maybe_unused]] cpjit::Value l3)
+        [[maybe_unused]] cpjit::Value l2, [[maybe_unused]] cpjit::Value l3, [[maybe_unused]] double f0,    \
+        [[maybe_unused]] double f1, [[maybe_unused]] double f2)
 
 // The local register a LOCAL_REG_Lk / LOAD_LOCAL_Lk / STORE_LOCAL_Lk stencil uses.
 #define JIT_LOCAL_REG_(k) l##k

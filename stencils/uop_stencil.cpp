@@ -64,6 +64,17 @@ constexpr int kWindowSize = (kLoad + kIn > kAfter ? kLoad + kIn : kAfter) + 1;
 // EXIT_r<kExit> writes them back; jit/copy_patch/stencil_variants.h).
 constexpr int kExit = kLoad + kIn - (kShape.pop_exit ? kShape.pops : 0);
 static_assert(!kWindow || kExit <= jit::kMaxCached);
+// Floats in FP registers: which of the kIn slots arrive in FP registers
+// (CPJIT_STENCIL_FLOATS, stencil.h), which of the kOut leave in them (the
+// list computes it: stencil_variants.h, floats_after), and which of the
+// kExit an exit leaves there (the window's, as they arrived).
+#ifndef CPJIT_STENCIL_FLOATS_OUT
+#define CPJIT_STENCIL_FLOATS_OUT 0
+#endif
+constexpr int kFloatsIn = CPJIT_STENCIL_FLOATS, kFloatsOut = CPJIT_STENCIL_FLOATS_OUT;
+constexpr int kFloatsExit = (kFloatsIn << kLoad) & ((1 << kExit) - 1);
+static_assert(kFloatsIn >> kIn == 0 && kFloatsOut >> kOut == 0);
+static_assert(kFloatsIn == 0 || !kShape.calls, "FP registers do not survive a helper call");
 }  // namespace
 
 #define STENCIL_NAME_(u) cpjit_stencil_##u
@@ -75,7 +86,7 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
     [[maybe_unused]] Value* mem_ = sp - kLoad;  // where the window starts in the memory stack
     [[maybe_unused]] Value* wsp_ = window_;
     if constexpr (kWindow) {
-        const Value in_[3] = {c0, c1, c2};
+        const Value in_[3] = {JIT_CACHED_IN(0), JIT_CACHED_IN(1), JIT_CACHED_IN(2)};
         for (int i = 0; i < kLoad; ++i) window_[i] = mem_[i];
         for (int i = 0; i < kIn; ++i) window_[kLoad + i] = in_[i];
         wsp_ = window_ + kLoad + kIn;
@@ -93,8 +104,10 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 // registers the exit does not use carry nothing, so it needs no moves)
 #define EXIT_VALUE(i) (i < kExit ? window_[i < kExit ? i : 0] : JIT_DEAD)
 #define EXIT() [[unlikely]] do { \
-        if constexpr (kWindow) \
-            JIT_GOTO_WITH(_JIT_SIDE_EXIT, mem_, EXIT_VALUE(0), EXIT_VALUE(1), EXIT_VALUE(2)); \
+        if constexpr (kWindow) { \
+            const Value exit_[3] = {EXIT_VALUE(0), EXIT_VALUE(1), EXIT_VALUE(2)}; \
+            JIT_GOTO_CACHED(_JIT_SIDE_EXIT, mem_, exit_, kFloatsExit); \
+        } \
         else \
             JIT_GOTO(_JIT_SIDE_EXIT); \
     } while (0)
@@ -134,7 +147,7 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
         for (int i = 0; i < kAfter - kOut; ++i) mem_[i] = window_[i];
         Value out_[3] = {JIT_DEAD, JIT_DEAD, JIT_DEAD};
         for (int i = 0; i < kOut; ++i) out_[i] = window_[kAfter - kOut + i];
-        JIT_GOTO_WITH(_JIT_CONTINUE, mem_ + (kAfter - kOut), out_[0], out_[1], out_[2]);
+        JIT_GOTO_CACHED(_JIT_CONTINUE, mem_ + (kAfter - kOut), out_, kFloatsOut);
     }
     JIT_GOTO(_JIT_CONTINUE);
 }

@@ -339,6 +339,7 @@ MachineListing Lister::structured() const {
         piece.size = p.size;
         piece.stencil = p.stencil->name;
         piece.spill = p.spill;
+        piece.box = p.box;
         piece.local = p.local;
         if (p.uop < 0) {
             size_t k = m.pieces.size() - num_hot_;
@@ -424,6 +425,9 @@ std::string Lister::run() const {
         if (p.local >= 0)
             out += fmt::format("         {}: local {} ({}) into a register   [{:04x}, {} bytes]\n", p.stencil->name,
                                p.local, frame_local_name(p.local), p.offset, p.size);
+        else if (p.box)
+            out += fmt::format("         {}: the cached floats into general registers   [{:04x}, {} bytes]\n",
+                               p.stencil->name, p.offset, p.size);
         else if (p.spill)
             out += fmt::format("         {}: the cached values back to the stack   [{:04x}, {} bytes]\n", p.stencil->name,
                                p.offset, p.size);

@@ -35,6 +35,7 @@ struct ListedPiece {
     int32_t uop = -1;      // index into Trace::uops, -1 for an exit stub
     bool spill = false;    // a SPILL_rN placed before uop `uop` (cached values back to the stack)
     int32_t local = -1;    // with spill: a LOCAL_REG_Lk loading this local into a register
+    bool box = false;      // with spill: a BOX_rN_fM (cached floats from FP registers into general ones)
     int32_t stub = -1;     // exit stub number (record index)
     int32_t exit = -1;     // the side exit a stub serves (-1: a LINK_TRACE's)
     std::string stencil, title;

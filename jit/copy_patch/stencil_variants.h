@@ -17,7 +17,7 @@
 namespace cpjit::jit {
 
 // The stencil templates (stencils/*.cpp).
-enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg };
+enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg, Box };
 struct StencilSourceInfo {
     const char* file;    // under stencils/
     const char* family;  // the name before the variant suffixes (a Uop stencil: its uop's)
@@ -28,44 +28,105 @@ inline constexpr StencilSourceInfo kStencilSources[] = {
     {"exit_stencil.cpp", "EXIT"},             // a side exit: back to the VM or a linked trace
     {"spill_stencil.cpp", "SPILL"},           // cached values back to the stack
     {"local_reg_stencil.cpp", "LOCAL_REG"},  // a local into its local register
+    {"box_stencil.cpp", "BOX"},              // cached floats from FP registers into the others
 };
 inline constexpr const StencilSourceInfo& stencil_source(StencilSource s) { return kStencilSources[size_t(s)]; }
 
 // One stencil. Its name is the family, then `_Lk` when it keeps a local in
-// local register k, then `_rN` when it is entered with N values cached; the
-// build compiles it with -DCPJIT_STENCIL_UOP=<uop>, -DCPJIT_STENCIL_LOCAL_REG=k
-// and -DCPJIT_STENCIL_CACHED=N for the parts it has.
+// local register k, then `_rN` when it is entered with N values cached, then
+// `_fM` when the cached slots of mask M arrive in FP registers (jit/jit_abi.h);
+// the build compiles it with -DCPJIT_STENCIL_UOP=<uop>,
+// -DCPJIT_STENCIL_LOCAL_REG=k, -DCPJIT_STENCIL_CACHED=N,
+// -DCPJIT_STENCIL_FLOATS=M and -DCPJIT_STENCIL_FLOATS_OUT=<floats_after> for
+// the parts it has.
 struct StencilVariant {
     StencilSource source;
     int16_t uop;        // a Uop stencil's UopOp, else -1
     int8_t local_reg;   // k, or -1
     int8_t cached;      // N, 0 for none
+    int8_t floats;      // M, 0 for none
+    int8_t floats_out;  // a Uop stencil: which cached slots it leaves in FP registers
     char name[32];
 };
+
+// Floats in FP registers. The uops whose result is a float leave it in an
+// FP register (a float Value's bits are the double's: the move is the
+// boxing). A value stays where it is until a uop pops it, DUP's copies go
+// where the value was, any other push goes to a general register.
+inline constexpr UopOp kFloatResultUops[] = {UopOp::ADD_FLOAT, UopOp::SUB_FLOAT, UopOp::MUL_FLOAT, UopOp::DIV_FLOAT,
+                                             UopOp::DIV_NUM,   UopOp::TO_FLOAT_INT, UopOp::SQRT_NUM};
+// The uops that also have variants entered with cached slots in FP registers
+// (any mask): those a float expression is made of. Before any other uop the
+// trace compiler moves the cached floats into general registers (BOX).
+inline constexpr UopOp kFloatSlotUops[] = {
+    UopOp::ADD_FLOAT, UopOp::SUB_FLOAT, UopOp::MUL_FLOAT,  UopOp::DIV_FLOAT,       UopOp::DIV_NUM,
+    UopOp::TO_FLOAT_INT, UopOp::SQRT_NUM, UopOp::LT_FLOAT,  UopOp::LE_FLOAT,       UopOp::GT_FLOAT,
+    UopOp::GE_FLOAT,  UopOp::CONST,     UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL,     UopOp::DUP, UopOp::GUARD_TRUE_BOOL,
+    UopOp::GUARD_FALSE_BOOL, UopOp::GUARD_FLOAT_TOS, UopOp::GUARD_FLOAT_NOS, UopOp::AGET_ARRAY};
+
+constexpr bool pushes_float(int uop) {
+    for (UopOp op : kFloatResultUops)
+        if (int(op) == uop) return true;
+    return false;
+}
+
+// Which cached slots are in FP registers after `op` ran entered with
+// `cached` values, those of mask `floats` in FP registers (the stencil
+// template is compiled with it: CPJIT_STENCIL_FLOATS_OUT).
+constexpr int floats_after(int uop, int cached, int floats) {
+    const UopInfo& u = kUopInfo[uop];
+    if (u.reads < 0) return 0;
+    const int load = u.reads > cached ? u.reads - cached : 0;
+    const int window = load + cached, kept = window - u.pops, after = kept + u.pushes;
+    const int in = floats << load;
+    int kinds = in & ((1 << kept) - 1);  // what the uop did not pop stays
+    // DUP pushes two copies of what it popped: where that was
+    const bool copies_top = uop == int(UopOp::DUP) && ((in >> (window - 1)) & 1);
+    if (pushes_float(uop) || copies_top) kinds |= ((1 << after) - 1) & ~((1 << kept) - 1);
+    const int out = after < kMaxCached ? after : kMaxCached;
+    return (kinds >> (after - out)) & ((1 << out) - 1);
+}
 
 // The table, family by family: the one place that says which stencils exist
 // and in which order. The first kNumUops are the uops in uops.def order, so
 // a uop entered with nothing cached is its own UopOp.
 template <class Emit>
 constexpr void for_each_stencil(Emit&& emit) {
-    for (int u = 0; u < kNumUops; ++u) emit(StencilSource::Uop, u, -1, 0);
-    emit(StencilSource::Entry, -1, -1, 0);
-    emit(StencilSource::Exit, -1, -1, 0);
-    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Spill, -1, -1, n);
-    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Exit, -1, -1, n);
+    for (int u = 0; u < kNumUops; ++u) emit(StencilSource::Uop, u, -1, 0, 0);
+    emit(StencilSource::Entry, -1, -1, 0, 0);
+    emit(StencilSource::Exit, -1, -1, 0, 0);
+    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Spill, -1, -1, n, 0);
+    for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Exit, -1, -1, n, 0);
     // Uops whose `reads` is not -1 run with 1..kMaxCached values in registers.
     for (int u = 0; u < kNumUops; ++u)
-        for (int n = 1; kUopInfo[u].reads >= 0 && n <= kMaxCached; ++n) emit(StencilSource::Uop, u, -1, n);
-    for (int k = 0; k < kMaxLocalRegs; ++k) emit(StencilSource::LocalReg, -1, k, 0);
+        for (int n = 1; kUopInfo[u].reads >= 0 && n <= kMaxCached; ++n) emit(StencilSource::Uop, u, -1, n, 0);
+    for (int k = 0; k < kMaxLocalRegs; ++k) emit(StencilSource::LocalReg, -1, k, 0, 0);
     for (int k = 0; k < kMaxLocalRegs; ++k)
         for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
-            for (int n = 0; n <= kMaxCached; ++n) emit(StencilSource::Uop, int(op), k, n);
+            for (int n = 0; n <= kMaxCached; ++n) emit(StencilSource::Uop, int(op), k, n, 0);
+    // Floats in FP registers: every mask M != 0 of N cached slots.
+    for (int n = 1; n <= kMaxCached; ++n)
+        for (int m = 1; m < 1 << n; ++m) {
+            emit(StencilSource::Spill, -1, -1, n, m);
+            emit(StencilSource::Exit, -1, -1, n, m);
+            emit(StencilSource::Box, -1, -1, n, m);
+        }
+    for (UopOp op : kFloatSlotUops)
+        for (int n = 1; n <= kMaxCached; ++n)
+            for (int m = 1; m < 1 << n; ++m) emit(StencilSource::Uop, int(op), -1, n, m);
+    for (int k = 0; k < kMaxLocalRegs; ++k)
+        for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
+            for (int n = 1; n <= kMaxCached; ++n)
+                for (int m = 1; m < 1 << n; ++m) emit(StencilSource::Uop, int(op), k, n, m);
 }
 
-static_assert(kMaxCached < 10 && kMaxLocalRegs <= 10, "variant names hold one digit");
+static_assert(kMaxCached <= 3 && kMaxLocalRegs <= 10, "variant names hold one digit");
 
-constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int local_reg, int cached) {
-    StencilVariant v{source, int16_t(uop), int8_t(local_reg), int8_t(cached), {}};
+constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int local_reg, int cached, int floats) {
+    StencilVariant v{source,         int16_t(uop),
+                     int8_t(local_reg), int8_t(cached),
+                     int8_t(floats), int8_t(uop >= 0 ? floats_after(uop, cached, floats) : 0),
+                     {}};
     int at = 0;
     auto put = [&](char c) {
         if (at + 1 >= int(sizeof v.name)) throw "stencil name too long";  // not a constant: no build
@@ -74,28 +135,33 @@ constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int
     for (const char* p = uop >= 0 ? kUopInfo[uop].name : stencil_source(source).family; *p; ++p) put(*p);
     if (local_reg >= 0) put('_'), put('L'), put(char('0' + local_reg));
     if (cached > 0) put('_'), put('r'), put(char('0' + cached));
+    if (floats > 0) put('_'), put('f'), put(char('0' + floats));
     return v;
 }
 
 inline constexpr int kNumStencilVariants = [] {
     int n = 0;
-    for_each_stencil([&](StencilSource, int, int, int) { ++n; });
+    for_each_stencil([&](StencilSource, int, int, int, int) { ++n; });
     return n;
 }();
 
 inline constexpr std::array<StencilVariant, kNumStencilVariants> kStencilVariants = [] {
     std::array<StencilVariant, kNumStencilVariants> table{};
     size_t i = 0;
-    for_each_stencil([&](StencilSource s, int uop, int k, int n) { table[i++] = make_stencil_variant(s, uop, k, n); });
+    for_each_stencil(
+        [&](StencilSource s, int uop, int k, int n, int m) { table[i++] = make_stencil_variant(s, uop, k, n, m); });
     return table;
 }();
 
 // Where each variant sits in the table (-1: no such stencil), by its parts.
+inline constexpr int kFloatMasks = 1 << kMaxCached;
 struct StencilIndex {
-    int16_t uop[kNumUops][kMaxLocalRegs + 1][kMaxCached + 1];  // [op][1 + local register, 0: none][cached]
+    // [op][1 + local register, 0: none][cached][floats]
+    int16_t uop[kNumUops][kMaxLocalRegs + 1][kMaxCached + 1][kFloatMasks];
     int16_t entry;
-    int16_t exit[kMaxCached + 1];
-    int16_t spill[kMaxCached + 1];
+    int16_t exit[kMaxCached + 1][kFloatMasks];
+    int16_t spill[kMaxCached + 1][kFloatMasks];
+    int16_t box[kMaxCached + 1][kFloatMasks];
     int16_t local_reg[kMaxLocalRegs];
 };
 
@@ -103,20 +169,23 @@ inline constexpr StencilIndex kStencilIndex = [] {
     StencilIndex x{};
     auto slot = [&](const StencilVariant& v) -> int16_t& {
         switch (v.source) {
-        case StencilSource::Uop: return x.uop[v.uop][v.local_reg + 1][v.cached];
+        case StencilSource::Uop: return x.uop[v.uop][v.local_reg + 1][v.cached][v.floats];
         case StencilSource::Entry: return x.entry;
-        case StencilSource::Exit: return x.exit[v.cached];
-        case StencilSource::Spill: return x.spill[v.cached];
+        case StencilSource::Exit: return x.exit[v.cached][v.floats];
+        case StencilSource::Spill: return x.spill[v.cached][v.floats];
+        case StencilSource::Box: return x.box[v.cached][v.floats];
         case StencilSource::LocalReg: return x.local_reg[v.local_reg];
         }
         throw "unknown stencil source";
     };
     for (auto& a : x.uop)
         for (auto& b : a)
-            for (int16_t& i : b) i = -1;
+            for (auto& c : b)
+                for (int16_t& i : c) i = -1;
     x.entry = -1;
-    for (int16_t& i : x.exit) i = -1;
-    for (int16_t& i : x.spill) i = -1;
+    for (auto* t : {&x.exit, &x.spill, &x.box})
+        for (auto& a : *t)
+            for (int16_t& i : a) i = -1;
     for (int16_t& i : x.local_reg) i = -1;
     for (int i = 0; i < kNumStencilVariants; ++i) {
         int16_t& s = slot(kStencilVariants[size_t(i)]);
@@ -126,19 +195,25 @@ inline constexpr StencilIndex kStencilIndex = [] {
     return x;
 }();
 
-inline bool has_variants(UopOp op) { return kStencilIndex.uop[size_t(op)][0][1] >= 0; }
+inline bool has_variants(UopOp op) { return kStencilIndex.uop[size_t(op)][0][1][0] >= 0; }
 
 // The stencil of `op` entered with `cached` values in registers (0 for a
-// uop without variants).
-inline int variant_stencil(UopOp op, int cached) { return kStencilIndex.uop[size_t(op)][0][cached]; }
-inline int spill_stencil(int cached) { return kStencilIndex.spill[cached]; }
+// uop without variants), those of mask `floats` in FP registers; -1 when
+// `op` has no such variant (BOX first).
+inline int variant_stencil(UopOp op, int cached, int floats) { return kStencilIndex.uop[size_t(op)][0][cached][floats]; }
+inline int spill_stencil(int cached, int floats) { return kStencilIndex.spill[cached][floats]; }
+// Moves the cached slots of mask `floats` from FP registers into general ones.
+inline int box_stencil(int cached, int floats) { return kStencilIndex.box[cached][floats]; }
 // Loads the local into local register k (a trace's first steps, and after
 // a CALLS uop).
 inline int local_reg_stencil(int k) { return kStencilIndex.local_reg[k]; }
 // LOAD_LOCAL or STORE_LOCAL of the local in register k, entered with `cached`.
-inline int local_access_stencil(UopOp op, int k, int cached) { return kStencilIndex.uop[size_t(op)][k + 1][cached]; }
-// The exit stub for an exit that leaves `cached` values in registers.
-inline int exit_stencil(int cached) { return kStencilIndex.exit[cached]; }
+inline int local_access_stencil(UopOp op, int k, int cached, int floats) {
+    return kStencilIndex.uop[size_t(op)][k + 1][cached][floats];
+}
+// The exit stub for an exit that leaves `cached` values in registers, those
+// of mask `floats` in FP registers.
+inline int exit_stencil(int cached, int floats) { return kStencilIndex.exit[cached][floats]; }
 // The entry shim.
 inline int entry_stencil() { return kStencilIndex.entry; }
 
@@ -159,6 +234,15 @@ inline int cached_at_exit(UopOp op, int cached) {
     if (u.reads < 0) return 0;
     const int window = u.reads > cached ? u.reads : cached;
     return window - ((u.flags & uop_flag::POP_EXIT) ? u.pops : 0);
+}
+
+// Which of those an exit leaves in FP registers: the window's slots as they
+// arrived (the values loaded from memory are in general registers).
+inline int floats_at_exit(UopOp op, int cached, int floats) {
+    const UopInfo& u = uop_info(op);
+    if (u.reads < 0) return 0;
+    const int load = u.reads > cached ? u.reads - cached : 0;
+    return (floats << load) & ((1 << cached_at_exit(op, cached)) - 1);
 }
 
 }  // namespace cpjit::jit

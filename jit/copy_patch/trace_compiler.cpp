@@ -138,12 +138,13 @@ void Jit::plan_stencils() {
         if (p.drops_jump) add(s.holes[s.trailing_jump_hole]);  // last: left out with the jump
         p.num_ops = uint32_t(ops_.size()) - p.first_op;
     }
-    for (int k = 0; k <= kMaxCached; ++k) {
-        const StencilPlan& stub = plans_[size_t(exit_stencil(k))];
-        if (stub.data_size) stub_usable_ = false;
-        stub_helpers_ |= stub.helpers;
-        max_stub_size_ = std::max(max_stub_size_, stub.code_size);
-    }
+    for (int k = 0; k <= kMaxCached; ++k)
+        for (int m = 0; m < 1 << k; ++m) {
+            const StencilPlan& stub = plans_[size_t(exit_stencil(k, m))];
+            if (stub.data_size) stub_usable_ = false;
+            stub_helpers_ |= stub.helpers;
+            max_stub_size_ = std::max(max_stub_size_, stub.code_size);
+        }
 }
 
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
@@ -189,6 +190,11 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
 // stencil drops the local registers: they are loaded again (the frame is
 // current) before the trace next needs them in its own frame.
+//
+// Floats in FP registers (jit/jit_abi.h): a float result stays in an FP
+// register (floats_after) while the uops after it have variants that take
+// it there; before any other uop a BOX moves the cached floats into general
+// registers. A SPILL or an exit stub stores them from where they are.
 namespace {
 // How deep in inlined frames the uop after `op` runs (0: the trace's own).
 int depth_after(UopOp op, int depth) {
@@ -201,14 +207,14 @@ void Jit::choose_variants(const Trace& t) {
     choose_local_regs(t);
     load_local_regs(0);
     loop_step_ = uint32_t(steps_.size());
-    int cached = 0, depth = 0;
+    int cached = 0, floats = 0, depth = 0;
     bool dropped = false;  // by a CALLS uop since they were loaded
     for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
         const Uop& u = t.uops[i];
         const UopOp op = u.op;
         if (!has_variants(op) && cached) {
-            steps_.push_back({uint16_t(spill_stencil(cached)), i, 0, true});
-            cached = 0;
+            steps_.push_back({uint16_t(spill_stencil(cached, floats)), i, 0, true});
+            cached = floats = 0;
         }
         const bool in_reg = depth == 0 && (op == UopOp::LOAD_LOCAL || op == UopOp::STORE_LOCAL) &&
                             size_t(u.arg) < local_reg_.size() && local_reg_[size_t(u.arg)] >= 0;
@@ -216,10 +222,19 @@ void Jit::choose_variants(const Trace& t) {
             load_local_regs(i);
             dropped = false;
         }
-        const uint8_t at_exit = uint8_t(cached_at_exit(op, cached));
-        const int stencil =
-            in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached) : variant_stencil(op, cached);
-        steps_.push_back({uint16_t(stencil), i, at_exit, false});
+        auto variant = [&] {
+            return in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached, floats)
+                          : variant_stencil(op, cached, floats);
+        };
+        int stencil = variant();
+        if (stencil < 0) {
+            steps_.push_back({uint16_t(box_stencil(cached, floats)), i, 0, true, -1, 0, true});
+            floats = 0;
+            stencil = variant();
+        }
+        steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(op, cached)), false, -1,
+                          uint8_t(floats_at_exit(op, cached, floats))});
+        floats = kStencilVariants[size_t(stencil)].floats_out;
         cached = cached_after(op, cached);
         depth = depth_after(op, depth);
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
@@ -314,7 +329,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     for (uint32_t e = 0; e < num_exits; ++e) {
         JitExitRecord& r = c.records[e];
         r.stub_offset = l.stubs_at + e * l.stub_size;
-        r.cached = 0;  // set by its uop (an exit whose guard the optimizer removed keeps 0)
+        r.cached = r.floats = 0;  // set by its uop (an exit whose guard the optimizer removed keeps 0)
     }
     Values v;
     v.got = rx + l.got_at;
@@ -347,19 +362,21 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             v.has |= bit(HoleValue::SideExit);
             v.set(HoleValue::SideExit, rx + l.stubs_at + u.exit * l.stub_size);
             c.records[u.exit].cached = step.cached_at_exit;
+            c.records[u.exit].floats = step.floats_at_exit;
         } else if (u.op == UopOp::JUMP_TO_TOP) {
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + loop_code);  // past the LOCAL_REGs
         } else if (u.op == UopOp::LINK_TRACE) {
             JitExitRecord& r = c.records[link++];  // its trace and link_to are set (Backend::compile)
-            r.cached = 0;
+            r.cached = r.floats = 0;
             r.stub_offset = l.stubs_at + (link - 1) * l.stub_size;
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + r.stub_offset);
         }
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
-            c.placed.push_back({int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local});
+            c.placed.push_back(
+                {int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local, step.box});
         if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
         code += size;
     }
@@ -370,7 +387,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
 // (or to this one: a recursive call) jumps there at once.
 // `v` is shared by all stubs of a trace (only these three values differ).
 bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
-    const StencilPlan& p = plans_[size_t(exit_stencil(r.cached))];
+    const StencilPlan& p = plans_[size_t(exit_stencil(r.cached, r.floats))];
     const uint64_t at = uint64_t(c.rx) + r.stub_offset;
     std::memcpy(c.rw + r.stub_offset, p.code, p.code_size);
     v.set(HoleValue::Code, at);
@@ -382,7 +399,7 @@ bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& 
     v.set(HoleValue::LinkTarget, link);
     r.linked = link != 0;
     if (listing_) [[unlikely]]
-        c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached))], r.stub_offset, p.code_size});
+        c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached, r.floats))], r.stub_offset, p.code_size});
     return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
 }
 
@@ -443,7 +460,7 @@ void Jit::free_code(Trace& t) {
 
 bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
     CompiledTrace& c = static_cast<CompiledTrace&>(*rec.trace->machine);
-    const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached))];
+    const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached, rec.floats))];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
     if (!memory_->begin_write(c.rw + rec.stub_offset, p.code_size)) return false;
     // Only the link target's holes change; re-patching the rest writes the

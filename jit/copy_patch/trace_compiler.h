@@ -47,6 +47,7 @@ struct PlacedStencil {
     uint32_t size = 0;          // bytes copied (without a dropped jump)
     bool spill = false;         // a SPILL_rN placed before uop `uop`
     int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
+    bool box = false;           // a BOX_rN_fM (also `spill`): cached floats into general registers
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -141,8 +142,10 @@ private:
         uint16_t stencil;         // index into set_
         uint32_t uop;             // index into Trace::uops
         uint8_t cached_at_exit;   // the uop's exit leaves this many values in registers
-        bool spill;
+        bool spill;               // (also a BOX: a step with no uop of its own)
         int32_t local = -1;       // LOCAL_REG_Lk: the local it loads
+        uint8_t floats_at_exit = 0;  // which of those are in FP registers
+        bool box = false;            // a BOX_rN_fM (also `spill`)
     };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);

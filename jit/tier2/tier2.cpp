@@ -117,6 +117,7 @@ Tier2::Step Tier2::run_machine_code(Trace* t, Value* sp) {
                              &cache_.stats.exits_cached_3};
     static_assert(std::size(by_cached) == jit::kMaxCached + 1);
     if (rec->cached) ++*by_cached[rec->cached];
+    if (rec->floats) ++cache_.stats.exits_floats;
     if (!next) return {nullptr, rec->trace->exits[rec->exit_index].resume, r.sp};
     if (next->machine) jit->link_exit(*rec, *next);  // from now on the stub jumps there itself
     return {next, nullptr, r.sp};

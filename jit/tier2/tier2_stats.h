@@ -21,6 +21,7 @@ namespace cpjit {
     X(exits_cached_1)     /* ... from machine code with 1, 2, 3 stack values */   \
     X(exits_cached_2)     /*     in registers (written back by the exit stub) */  \
     X(exits_cached_3)                                                             \
+    X(exits_floats)       /* ... of them with floats in FP registers */           \
     X(side_traces)                                                                \
     X(invalidations)                                                              \
     X(traces_rebuilt)     /* re-projected after exiting at their start */         \

@@ -16,6 +16,8 @@ int main() {
         if (v.uop >= 0) std::printf(" CPJIT_STENCIL_UOP=%s", cpjit::kUopInfo[v.uop].name);
         if (v.local_reg >= 0) std::printf(" CPJIT_STENCIL_LOCAL_REG=%d", v.local_reg);
         if (v.cached > 0) std::printf(" CPJIT_STENCIL_CACHED=%d", v.cached);
+        if (v.floats > 0) std::printf(" CPJIT_STENCIL_FLOATS=%d", v.floats);
+        if (v.floats_out > 0) std::printf(" CPJIT_STENCIL_FLOATS_OUT=%d", v.floats_out);
         std::printf("\n");
     }
     return std::fflush(stdout) == 0 ? 0 : 1;
