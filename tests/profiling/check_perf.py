@@ -33,11 +33,15 @@ checks = cpjit_test.Checks()
 
 
 def uop_names():
-    """The uops of uops.def, the spills between them (SPILL_r1, ...) and the
-    loads of local registers (LOCAL_REG_L0, ...)."""
+    """The uops of uops.def and the steps the trace compiler puts between
+    them, named by their stencil: spills (SPILL_r1, SPILL_r2_f1, ...), boxes
+    of floats in FP registers (BOX_r1_f1, ...) and the loads of local
+    registers (LOCAL_REG_L0, ...)."""
     with open(os.path.join(ROOT, "jit", "tier2", "uops.def")) as f:
         names = set(re.findall(r"^UOP\((\w+),", f.read(), re.M))
-    return names | {f"SPILL_r{k}" for k in range(1, 9)} | {f"LOCAL_REG_L{k}" for k in range(8)}
+    spills = {f"SPILL_r{k}" for k in range(1, 9)}
+    spills |= {f"{s}_r{k}_f{m}" for s in ("SPILL", "BOX") for k in range(1, 9) for m in range(1, 1 << k)}
+    return names | spills | {f"LOCAL_REG_L{k}" for k in range(8)}
 
 
 def perf_usable(tmp):
