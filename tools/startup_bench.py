@@ -26,9 +26,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def spawn_once(argv):
-    """(wall seconds, cpu seconds, page faults, exit status) of one run of argv."""
-    with open(os.devnull, "rb") as devin, open(os.devnull, "wb") as devout:
+def spawn_once(argv, stdout_path=os.devnull):
+    """(wall seconds, cpu seconds, page faults, exit status) of one run of argv,
+    its stdout written to stdout_path (tools/bench/c/vs_c.py uses it too)."""
+    with open(os.devnull, "rb") as devin, open(stdout_path, "wb") as devout:
         t0 = time.perf_counter()
         pid = os.posix_spawn(argv[0], argv, os.environ,
                              file_actions=[(os.POSIX_SPAWN_DUP2, devin.fileno(), 0),

@@ -27,33 +27,27 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 TWINS_DIR = os.path.join(ROOT, "tools", "bench", "c")
 STARTUP = os.path.join(ROOT, "tools", "bench", "startup.cpasm")
 EMPTY_C = "int main(void) { return 0; }\n"
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from startup_bench import spawn_once  # noqa: E402  (one way to time a child, shared)
 
 
 def twins():
     return sorted(f[:-2] for f in os.listdir(TWINS_DIR) if f.endswith(".c"))
 
 
-def run_once(argv, expected):
+def run_once(argv, expected, out_path):
     """(cpu_s, wall_s) of one fresh process; stdout must equal `expected` (bytes, or None)."""
-    with tempfile.TemporaryFile() as out:
-        t0 = time.monotonic()
-        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.monotonic() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-        if p.returncode != 0:
-            sys.exit("vs_c: %s exited with %d" % (" ".join(argv), p.returncode))
-        if expected is not None:
-            out.seek(0)
-            if out.read() != expected:
-                sys.exit("vs_c: %s printed something else than expected" % " ".join(argv))
-    return ru.ru_utime + ru.ru_stime, wall
+    wall, cpu, _, code = spawn_once(argv, out_path)
+    if code != 0:
+        sys.exit("vs_c: %s exited with %d" % (" ".join(argv), code))
+    if expected is not None and open(out_path, "rb").read() != expected:
+        sys.exit("vs_c: %s printed something else than expected" % " ".join(argv))
+    return cpu, wall
 
 
 def main():
@@ -89,7 +83,7 @@ def main():
         samples = {c: [] for c in configs}
         for r in range(args.repeat + 1):  # round 0 is a warm-up
             for c, (argv, exp) in configs.items():
-                cpu, wall = run_once(argv, exp)
+                cpu, wall = run_once(argv, exp, os.path.join(tmp, "stdout"))
                 if r:
                     samples[c].append({"cpu_s": cpu, "wall_s": wall})
         results[name] = samples
