@@ -1,5 +1,5 @@
 // Architecture-neutral part of the relocation library: status names and the
-// dispatcher from a RelocKind to its patch function.
+// dispatcher from a RelocKind to its patch function (kPatchFns, reloc.h).
 #include "jit/copy_patch/reloc.h"
 
 namespace cpjit::jit {
@@ -15,20 +15,6 @@ const char* patch_status_name(PatchStatus s) {
     }
     return "?";
 }
-
-namespace {
-
-// One adapter per kind, in kind order (reloc_kinds.def): the table the JIT's
-// patch lists point into, so patching a hole is one indirect call, no switch.
-const PatchFn kPatchFns[] = {
-#define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) apply_##id,
-#include "jit/copy_patch/reloc_kinds.def"
-#undef CPJIT_RELOC
-};
-
-}  // namespace
-
-PatchFn patch_fn(RelocKind kind) { return kPatchFns[size_t(kind)]; }
 
 PatchStatus apply_reloc(RelocKind kind, uint8_t* loc, const RelocArgs& a) {
     if (size_t(kind) >= kNumRelocKinds) return PatchStatus::WrongArch;

@@ -145,12 +145,19 @@ PatchStatus apply_reloc(RelocKind kind, uint8_t* loc, const RelocArgs& args);
     uint8_t *loc, [[maybe_unused]] uint64_t P, [[maybe_unused]] uint64_t S, [[maybe_unused]] int64_t A, \
         [[maybe_unused]] uint64_t G, [[maybe_unused]] RelaxCounter *counter
 using PatchFn = PatchStatus (*)(CPJIT_APPLY_PARAMS);
-PatchFn patch_fn(RelocKind kind);
 // apply_<Id>: the patch function of kind Id as a PatchFn (defined next to it,
 // in reloc_x64.cpp / reloc_a64.cpp).
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) PatchStatus apply_##id(CPJIT_APPLY_PARAMS);
 #include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
+// One adapter per kind, in kind order (reloc_kinds.def): the table the JIT's
+// patch lists point into (stencil_plan.h), so patching a hole is one
+// indirect call, no switch.
+inline constexpr PatchFn kPatchFns[] = {
+#define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) apply_##id,
+#include "jit/copy_patch/reloc_kinds.def"
+#undef CPJIT_RELOC
+};
 
 // ---- stencil tables (filled by the generated stencil headers) --------------
 enum class HoleValue : uint8_t {

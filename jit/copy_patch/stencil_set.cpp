@@ -30,12 +30,19 @@ constexpr bool names_match() {
 static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are not in table order: regenerate");
 static_assert(names_match<generated_aarch64::kStencils>(), "aarch64 stencils are not in table order: regenerate");
 
-#define CPJIT_STENCIL_SET(ns, short_name_)                                                                 \
-    StencilSet{ns::kTarget,  short_name_,        ns::kArch,      ns::kDigest, ns::kFlags, ns::kHelpers, \
-               ns::kNumHelpers, ns::kStencils, ns::kNumStencils}
+// Each set's patch plans, worked out here at compile time (stencil_plan.h).
+#define CPJIT_PLANS(ns) \
+    plan_stencils<ns::kNumStencils, count_holes(ns::kStencils, ns::kNumStencils)>(ns::kStencils)
+constexpr auto kX64Plans = CPJIT_PLANS(generated_x86_64);
+constexpr auto kA64Plans = CPJIT_PLANS(generated_aarch64);
+#undef CPJIT_PLANS
 
-const StencilSet kX64 = CPJIT_STENCIL_SET(generated_x86_64, "x86_64");
-const StencilSet kA64 = CPJIT_STENCIL_SET(generated_aarch64, "aarch64");
+#define CPJIT_STENCIL_SET(ns, short_name_, planned)                                                          \
+    StencilSet{ns::kTarget,     short_name_,    ns::kArch,          ns::kDigest,          ns::kFlags, ns::kHelpers, \
+               ns::kNumHelpers, ns::kStencils, ns::kNumStencils, planned.plans.data(), planned.ops.data()}
+
+const StencilSet kX64 = CPJIT_STENCIL_SET(generated_x86_64, "x86_64", kX64Plans);
+const StencilSet kA64 = CPJIT_STENCIL_SET(generated_aarch64, "aarch64", kA64Plans);
 
 }  // namespace
 

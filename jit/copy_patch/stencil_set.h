@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "jit/copy_patch/reloc.h"
+#include "jit/copy_patch/stencil_plan.h"
 
 namespace cpjit::jit {
 
@@ -20,6 +21,8 @@ struct StencilSet {
     uint32_t num_helpers;
     const Stencil* stencils;
     uint32_t num_stencils;
+    const StencilPlan* plans;  // one per stencil (stencil_plan.h)
+    const PatchOp* ops;        // what the plans' first_op index
 
     const Stencil* find(std::string_view name) const {
         for (uint32_t i = 0; i < num_stencils; ++i)

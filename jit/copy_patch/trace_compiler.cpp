@@ -20,9 +20,7 @@ constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
-constexpr uint32_t bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
-// Jump holes a uop may lack a target for; the other values always exist.
-constexpr uint32_t kOptionalJumps = bit(HoleValue::JumpTarget) | bit(HoleValue::SideExit);
+constexpr uint32_t bit(HoleValue v) { return hole_bit(v); }
 
 }  // namespace
 
@@ -34,7 +32,7 @@ struct Jit::Layout {
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
 
-// What each HoleValue of one placed stencil is (S before the op's bias).
+// What each HoleValue of one placed stencil is (S, but for helpers).
 struct Jit::Values {
     uint64_t v[kNumHoleValues] = {};
     uint64_t got = 0;      // the trace's first GOT slot (rx)
@@ -62,7 +60,7 @@ std::unique_ptr<Jit> Jit::create_for_listing(const StencilSet& set, const Tier2O
 }
 
 Jit::Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable)
-    : Backend(opts, stats), set_(set), executable_(executable) {}
+    : Backend(opts, stats), set_(set), executable_(executable), plans_(set.plans), ops_(set.ops) {}
 
 Jit::~Jit() = default;
 
@@ -76,7 +74,7 @@ bool Jit::init() {
         if (!address) return false;  // stencils name a helper this build lacks
         helpers_.push_back(uint64_t(address));
     }
-    plan_stencils();
+    summarize_stubs();
     CodeMemoryOptions mo;
     // One chunk holds everything up to the cap (reserved address space
     // costs nothing until committed), unless a test asks for small chunks.
@@ -107,37 +105,8 @@ bool Jit::init() {
     return true;
 }
 
-// The patch list of every stencil, once: what patching a copy needs and
-// nothing else (no names, no switch on kinds or values at compile time).
-void Jit::plan_stencils() {
-    plans_.resize(set_.num_stencils);
-    size_t holes = 0;
-    for (uint32_t i = 0; i < set_.num_stencils; ++i) holes += set_.stencils[i].num_holes;
-    ops_.reserve(holes);  // one allocation, no copies while growing
-    for (uint32_t i = 0; i < set_.num_stencils; ++i) {
-        const Stencil& s = set_.stencils[i];
-        StencilPlan& p = plans_[i];
-        p.code = s.code;
-        p.data = s.data;
-        p.code_size = s.code_size;
-        p.drops_jump = s.trailing_jump_size != 0;
-        p.kept_size = s.code_size - s.trailing_jump_size;
-        p.data_size = s.data_size;
-        p.data_align = s.data_align ? s.data_align : 1;
-        p.first_op = uint32_t(ops_.size());
-        p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
-        auto add = [&](const Hole& h) {
-            const bool helper = h.value == HoleValue::Helper;
-            ops_.push_back({patch_fn(h.kind), h.offset, h.value, h.kind, h.helper, helper, h.addend,
-                            helper ? helpers_[h.helper] : 0});
-            p.needs |= bit(h.value) & kOptionalJumps;
-            if (helper) p.helpers |= uint64_t(1) << h.helper;
-        };
-        for (uint32_t h = 0; h < s.num_holes; ++h)
-            if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);
-        if (p.drops_jump) add(s.holes[s.trailing_jump_hole]);  // last: left out with the jump
-        p.num_ops = uint32_t(ops_.size()) - p.first_op;
-    }
+// What every exit stub variant needs (the stubs of a trace share one size).
+void Jit::summarize_stubs() {
     for (int k = 0; k <= kMaxCached; ++k)
         for (int m = 0; m < 1 << k; ++m) {
             const StencilPlan& stub = plans_[size_t(exit_stencil(k, m))];
@@ -147,16 +116,21 @@ void Jit::plan_stencils() {
         }
 }
 
+// S of one hole: a helper's address, or the value the hole names.
+uint64_t Jit::symbol(const PatchOp& op, const Values& v) const {
+    return op.has_got ? helpers_[op.helper] : v.v[size_t(op.value)];
+}
+
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
 // (executing at rx).
 bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                 RelaxCounter& relax) {
     if (listing_) [[unlikely]]
         return patch_listed(p, num_ops, rw, rx, v, relax);
-    const PatchOp* op = ops_.data() + p.first_op;
+    const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
         const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
-        if (op->fn(rw + op->offset, rx + op->offset, v.v[size_t(op->value)] + op->bias, op->addend, got, &relax) !=
+        if (op->fn(rw + op->offset, rx + op->offset, symbol(*op, v), op->addend, got, &relax) !=
             PatchStatus::Ok)
             return false;
     }
@@ -166,9 +140,9 @@ bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx
 // patch(), keeping what each hole became (`cpjit trace`).
 bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                        RelaxCounter& relax) {
-    const PatchOp* op = ops_.data() + p.first_op;
+    const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t at = rx + op->offset, symbol = v.v[size_t(op->value)] + op->bias;
+        const uint64_t at = rx + op->offset, symbol = Jit::symbol(*op, v);
         const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
         const uint64_t relaxed_before = relax.relaxed;
         if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;

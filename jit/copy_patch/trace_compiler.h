@@ -107,32 +107,6 @@ private:
     void free_code(Trace& t) override;
     bool write_link(JitExitRecord& rec, const Trace& target) override;
 
-    // One hole of a stencil, ready to patch: S = values[value] + bias,
-    // G = the trace's GOT slot of `helper` when has_got, else none.
-    struct PatchOp {
-        PatchFn fn;
-        uint32_t offset;
-        HoleValue value;
-        RelocKind kind;
-        uint16_t helper;
-        bool has_got;
-        int64_t addend;
-        uint64_t bias;
-    };
-    // A stencil as the compiler uses it. Its ops are ops_[first_op ..
-    // first_op + num_ops); a trailing jump's hole is the last of them, so
-    // dropping the jump patches num_ops - 1.
-    struct StencilPlan {
-        const uint8_t* code = nullptr;
-        const uint8_t* data = nullptr;
-        uint32_t code_size = 0, kept_size = 0;  // kept: without the trailing jump
-        uint32_t data_size = 0, data_align = 1;
-        uint32_t first_op = 0, num_ops = 0;
-        bool drops_jump = false;
-        uint32_t needs = 0;   // bit (1 << HoleValue) for every value its holes use
-        uint64_t helpers = 0; // bit h: a hole calls helper h (the trace's GOT gets a slot for it)
-        bool usable = true;   // false: a hole the JIT cannot fill (the trace stays uops)
-    };
     struct Layout;
     struct Values;
     // One stencil placed in a trace's hot code: a uop's variant, or a SPILL
@@ -150,13 +124,14 @@ private:
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
     bool init();
-    void plan_stencils();
     void choose_variants(const Trace& t);
     void choose_local_regs(const Trace& t);
     void load_local_regs(uint32_t uop);
     bool size_trace(const Trace& t, Layout& l);
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
     bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
+    void summarize_stubs();
+    uint64_t symbol(const PatchOp& op, const Values& v) const;
     bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                RelaxCounter& relax);
     bool patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
@@ -167,8 +142,8 @@ private:
     bool executable_;  // false: a listing-only Jit (create_for_listing)
     std::unique_ptr<CodeMemory> memory_;
     std::vector<uint64_t> helpers_;  // address of each helper of set_
-    std::vector<StencilPlan> plans_;  // one per stencil of set_
-    std::vector<PatchOp> ops_;
+    const StencilPlan* plans_;  // set_'s, one per stencil (stencil_plan.h)
+    const PatchOp* ops_;
     std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
     std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local

@@ -1,0 +1,93 @@
+// What patching a copy of a stencil needs, and nothing else: its patch list
+// (one PatchOp per hole, the trailing jump's last) and a summary of the
+// values and helpers its holes use.
+//
+// Why constexpr: the plans are worked out from the generated tables when
+// cpjit itself is compiled (stencil_set.cpp), so a run's start-up does no
+// work and touches no memory for them; a compile reads only the plans of
+// the stencils it copies.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "jit/copy_patch/reloc.h"
+
+namespace cpjit::jit {
+
+constexpr uint32_t hole_bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
+// Jump holes a uop may lack a target for; the other values always exist.
+inline constexpr uint32_t kOptionalJumps = hole_bit(HoleValue::JumpTarget) | hole_bit(HoleValue::SideExit);
+
+// One hole, ready to patch: S = the value `value` has where the stencil is
+// placed, or the address of helper `helper` when has_got (then G = the
+// trace's GOT slot of that helper).
+struct PatchOp {
+    PatchFn fn;
+    uint32_t offset;
+    HoleValue value;
+    RelocKind kind;
+    uint16_t helper;
+    bool has_got;
+    int64_t addend;
+};
+
+// A stencil as the compiler uses it. Its ops are ops[first_op ..
+// first_op + num_ops); a trailing jump's hole is the last of them, so
+// dropping the jump patches num_ops - 1.
+struct StencilPlan {
+    const uint8_t* code = nullptr;
+    const uint8_t* data = nullptr;
+    uint32_t code_size = 0, kept_size = 0;  // kept: without the trailing jump
+    uint32_t data_size = 0, data_align = 1;
+    uint32_t first_op = 0, num_ops = 0;
+    bool drops_jump = false;
+    uint32_t needs = 0;    // kOptionalJumps bits its holes use
+    uint64_t helpers = 0;  // bit h: a hole calls helper h (the trace's GOT gets a slot for it)
+    bool usable = true;    // false: a hole the JIT cannot fill (the trace stays uops)
+};
+
+template <size_t NumStencils, size_t NumOps>
+struct StencilPlans {
+    std::array<StencilPlan, NumStencils> plans{};
+    std::array<PatchOp, NumOps> ops{};
+};
+
+constexpr size_t count_holes(const Stencil* stencils, size_t n) {
+    size_t holes = 0;
+    for (size_t i = 0; i < n; ++i) holes += stencils[i].num_holes;
+    return holes;
+}
+
+template <size_t NumStencils, size_t NumOps>
+constexpr StencilPlans<NumStencils, NumOps> plan_stencils(const Stencil* stencils) {
+    StencilPlans<NumStencils, NumOps> out;
+    uint32_t next = 0;
+    for (size_t i = 0; i < NumStencils; ++i) {
+        const Stencil& s = stencils[i];
+        StencilPlan& p = out.plans[i];
+        p.code = s.code;
+        p.data = s.data;
+        p.code_size = s.code_size;
+        p.drops_jump = s.trailing_jump_size != 0;
+        p.kept_size = s.code_size - s.trailing_jump_size;
+        p.data_size = s.data_size;
+        p.data_align = s.data_align ? s.data_align : 1;
+        p.first_op = next;
+        p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
+        auto add = [&](const Hole& h) {
+            const bool helper = h.value == HoleValue::Helper;
+            out.ops[next++] = {kPatchFns[size_t(h.kind)], h.offset, h.value, h.kind, h.helper, helper, h.addend};
+            p.needs |= hole_bit(h.value) & kOptionalJumps;
+            if (helper) p.helpers |= uint64_t(1) << h.helper;
+        };
+        for (uint32_t h = 0; h < s.num_holes; ++h)
+            if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);
+        if (p.drops_jump) add(s.holes[s.trailing_jump_hole]);  // last: left out with the jump
+        p.num_ops = next - p.first_op;
+    }
+    return out;
+}
+
+}  // namespace cpjit::jit
