@@ -1,5 +1,6 @@
 #include "runtime/heap.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -60,7 +61,28 @@ struct Heap::Block {
     }
 };
 
+namespace {
+
+// Large objects and item storage (over kMaxSmall) are malloc'd. By default
+// glibc maps each one of 128 KiB or more afresh and gives the pages back
+// when it is freed, or trims them off the top of the heap once 2x the last
+// freed mapping is free there: a program that makes and drops a big array
+// again and again (a sieve per call) takes a first-touch fault on each of
+// its pages every time. Keep freed memory for reuse instead: map only what
+// is 32 MiB or more, trim only past 64 MiB free.
+void keep_freed_malloc_memory() {
+    static const bool done = [] {
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 64 << 20);
+        return true;
+    }();
+    (void)done;
+}
+
+}  // namespace
+
 Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinCollectionBytes) {
+    keep_freed_malloc_memory();
     pool_limit_ = pool_blocks(kMinCollectionBytes);
     // Classes: every 16 bytes up to 128, then four steps per doubling.
     auto add = [&](uint32_t bytes) { classes_[num_classes_++].cell = bytes; };
