@@ -250,6 +250,24 @@ double speedup(const Cell* c, const Cell* over) {
 
 std::string fmt_x(double x) { return std::isfinite(x) ? fmt::format("{:.2f}x", x) : "-"; }
 
+// One configuration's speedups over Tier 1 (`base`) and over CPython,
+// geometric means over the programs where both ran and checked out.
+struct GeomeanSpeedups {
+    double vs_tier1, vs_python;
+    size_t programs;  // with a speedup over Tier 1
+};
+GeomeanSpeedups geomean_speedups(const std::vector<Bench>& benches, const std::string& label,
+                                 const std::string& base) {
+    std::vector<double> v1, vp;
+    for (const Bench& b : benches) {
+        const Cell* c = find_cell(b, label);
+        double s1 = speedup(c, find_cell(b, base)), sp = speedup(c, find_cell(b, "python3"));
+        if (std::isfinite(s1)) v1.push_back(s1);
+        if (std::isfinite(sp)) vp.push_back(sp);
+    }
+    return {geomean(v1), geomean(vp), v1.size()};
+}
+
 // ---- machine description ----
 
 std::string trim(std::string s) {
@@ -335,14 +353,8 @@ void print_table(const std::vector<Bench>& benches, const std::vector<Config>& c
     std::vector<Config> all = configs;
     if (python) all.push_back(Config{"python3", "", "", true});
     for (const Config& cfg : all) {
-        std::vector<double> v1, vp;
-        for (const Bench& b : benches) {
-            const Cell* c = find_cell(b, cfg.label);
-            double s1 = speedup(c, find_cell(b, base)), sp = speedup(c, find_cell(b, "python3"));
-            if (std::isfinite(s1)) v1.push_back(s1);
-            if (std::isfinite(sp)) vp.push_back(sp);
-        }
-        out += fmt::format("{:<{}} {:>8} {:>8}  {}\n", cfg.label, cw, fmt_x(geomean(v1)), fmt_x(geomean(vp)), v1.size());
+        const GeomeanSpeedups g = geomean_speedups(benches, cfg.label, base);
+        out += fmt::format("{:<{}} {:>8} {:>8}  {}\n", cfg.label, cw, fmt_x(g.vs_tier1), fmt_x(g.vs_python), g.programs);
     }
 
     // JIT compile figures, from the warm-up runs' --stats.
@@ -454,15 +466,9 @@ std::string bench_json(const std::vector<Bench>& benches, const std::vector<Conf
     }
     Json& geo = out["geomean"] = Json::object();
     for (const Config& cfg : all) {
-        std::vector<double> v1, vp;
-        for (const Bench& b : benches) {
-            const Cell* c = find_cell(b, cfg.label);
-            double s1 = speedup(c, find_cell(b, base)), sp = speedup(c, find_cell(b, "python3"));
-            if (std::isfinite(s1)) v1.push_back(s1);
-            if (std::isfinite(sp)) vp.push_back(sp);
-        }
-        geo[cfg.label] = {{"speedup_vs_tier1", jnum(geomean(v1))}, {"speedup_vs_python", jnum(geomean(vp))},
-                          {"programs", v1.size()}};
+        const GeomeanSpeedups g = geomean_speedups(benches, cfg.label, base);
+        geo[cfg.label] = {{"speedup_vs_tier1", jnum(g.vs_tier1)}, {"speedup_vs_python", jnum(g.vs_python)},
+                          {"programs", g.programs}};
     }
     out["ok"] = all_ok;
     return out.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
