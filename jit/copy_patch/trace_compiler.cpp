@@ -189,6 +189,10 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
 // stencil drops the local registers: they are loaded again (the frame is
 // current) before the trace next needs them in its own frame.
+//
+// A comparison followed by the bool guard that consumes it is one step, the
+// pair's Fused stencil: it takes the guard's exit and leaves what the two
+// stencils in sequence would.
 namespace {
 // How deep in inlined frames the uop after `op` runs (0: the trace's own).
 int depth_after(UopOp op, int depth) {
@@ -215,6 +219,15 @@ void Jit::choose_variants(const Trace& t) {
         if (dropped && (in_reg || op == UopOp::JUMP_TO_TOP)) {
             load_local_regs(i);
             dropped = false;
+        }
+        const int fused = i + 1 < t.uops.size() ? fused_stencil(op, t.uops[i + 1].op, cached) : -1;
+        if (fused >= 0) {
+            const UopOp guard = t.uops[i + 1].op;
+            const int between = cached_after(op, cached);
+            steps_.push_back({uint16_t(fused), i, uint8_t(cached_at_exit(guard, between)), false, -1, 2});
+            cached = cached_after(guard, between);
+            ++i;  // neither uop moves frames or calls
+            continue;
         }
         const uint8_t at_exit = uint8_t(cached_at_exit(op, cached));
         const int stencil =
@@ -322,7 +335,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
-        const Uop& u = t.uops[step.uop];
+        const Uop& u = t.uops[step.uop + step.num_uops - 1];  // the one whose operands and exit the holes take
         const StencilPlan& p = plans_[step.stencil];
         const bool dropped = p.drops_jump && i + 1 < n;
         const uint32_t size = dropped ? p.kept_size : p.code_size;
@@ -359,7 +372,8 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         }
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
-            c.placed.push_back({int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local});
+            c.placed.push_back(
+                {int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local, step.num_uops});
         if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
         code += size;
     }

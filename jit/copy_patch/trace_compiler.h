@@ -47,6 +47,7 @@ struct PlacedStencil {
     uint32_t size = 0;          // bytes copied (without a dropped jump)
     bool spill = false;         // a SPILL_rN placed before uop `uop`
     int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
+    int32_t num_uops = 1;       // uops `uop`.. it runs (2: a Fused stencil, stencil_variants.h)
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -143,6 +144,7 @@ private:
         uint8_t cached_at_exit;   // the uop's exit leaves this many values in registers
         bool spill;
         int32_t local = -1;       // LOCAL_REG_Lk: the local it loads
+        uint8_t num_uops = 1;     // uops `uop`.. it runs (2: a Fused stencil); the last one's exit
     };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
