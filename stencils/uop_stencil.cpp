@@ -20,6 +20,12 @@
 // kMaxCached leave in registers. An exit leaves with the whole window in
 // registers and its exit stub writes it back, so the VM sees exactly the
 // stack the uop interpreter would have.
+//
+// A Fused stencil (-DCPJIT_STENCIL_UOP2=NAME, jit/copy_patch/stencil_variants.h)
+// runs the second uop's body after the first's on one window: a comparison's
+// bool stays a C++ value that the guard tests, so clang folds the two into
+// one compare and a conditional jump. Only the second uop may exit; its exit
+// is the one its own stencil would take.
 #include "stencils/stencil.h"
 
 using namespace cpjit;
@@ -33,7 +39,7 @@ enum class Uop {
 };
 struct Shape {
     int pops, pushes, reads;
-    bool pop_exit, calls;
+    bool pop_exit, calls, exits;
 };
 namespace flag {
 constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;  // as jit/tier2/uops.h
@@ -41,12 +47,31 @@ constexpr int EXIT = 1, PURE = 2, GUARD = 4, END = 8, POP_EXIT = 16, CALLS = 32;
 constexpr Shape kShapes[] = {
 #define UOP(name, pops, pushes, reads, flags)                                   \
     {pops, pushes, reads, [] { using namespace flag; return ((flags) & POP_EXIT) != 0; }(), \
-     [] { using namespace flag; return ((flags) & CALLS) != 0; }()},
+     [] { using namespace flag; return ((flags) & CALLS) != 0; }(),                        \
+     [] { using namespace flag; return ((flags) & EXIT) != 0; }()},
 #include "jit/tier2/uops.def"
 #undef UOP
 };
 constexpr Uop kThisUop = Uop::CPJIT_STENCIL_UOP;
-constexpr Shape kShape = kShapes[int(kThisUop)];
+#ifdef CPJIT_STENCIL_UOP2
+constexpr bool kFused = true;
+constexpr Uop kSecondUop = Uop::CPJIT_STENCIL_UOP2;
+#else
+constexpr bool kFused = false;
+constexpr Uop kSecondUop = kThisUop;
+#endif
+constexpr Shape kFirst = kShapes[int(kThisUop)], kSecond = kShapes[int(kSecondUop)];
+// What the first body leaves on top of the stack the second one starts on.
+constexpr int kFirstNet = kFused ? kFirst.pushes - kFirst.pops : 0;
+// The two as one uop: what they read, pop and push together.
+constexpr Shape fuse(Shape a, Shape b) {
+    const int reads = a.reads > b.reads - kFirstNet ? a.reads : b.reads - kFirstNet;
+    const int pops = a.pops > b.pops - kFirstNet ? a.pops : b.pops - kFirstNet;
+    return {pops, pops + kFirstNet + b.pushes - b.pops, reads, b.pop_exit, a.calls || b.calls, b.exits};
+}
+constexpr Shape kShape = kFused ? fuse(kFirst, kSecond) : kFirst;
+static_assert(!kFused || (!kFirst.exits && kFirst.reads >= 0 && kSecond.reads >= 0),
+              "a fused stencil's first uop never exits and both run on the window");
 #ifndef CPJIT_STENCIL_CACHED
 #define CPJIT_STENCIL_CACHED 0
 #endif
@@ -59,10 +84,13 @@ constexpr bool kWindow = kShape.reads >= 0;
 constexpr int kLoad = kWindow && kShape.reads > kIn ? kShape.reads - kIn : 0;
 constexpr int kAfter = kLoad + kIn - kShape.pops + kShape.pushes;
 constexpr int kOut = kAfter < jit::kMaxCached ? kAfter : jit::kMaxCached;
-constexpr int kWindowSize = (kLoad + kIn > kAfter ? kLoad + kIn : kAfter) + 1;
+constexpr int kBetween = kLoad + kIn + kFirstNet;  // after a Fused stencil's first body
+constexpr int kMost = kLoad + kIn > kAfter ? kLoad + kIn : kAfter;
+constexpr int kWindowSize = (kBetween > kMost ? kBetween : kMost) + 1;
 // An exit leaves with the window's kExit values in registers (the exit stub
 // EXIT_r<kExit> writes them back; jit/copy_patch/stencil_variants.h).
-constexpr int kExit = kLoad + kIn - (kShape.pop_exit ? kShape.pops : 0);
+// (A Fused stencil exits in its second body, after the first's.)
+constexpr int kExit = kLoad + kIn + kFirstNet - (kSecond.pop_exit ? kSecond.pops : 0);
 static_assert(!kWindow || kExit <= jit::kMaxCached);
 // Floats in FP registers: which of the kIn slots arrive in FP registers
 // (CPJIT_STENCIL_FLOATS, stencil.h), which of the kOut leave in them (the
@@ -91,7 +119,7 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
         for (int i = 0; i < kIn; ++i) window_[kLoad + i] = in_[i];
         wsp_ = window_ + kLoad + kIn;
     }
-#define UOP(name) if constexpr (Uop::name == kThisUop)
+#define UOP(name) if constexpr (Uop::name == kBodyUop)
 #define END_UOP
 #define SP (*(kWindow ? &wsp_ : &sp))
 #define BASE base
@@ -140,7 +168,16 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
 #endif
 #define IN_MACHINE_CODE true
 #define SHORT_LOOP _Pragma("clang loop vectorize(disable) interleave(disable) unroll(disable)")
+    {
+        constexpr Uop kBodyUop = kThisUop;
 #include "jit/tier2/uop_bodies.inc"
+    }
+#ifdef CPJIT_STENCIL_UOP2
+    {
+        constexpr Uop kBodyUop = kSecondUop;
+#include "jit/tier2/uop_bodies.inc"
+    }
+#endif
     if constexpr (kWindow) {
         // The deepest kAfter - kOut values go back to memory, the rest leave
         // in registers (c0 the deepest).

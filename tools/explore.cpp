@@ -151,7 +151,7 @@ Json machine_json(const MachineListing& m) {
     if (m.target.empty()) return nullptr;
     Json j = {{"summary", m.summary}, {"size", m.size}, {"hot_size", m.hot_size}, {"pieces", Json::array()}};
     for (const ListedPiece& p : m.pieces) {
-        Json pj = {{"uop", p.uop},       {"spill", p.spill},   {"box", p.box}, {"local", p.local},   {"stub", p.stub},     {"exit", p.exit},
+        Json pj = {{"uop", p.uop},       {"uops", p.num_uops}, {"spill", p.spill},   {"box", p.box}, {"local", p.local},   {"stub", p.stub},     {"exit", p.exit},
                    {"stencil", p.stencil}, {"title", p.title}, {"offset", p.offset},
                    {"size", p.size},     {"insns", Json::array()}, {"holes", Json::array()}};
         for (const ListedInsn& i : p.insns)

@@ -181,7 +181,8 @@ std::string Lister::local_name(const Uop& u) const {
 Meaning Lister::meaning(const PatchedHole& h) const {
     int32_t p = owner(h.offset);
     const int32_t ui = p >= 0 ? c_.placed[p].uop : -1;
-    const Uop* u = ui >= 0 ? &t_.uops[size_t(ui)] : nullptr;
+    // (a Fused stencil's operands are its last uop's: the trace compiler's)
+    const Uop* u = ui >= 0 ? &t_.uops[size_t(ui + c_.placed[p].num_uops - 1)] : nullptr;
     if (p >= 0 && c_.placed[p].local >= 0 && (h.value == HoleValue::Operand32 || h.value == HoleValue::LocalOffset)) {
         const int32_t local = c_.placed[p].local;
         return {fmt::format("local {} ({})", local, frame_local_name(local)), "", false};
@@ -335,6 +336,7 @@ MachineListing Lister::structured() const {
     for (const jit::PlacedStencil& p : c_.placed) {
         ListedPiece piece;
         piece.uop = p.uop;
+        piece.num_uops = p.num_uops;
         piece.offset = p.offset;
         piece.size = p.size;
         piece.stencil = p.stencil->name;
@@ -431,9 +433,13 @@ std::string Lister::run() const {
         else if (p.spill)
             out += fmt::format("         {}: the cached values back to the stack   [{:04x}, {} bytes]\n", p.stencil->name,
                                p.offset, p.size);
-        else
+        else {
             out += fmt::format("    {:3}  {}   [{}, {:04x}, {} bytes]\n", p.uop,
                                print_uop(prog_, t_, t_.uops[size_t(p.uop)]), p.stencil->name, p.offset, p.size);
+            for (int32_t k = 1; k < p.num_uops; ++k)
+                out += fmt::format("    {:3}  {}   [the same stencil]\n", p.uop + k,
+                                   print_uop(prog_, t_, t_.uops[size_t(p.uop + k)]));
+        }
         code(out, p.offset, p.size, "           ");
     }
     out += "    exit stubs:\n";

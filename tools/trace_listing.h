@@ -33,6 +33,7 @@ struct ListedHole {
 };
 struct ListedPiece {
     int32_t uop = -1;      // index into Trace::uops, -1 for an exit stub
+    int32_t num_uops = 1;  // uops `uop`.. its stencil runs (2: a Fused stencil, a compare and its branch)
     bool spill = false;    // a SPILL_rN placed before uop `uop` (cached values back to the stack)
     int32_t local = -1;    // with spill: a LOCAL_REG_Lk loading this local into a register
     bool box = false;      // with spill: a BOX_rN_fM (cached floats from FP registers into general ones)

@@ -17,7 +17,7 @@
 namespace cpjit::jit {
 
 // The stencil templates (stencils/*.cpp).
-enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg, Box };
+enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg, Box, Fused };
 struct StencilSourceInfo {
     const char* file;    // under stencils/
     const char* family;  // the name before the variant suffixes (a Uop stencil: its uop's)
@@ -29,23 +29,57 @@ inline constexpr StencilSourceInfo kStencilSources[] = {
     {"spill_stencil.cpp", "SPILL"},           // cached values back to the stack
     {"local_reg_stencil.cpp", "LOCAL_REG"},  // a local into its local register
     {"box_stencil.cpp", "BOX"},              // cached floats from FP registers into the others
+    {"uop_stencil.cpp", nullptr},             // two uops' bodies in sequence (kFusedFirsts x kFusedSeconds)
 };
 inline constexpr const StencilSourceInfo& stencil_source(StencilSource s) { return kStencilSources[size_t(s)]; }
 
-// One stencil. Its name is the family, then `_Lk` when it keeps a local in
-// local register k, then `_rN` when it is entered with N values cached, then
-// `_fM` when the cached slots of mask M arrive in FP registers (jit/jit_abi.h);
-// the build compiles it with -DCPJIT_STENCIL_UOP=<uop>,
+// Fused stencils: a comparison and the branch guard that consumes its bool
+// run as one stencil, compiled from the two bodies in sequence, so the bool
+// is never boxed: one compare and a conditional jump to the guard's exit.
+// Every comparison with every bool guard, each pair once.
+inline constexpr UopOp kFusedFirsts[] = {UopOp::LT_INT,   UopOp::LE_INT,   UopOp::GT_INT,   UopOp::GE_INT,
+                                         UopOp::LT_FLOAT, UopOp::LE_FLOAT, UopOp::GT_FLOAT, UopOp::GE_FLOAT};
+inline constexpr UopOp kFusedSeconds[] = {UopOp::GUARD_TRUE_BOOL, UopOp::GUARD_FALSE_BOOL};
+inline constexpr int kNumFusedPairs = int(std::size(kFusedFirsts) * std::size(kFusedSeconds));
+struct FusedPair {
+    UopOp first, second;
+};
+constexpr FusedPair fused_pair(int pair) {
+    return {kFusedFirsts[size_t(pair) / std::size(kFusedSeconds)], kFusedSeconds[size_t(pair) % std::size(kFusedSeconds)]};
+}
+// Where each uop stands in kFusedFirsts and kFusedSeconds (-1: not there).
+struct FusedRanks {
+    int8_t first[kNumUops], second[kNumUops];
+};
+inline constexpr FusedRanks kFusedRanks = [] {
+    FusedRanks r{};
+    for (int u = 0; u < kNumUops; ++u) r.first[u] = r.second[u] = -1;
+    for (size_t i = 0; i < std::size(kFusedFirsts); ++i) r.first[int(kFusedFirsts[i])] = int8_t(i);
+    for (size_t i = 0; i < std::size(kFusedSeconds); ++i) r.second[int(kFusedSeconds[i])] = int8_t(i);
+    return r;
+}();
+// The pair of `first` then `second`, or -1.
+constexpr int fused_pair_index(UopOp first, UopOp second) {
+    const int a = kFusedRanks.first[int(first)], b = kFusedRanks.second[int(second)];
+    return a < 0 || b < 0 ? -1 : a * int(std::size(kFusedSeconds)) + b;
+}
+
+// One stencil. Its name is the family (a Fused stencil: both uops' names),
+// then `_Lk` when it keeps a local in local register k, then `_rN` when it is
+// entered with N values cached, then `_fM` when the cached slots of mask M
+// arrive in FP registers (jit/jit_abi.h); the build compiles it with
+// -DCPJIT_STENCIL_UOP=<uop>, -DCPJIT_STENCIL_UOP2=<second uop>,
 // -DCPJIT_STENCIL_LOCAL_REG=k, -DCPJIT_STENCIL_CACHED=N,
 // -DCPJIT_STENCIL_FLOATS=M and -DCPJIT_STENCIL_FLOATS_OUT=<floats_after> for
 // the parts it has.
 struct StencilVariant {
     StencilSource source;
-    int16_t uop;        // a Uop stencil's UopOp, else -1
+    int16_t uop;        // a Uop or Fused stencil's (first) UopOp, else -1
+    int16_t uop2;       // a Fused stencil's second UopOp, else -1
     int8_t local_reg;   // k, or -1
     int8_t cached;      // N, 0 for none
     int8_t floats;      // M, 0 for none
-    int8_t floats_out;  // a Uop stencil: which cached slots it leaves in FP registers
+    int8_t floats_out;  // a Uop or Fused stencil: which cached slots it leaves in FP registers
     char name[32];
 };
 
@@ -70,6 +104,16 @@ constexpr bool pushes_float(int uop) {
     return false;
 }
 
+// How many values are cached after `op` ran entered with `cached` (the
+// stencil template computes the same: uop_stencil.cpp).
+constexpr int cached_after(UopOp op, int cached) {
+    const UopInfo& u = kUopInfo[int(op)];
+    if (u.reads < 0) return 0;
+    const int load = u.reads > cached ? u.reads - cached : 0;
+    const int after = load + cached - u.pops + u.pushes;
+    return after < kMaxCached ? after : kMaxCached;
+}
+
 // Which cached slots are in FP registers after `op` ran entered with
 // `cached` values, those of mask `floats` in FP registers (the stencil
 // template is compiled with it: CPJIT_STENCIL_FLOATS_OUT).
@@ -87,9 +131,16 @@ constexpr int floats_after(int uop, int cached, int floats) {
     return (kinds >> (after - out)) & ((1 << out) - 1);
 }
 
+constexpr bool has_float_slot_variants(UopOp op) {
+    for (UopOp f : kFloatSlotUops)
+        if (f == op) return true;
+    return false;
+}
+
 // The table, family by family: the one place that says which stencils exist
 // and in which order. The first kNumUops are the uops in uops.def order, so
-// a uop entered with nothing cached is its own UopOp.
+// a uop entered with nothing cached is its own UopOp. (For a Fused stencil,
+// `uop` is its pair: fused_pair.)
 template <class Emit>
 constexpr void for_each_stencil(Emit&& emit) {
     for (int u = 0; u < kNumUops; ++u) emit(StencilSource::Uop, u, -1, 0, 0);
@@ -118,21 +169,34 @@ constexpr void for_each_stencil(Emit&& emit) {
         for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
             for (int n = 1; n <= kMaxCached; ++n)
                 for (int m = 1; m < 1 << n; ++m) emit(StencilSource::Uop, int(op), k, n, m);
+    // Fused pairs: every cached depth; the masks of their first uop's float
+    // variants (a comparison of floats: any mask, of ints: none, BOX first).
+    for (int p = 0; p < kNumFusedPairs; ++p)
+        for (int n = 0; n <= kMaxCached; ++n)
+            for (int m = 0; m < (has_float_slot_variants(fused_pair(p).first) ? 1 << n : 1); ++m)
+                emit(StencilSource::Fused, p, -1, n, m);
 }
 
 static_assert(kMaxCached <= 3 && kMaxLocalRegs <= 10, "variant names hold one digit");
 
 constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int local_reg, int cached, int floats) {
-    StencilVariant v{source,         int16_t(uop),
-                     int8_t(local_reg), int8_t(cached),
-                     int8_t(floats), int8_t(uop >= 0 ? floats_after(uop, cached, floats) : 0),
-                     {}};
+    const bool fused = source == StencilSource::Fused;
+    const int uop2 = fused ? int(fused_pair(uop).second) : -1;
+    if (fused) uop = int(fused_pair(uop).first);
+    // (a Fused stencil: what the second uop leaves after the first)
+    const int floats_out = uop < 0   ? 0
+                           : !fused ? floats_after(uop, cached, floats)
+                                    : floats_after(uop2, cached_after(UopOp(uop), cached), floats_after(uop, cached, floats));
+    StencilVariant v{source,         int16_t(uop),      int16_t(uop2), int8_t(local_reg), int8_t(cached),
+                     int8_t(floats), int8_t(floats_out), {}};
     int at = 0;
     auto put = [&](char c) {
         if (at + 1 >= int(sizeof v.name)) throw "stencil name too long";  // not a constant: no build
         v.name[at++] = c;
     };
     for (const char* p = uop >= 0 ? kUopInfo[uop].name : stencil_source(source).family; *p; ++p) put(*p);
+    if (uop2 >= 0) put('_');
+    for (const char* p = uop2 >= 0 ? kUopInfo[uop2].name : ""; *p; ++p) put(*p);
     if (local_reg >= 0) put('_'), put('L'), put(char('0' + local_reg));
     if (cached > 0) put('_'), put('r'), put(char('0' + cached));
     if (floats > 0) put('_'), put('f'), put(char('0' + floats));
@@ -163,6 +227,7 @@ struct StencilIndex {
     int16_t spill[kMaxCached + 1][kFloatMasks];
     int16_t box[kMaxCached + 1][kFloatMasks];
     int16_t local_reg[kMaxLocalRegs];
+    int16_t fused[kNumFusedPairs][kMaxCached + 1][kFloatMasks];
 };
 
 inline constexpr StencilIndex kStencilIndex = [] {
@@ -175,6 +240,7 @@ inline constexpr StencilIndex kStencilIndex = [] {
         case StencilSource::Spill: return x.spill[v.cached][v.floats];
         case StencilSource::Box: return x.box[v.cached][v.floats];
         case StencilSource::LocalReg: return x.local_reg[v.local_reg];
+        case StencilSource::Fused: return x.fused[fused_pair_index(UopOp(v.uop), UopOp(v.uop2))][v.cached][v.floats];
         }
         throw "unknown stencil source";
     };
@@ -187,6 +253,9 @@ inline constexpr StencilIndex kStencilIndex = [] {
         for (auto& a : *t)
             for (int16_t& i : a) i = -1;
     for (int16_t& i : x.local_reg) i = -1;
+    for (auto& a : x.fused)
+        for (auto& b : a)
+            for (int16_t& i : b) i = -1;
     for (int i = 0; i < kNumStencilVariants; ++i) {
         int16_t& s = slot(kStencilVariants[size_t(i)]);
         if (s >= 0) throw "a stencil listed twice";  // not a constant: no build
@@ -216,15 +285,14 @@ inline int local_access_stencil(UopOp op, int k, int cached, int floats) {
 inline int exit_stencil(int cached, int floats) { return kStencilIndex.exit[cached][floats]; }
 // The entry shim.
 inline int entry_stencil() { return kStencilIndex.entry; }
-
-// How many values are cached after `op` ran entered with `cached` (the
-// stencil template computes the same: uop_stencil.cpp).
-inline int cached_after(UopOp op, int cached) {
-    const UopInfo& u = uop_info(op);
-    if (u.reads < 0) return 0;
-    const int load = u.reads > cached ? u.reads - cached : 0;
-    const int after = load + cached - u.pops + u.pushes;
-    return after < kMaxCached ? after : kMaxCached;
+// Whether `first` then `second` run as one Fused stencil.
+constexpr bool is_fused_pair(UopOp first, UopOp second) { return fused_pair_index(first, second) >= 0; }
+// The Fused stencil of `first` then `second` entered with `cached`, those of
+// mask `floats` in FP registers; -1 when the two are no pair or the pair has
+// no such variant (BOX first).
+inline int fused_stencil(UopOp first, UopOp second, int cached, int floats) {
+    const int p = fused_pair_index(first, second);
+    return p < 0 ? -1 : kStencilIndex.fused[p][cached][floats];
 }
 
 // How many values an exit of `op` entered with `cached` leaves in registers:

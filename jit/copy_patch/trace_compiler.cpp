@@ -169,6 +169,10 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // register (floats_after) while the uops after it have variants that take
 // it there; before any other uop a BOX moves the cached floats into general
 // registers. A SPILL or an exit stub stores them from where they are.
+//
+// A comparison followed by the bool guard that consumes it is one step, the
+// pair's Fused stencil: it takes the guard's exit and leaves what the two
+// stencils in sequence would.
 namespace {
 // How deep in inlined frames the uop after `op` runs (0: the trace's own).
 int depth_after(UopOp op, int depth) {
@@ -196,9 +200,13 @@ void Jit::choose_variants(const Trace& t) {
             load_local_regs(i);
             dropped = false;
         }
+        // (a Fused pair: the guard's exit, and what it leaves after the comparison)
+        const bool fused = i + 1 < t.uops.size() && is_fused_pair(op, t.uops[i + 1].op);
+        const UopOp last = fused ? t.uops[i + 1].op : op;
         auto variant = [&] {
-            return in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached, floats)
-                          : variant_stencil(op, cached, floats);
+            return fused    ? fused_stencil(op, last, cached, floats)
+                   : in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached, floats)
+                            : variant_stencil(op, cached, floats);
         };
         int stencil = variant();
         if (stencil < 0) {
@@ -206,10 +214,13 @@ void Jit::choose_variants(const Trace& t) {
             floats = 0;
             stencil = variant();
         }
-        steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(op, cached)), false, -1,
-                          uint8_t(floats_at_exit(op, cached, floats))});
+        const int between = fused ? cached_after(op, cached) : cached;
+        const int floats_between = fused ? floats_after(int(op), cached, floats) : floats;
+        steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(last, between)), false, -1,
+                          uint8_t(floats_at_exit(last, between, floats_between)), false, uint8_t(fused ? 2 : 1)});
         floats = kStencilVariants[size_t(stencil)].floats_out;
-        cached = cached_after(op, cached);
+        cached = cached_after(last, between);
+        i += fused;  // neither uop of a pair moves frames or calls
         depth = depth_after(op, depth);
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
@@ -311,7 +322,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
-        const Uop& u = t.uops[step.uop];
+        const Uop& u = t.uops[step.uop + step.num_uops - 1];  // the one whose operands and exit the holes take
         const StencilPlan& p = plans_[step.stencil];
         const bool dropped = p.drops_jump && i + 1 < n;
         const uint32_t size = dropped ? p.kept_size : p.code_size;
@@ -350,7 +361,8 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
             c.placed.push_back(
-                {int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local, step.box});
+                {int32_t(step.uop), &set_.stencils[step.stencil], code, size, step.spill, step.local, step.box,
+                 step.num_uops});
         if (!patch(p, p.num_ops - (dropped ? 1 : 0), c.rw + code, rx + code, v, relax)) return false;
         code += size;
     }

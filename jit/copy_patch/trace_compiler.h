@@ -48,6 +48,7 @@ struct PlacedStencil {
     bool spill = false;         // a SPILL_rN placed before uop `uop`
     int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
     bool box = false;           // a BOX_rN_fM (also `spill`): cached floats into general registers
+    int32_t num_uops = 1;       // uops `uop`.. it runs (2: a Fused stencil, stencil_variants.h)
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -120,6 +121,7 @@ private:
         int32_t local = -1;       // LOCAL_REG_Lk: the local it loads
         uint8_t floats_at_exit = 0;  // which of those are in FP registers
         bool box = false;            // a BOX_rN_fM (also `spill`)
+        uint8_t num_uops = 1;        // uops `uop`.. it runs (2: a Fused stencil); the last one's exit
     };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);

@@ -87,12 +87,15 @@ inline void run_loaded(RanProgram& r, const RunOptions& opts) {
 }
 
 // The symbol perf maps and jitdump records give one placed piece of a trace:
-// "cpjit:tID:exit", or "cpjit:tID:fn@index:UOP" (the stencil's name for a spill).
+// "cpjit:tID:exit", or "cpjit:tID:fn@index:UOP" (the stencil's name for a
+// spill; "UOP+UOP2" for a Fused stencil).
 inline std::string piece_symbol(const Program& prog, const Trace& t, const jit::PlacedStencil& p) {
     const std::string prefix = "cpjit:t" + std::to_string(t.id) + ":";
     if (p.uop < 0) return prefix + "exit";
     const Uop& u = t.uops[size_t(p.uop)];
-    return prefix + instr_place(prog, u.origin) + ":" + (p.spill ? p.stencil->name : uop_info(u.op).name);
+    std::string name = p.spill ? p.stencil->name : uop_info(u.op).name;
+    for (int32_t k = 1; k < p.num_uops; ++k) name += std::string("+") + uop_info(t.uops[size_t(p.uop + k)].op).name;
+    return prefix + instr_place(prog, u.origin) + ":" + name;
 }
 
 // Runs `prog` in process, then hands each trace that became machine code to

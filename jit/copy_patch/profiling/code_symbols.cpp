@@ -51,11 +51,14 @@ std::vector<CodeSymbol> piece_symbols(const Trace& t, const CompiledTrace& c) {
     for (const PlacedStencil& p : c.placed) {
         if (p.uop < 0 || size_t(p.uop) >= t.uops.size())
             out.push_back({p.offset, p.size, fmt::format("cpjit:t{}:exit", t.id)});
-        else  // a uop by its name whichever variant ran; a spill by its stencil's (SPILL_r2)
-            out.push_back({p.offset, p.size,
-                           fmt::format("cpjit:t{}:{}:{}", t.id, where[size_t(p.uop)],
-                                       p.spill && p.stencil ? p.stencil->name
-                                                            : uop_info(t.uops[size_t(p.uop)].op).name)});
+        else if (p.spill && p.stencil)  // a spill by its stencil's name (SPILL_r2)
+            out.push_back({p.offset, p.size, fmt::format("cpjit:t{}:{}:{}", t.id, where[size_t(p.uop)], p.stencil->name)});
+        else {  // a uop by its name whichever variant ran; a Fused stencil's uops joined by '+'
+            std::string uops = uop_info(t.uops[size_t(p.uop)].op).name;
+            for (int32_t k = 1; k < p.num_uops && size_t(p.uop + k) < t.uops.size(); ++k)
+                uops += std::string("+") + uop_info(t.uops[size_t(p.uop + k)].op).name;
+            out.push_back({p.offset, p.size, fmt::format("cpjit:t{}:{}:{}", t.id, where[size_t(p.uop)], uops)});
+        }
     }
     return out;
 }

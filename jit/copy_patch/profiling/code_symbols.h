@@ -5,6 +5,8 @@
 //   cpjit:t3:fib@12:ADD_INT    trace 3, uop ADD_INT from fib's instruction 12
 //                              (any of its variants: ADD_INT_r2 is named so too)
 //   cpjit:t3:fib@12:SPILL_r2   the spill placed before that uop
+//   cpjit:t3:fib@9:LT_INT+GUARD_TRUE_BOOL  a Fused stencil: a compare and
+//                              its branch guard as one piece of code
 //   cpjit:t3:exit              an exit stub of trace 3
 //   cpjit:t3:fib@4             trace 3 as a whole (starts at fib's instruction 4)
 #pragma once
