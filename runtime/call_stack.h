@@ -10,6 +10,7 @@ namespace cpjit {
 
 struct Function;
 struct Instr;
+struct CellRuns;
 
 struct Frame {
     Function* fn;
@@ -27,6 +28,7 @@ struct CallStack {
     uint32_t depth_ = 0;
     uint32_t trace_depth_limit_ = 0;   // min(frames allocated, max_depth): past it Tier 1 calls
     Value* stack_end_ = nullptr;       // end of the value stack
+    CellRuns* cells_ = nullptr;        // the heap's allocation fast path (runtime/cell_runs.h)
 };
 
 // One call a trace makes (PUSH_FRAME's operand): the callee's frame shape,

@@ -92,8 +92,10 @@ Heap::Heap(size_t max_bytes) : max_bytes_(max_bytes), next_collection_(kMinColle
     uint8_t cls = 0;
     for (size_t units = 0; units <= kMaxSmall / 16; ++units) {
         while (classes_[cls].cell < units * 16) ++cls;
-        class_of_[units] = cls;
+        cells_.class_of[units] = cls;
     }
+    for (cls = 0; cls < num_classes_; ++cls) cells_.cell_bytes[cls] = classes_[cls].cell;
+    set_trigger();
 }
 
 Heap::~Heap() {
@@ -183,26 +185,40 @@ void Heap::drop_block(Block* b) {
     --blocks_mapped_;
 }
 
-// The next cell whose mark bit is clear, in the class's blocks from where
-// the last allocation stopped (the current block's bounds and bitmap are
-// kept in the class, so the loop reads no block header); next_block moves
-// on, to a new block when every one is used up. Inlined into allocate.
+// A cell from the class's run, refilled when empty. Inlined into allocate.
 [[gnu::always_inline]] inline ObjHeader* Heap::alloc_cell(size_t bytes) {
-    const uint8_t cls = class_of_[(bytes + 15) / 16];
+    const uint8_t cls = cells_.class_of[(bytes + 15) / 16];
+    CellRun& r = cells_.runs[cls];
+    if (r.next == r.end && !refill_run(cls)) return nullptr;
+    auto* o = reinterpret_cast<ObjHeader*>(r.next);
+    r.next += classes_[cls].cell;
+    __builtin_prefetch(r.next, 1);
+    o->size_class = cls;
+    return o;
+}
+
+// The class's next run: from the first cell whose mark bit is clear, in
+// its blocks from where the walk stopped (the current block's bounds and
+// bitmap are kept in the class, so the loop reads no block header), to the
+// next marked cell or the block's end; next_block moves on, to a new block
+// when every one is used up. False when the system refuses a block.
+bool Heap::refill_run(uint8_t cls) {
     SizeClass& c = classes_[cls];
     const size_t step = c.cell / 16;  // granules per cell
+    auto is_free = [&](size_t i) {
+        const size_t g = i * step;
+        return !((c.marks[g / 64] >> (g % 64)) & 1);
+    };
     do {
         while (c.next < c.limit) {
-            const size_t g = size_t(c.next++) * step;
-            if (!((c.marks[g / 64] >> (g % 64)) & 1)) {
-                auto* o = reinterpret_cast<ObjHeader*>(c.cells + g * 16);
-                __builtin_prefetch(c.cells + (g + step) * 16, 1);
-                o->size_class = cls;
-                return o;
-            }
+            const size_t first = c.next++;
+            if (!is_free(first)) continue;
+            while (c.next < c.limit && is_free(c.next)) ++c.next;
+            cells_.runs[cls] = {c.cells + first * c.cell, c.cells + size_t(c.next) * c.cell};
+            return true;
         }
     } while (next_block(c));
-    return nullptr;
+    return false;
 }
 
 // Moves the class on to its next block, a fresh one after the last.
@@ -248,13 +264,14 @@ Value* Heap::alloc_storage(ArrayObj* a, size_t cap) {
 
 bool Heap::reserve(size_t bytes) {
     if (collection_due(bytes)) collect();
-    if (bytes > max_bytes_ || live_bytes_ + bytes > max_bytes_) return false;
-    live_bytes_ += bytes;
-    total_allocated_ += bytes;
+    if (bytes > max_bytes_ || live_bytes() + bytes > max_bytes_) return false;
+    cells_.allocated += bytes;
     return true;
 }
 
 void* Heap::allocate(size_t bytes, size_t extra, ObjKind kind) {
+    if (bytes <= kMaxSmall)
+        if (ObjHeader* o = take_cell(cells_, bytes, extra, kind)) return o;
     if (!reserve(bytes + extra)) return nullptr;
     ObjHeader* o;
     if (bytes <= kMaxSmall) {
@@ -268,7 +285,7 @@ void* Heap::allocate(size_t bytes, size_t extra, ObjKind kind) {
         }
     }
     if (!o) {
-        live_bytes_ -= bytes + extra;
+        unreserve(bytes + extra);
         return nullptr;
     }
     o->kind = kind;
@@ -333,7 +350,7 @@ ArrayObj* Heap::new_array(int64_t len) {
     a->len = len;
     a->cap = int64_t(cap);
     if (cap && !a->items) {  // leave a valid empty array for the collector
-        live_bytes_ -= cap * sizeof(Value);
+        unreserve(cap * sizeof(Value));
         a->len = a->cap = 0;
         return nullptr;
     }
@@ -356,7 +373,7 @@ bool Heap::array_push(ArrayObj* a, Value v) {
         if (!reserve(extra)) return false;
         Value* items = alloc_storage(a, new_cap);
         if (!items) {
-            live_bytes_ -= extra;
+            unreserve(extra);
             return false;
         }
         if (a->len) std::memcpy(items, a->items, size_t(a->len) * sizeof(Value));
@@ -482,6 +499,7 @@ void Heap::finish_collection() {
         c.blocks.resize(n);
         c.block = 0;  // the first allocation enters blocks[0]
         c.next = c.limit = 0;
+        cells_.runs[cls] = {};
     }
 }
 
@@ -496,8 +514,9 @@ void Heap::collect() {
     const size_t budget = collection_budget(live);
     pool_limit_ = pool_blocks(budget);
     finish_collection();
-    live_bytes_ = live;
+    freed_ = cells_.allocated - live;
     next_collection_ = live + budget;
+    set_trigger();
 }
 
 }  // namespace cpjit

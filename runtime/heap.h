@@ -10,6 +10,9 @@
 // allocation that reuses it. A block with nothing marked goes back to a pool
 // (or its pages to the system). Larger objects and larger item storage are
 // malloc'd and kept on lists the collection walks. No malloc per small object.
+// The walk hands out runs of consecutive free cells (runtime/cell_runs.h):
+// taking a cell from a run is a compare and a bump, inlined in the runtime
+// and in machine code alike.
 //
 // Why non-moving: machine code the JIT produces may hold raw object
 // pointers in registers between safepoints; a collector that never moves
@@ -21,9 +24,11 @@
 #pragma once
 
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
+#include "runtime/cell_runs.h"
 #include "runtime/object.h"
 
 namespace cpjit {
@@ -85,9 +90,9 @@ public:
 
     void collect();
 
-    size_t live_bytes() const { return live_bytes_; }
+    size_t live_bytes() const { return size_t(cells_.allocated - freed_); }
     size_t collections() const { return collections_; }
-    size_t total_allocated() const { return total_allocated_; }
+    size_t total_allocated() const { return size_t(cells_.allocated); }
     size_t max_bytes() const { return max_bytes_; }
     size_t blocks_mapped() const { return blocks_mapped_; }  // 64 KiB blocks in use or pooled
     size_t regions_mapped() const { return regions_.size(); }
@@ -95,15 +100,18 @@ public:
 
     static constexpr size_t kBlockBytes = size_t(64) << 10;
     static constexpr size_t kRegionBytes = size_t(2) << 20;  // blocks come from regions this size and alignment
-    static constexpr size_t kMaxSmall = 4096;  // larger objects and storage are malloc'd
+    static constexpr size_t kMaxSmall = kMaxSmallBytes;  // larger objects and storage are malloc'd
     static constexpr uint8_t kLargeClass = 0xff;
-    static constexpr int64_t kMaxInlineItems = 16;  // new arrays up to this long keep items in their cell
+    static constexpr int64_t kMaxInlineItems = cpjit::kMaxInlineItems;  // new arrays up to this long keep items in their cell
+    // The runs and accounting machine code allocates from (CallStack::cells_).
+    CellRuns& cell_runs() { return cells_; }
 
 private:
     struct Block;
-    // Allocation resumes at cell `next` of the current block (cells, marks,
-    // limit: its cells, bitmap and cell count), then enters blocks[block];
-    // cells behind it were handed out since the last collection.
+    // The bitmap walk resumes at cell `next` of the current block (cells,
+    // marks, limit: its cells, bitmap and cell count), then enters
+    // blocks[block]; cells behind it were handed out since the last
+    // collection, or are in the class's run (cells_.runs).
     struct SizeClass {
         uint32_t cell = 0;  // bytes per cell
         uint32_t next = 0, limit = 0;
@@ -117,11 +125,15 @@ private:
     static void init_inline_array(ArrayObj* a, int64_t len);
     StringObj* string_cell(size_t len);
     bool reserve(size_t bytes);  // account for bytes, collecting first if due
-    bool collection_due(size_t bytes) const {
-        return live_bytes_ + bytes > next_collection_ || live_bytes_ + bytes > max_bytes_;
+    bool collection_due(size_t bytes) const { return cells_.allocated + bytes > cells_.trigger; }
+    void set_trigger() { cells_.trigger = freed_ + std::min(next_collection_, max_bytes_); }
+    void unreserve(size_t bytes) {  // an allocation that failed after reserve
+        freed_ += bytes;
+        set_trigger();
     }
     ObjHeader* alloc_cell(size_t bytes);  // nullptr when the system refuses
-    [[gnu::noinline]] bool next_block(SizeClass& c);
+    [[gnu::noinline]] bool refill_run(uint8_t cls);
+    bool next_block(SizeClass& c);
     bool add_block(SizeClass& c);
     Value* alloc_storage(ArrayObj* a, size_t cap);  // an array's items
     static bool small_storage(size_t cap) { return sizeof(ObjHeader) + cap * sizeof(Value) <= kMaxSmall; }
@@ -145,7 +157,6 @@ private:
 
     SizeClass classes_[32];
     uint8_t num_classes_ = 0;
-    uint8_t class_of_[kMaxSmall / 16 + 1];  // (bytes + 15) / 16 -> size class
     std::vector<Block*> pool_;      // empty blocks kept for reuse
     std::vector<Block*> released_;  // empty blocks whose pages went back to the system
     std::vector<char*> regions_;
@@ -160,11 +171,12 @@ private:
     std::vector<ObjHeader*> grey_;
     std::vector<Span> spans_;
     size_t max_bytes_;
-    size_t live_bytes_ = 0;       // bytes held by objects (incl. array storage)
+    // Bytes held by objects (incl. array storage): cells_.allocated - freed_.
+    CellRuns cells_;
+    uint64_t freed_ = 0;          // bytes collections reclaimed (and failed allocations gave back)
     size_t marked_bytes_ = 0;     // of the objects marked so far
-    size_t next_collection_;      // collect when live_bytes_ passes this
+    size_t next_collection_;      // collect when live bytes pass this
     size_t collections_ = 0;
-    size_t total_allocated_ = 0;
 };
 
 }  // namespace cpjit

@@ -22,6 +22,7 @@ VM::VM(Program& prog, const VmOptions& opts)
     : prog_(prog), opts_(opts), heap_(opts.max_heap), globals_(prog.globals.size(), Value::nil()) {
     heap_.add_roots(this);
     heap_.add_roots(&prog_);
+    cells_ = &heap_.cell_runs();
     stack_cap_ = kInitialStack;
     stack_ = static_cast<Value*>(std::malloc(stack_cap_ * sizeof(Value)));
     stack_end_ = stack_ + stack_cap_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "runtime/call_stack.h"
+#include "runtime/cell_runs.h"
 #include "runtime/object.h"
 
 extern "C" {

@@ -229,3 +229,72 @@ TEST_CASE("heap: blocks come from 2 MiB-aligned regions; blocks given back are r
     CHECK(heap.regions_mapped() == regions_now);
     check_pairs(roots);
 }
+
+// Machine code takes cells from the heap's runs itself (runtime/cell_runs.h):
+// those cells are accounted, marked and reused exactly as the runtime's.
+TEST_CASE("heap: cells taken from the runs inline are the runtime's cells") {
+    Heap heap(4 << 20);
+    Roots roots(heap);
+    CellRuns& runs = heap.cell_runs();
+    size_t inline_taken = 0, expected_live = 0;
+    for (int round = 0; round < 6; ++round) {
+        for (int64_t i = 0; i < 20000; ++i) {
+            ArrayObj* a = take_small_array_cell(runs, 2);
+            if (a) {
+                ++inline_taken;
+                a->items[0] = a->items[1] = Value::nil();
+            } else {
+                a = heap.new_array(2);  // refills the run, or collects
+            }
+            REQUIRE(a != nullptr);
+            CHECK(a->items_inline());
+            roots.keep.push_back(Value::array(a));  // while its string is made
+            const std::string text = std::to_string(i * 31 + round);
+            StringObj* s = take_string_cell(runs, text.size());
+            if (s) {
+                ++inline_taken;
+                std::memcpy(s->data, text.data(), text.size());
+            } else {
+                s = heap.new_string(text.data(), text.size());
+            }
+            REQUIRE(s != nullptr);
+            CHECK(s->data[s->len] == '\0');
+            a->items[1] = Value::string(s);
+            if (i % 100 == 0) {  // every hundredth pair lives on
+                a->items[0] = Value::small_int(i);
+                expected_live += sizeof(ArrayObj) + 2 * sizeof(Value) + sizeof(StringObj) + text.size();
+            } else {
+                roots.keep.pop_back();
+            }
+        }
+    }
+    CHECK(inline_taken > 100000);  // most came from the runs
+    CHECK(heap.collections() > 0);
+    heap.collect();
+    CHECK(heap.live_bytes() == expected_live);
+    for (size_t k = 0; k < roots.keep.size(); ++k) {
+        const ArrayObj* a = roots.keep[k].as_array();
+        const int64_t i = a->items[0].as_small_int();
+        CHECK(i == int64_t(k % 200) * 100);
+        CHECK(text_of(a->items[1].as_string()) == std::to_string(i * 31 + int64_t(k / 200)));
+    }
+}
+
+TEST_CASE("heap: the runs never take a heap past its limit") {
+    Heap heap(1 << 20);
+    Roots roots(heap);
+    const size_t before = heap.total_allocated();
+    size_t n = 0;
+    for (;;) {
+        StringObj* s = take_string_cell(heap.cell_runs(), 100);
+        if (!s) s = heap.new_string_uninit(100);
+        if (!s) break;
+        roots.keep.push_back(Value::string(s));
+        ++n;
+    }
+    const size_t each = sizeof(StringObj) + 100;
+    CHECK(n == (size_t(1) << 20) / each);
+    CHECK(heap.live_bytes() == n * each);
+    CHECK(heap.total_allocated() - before >= n * each);
+    CHECK(take_string_cell(heap.cell_runs(), 100) == nullptr);
+}
