@@ -32,13 +32,17 @@ struct JitExitRecord {
     uint32_t exit_index = 0;    // into trace->exits
     bool progress = true;       // Exit::progress: false never links
     Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
-    uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation
+    uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation (kNoStub: none)
     uint8_t cached = 0;         // copy-and-patch: values its uop left in registers (the stub EXIT_r<cached> stores them)
     uint8_t floats = 0;         // copy-and-patch: which of them are in FP registers (the stub EXIT_r<cached>_f<floats>)
     bool linked = false;
     // LLVM: the machine code this exit jumps to once linked (nullptr: return
     // to Tier 2). Data the trace's code loads, so linking writes no code.
     void* link_code = nullptr;
+    // stub_offset of an exit no uop takes (the optimizer removed its guard):
+    // it gets no stub, since nothing can reach one.
+    static constexpr uint32_t kNoStub = UINT32_MAX;
+    bool has_stub() const { return stub_offset != kNoStub; }
 };
 
 // A trace's machine code, whichever backend made it (Trace::machine).
