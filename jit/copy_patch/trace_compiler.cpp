@@ -306,10 +306,12 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         l.got_helpers |= p.helpers;
         if (step.spill) continue;
         const Uop& u = t.uops[step.uop];
-        if (has_exit(u) && u.exit < num_exits)
+        if (has_exit(u)) {
+            if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
             stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
-        else if (u.op == UopOp::LINK_TRACE)
+        } else if (u.op == UopOp::LINK_TRACE) {
             stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
+        }
     }
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
     l.hot_size = pos;
