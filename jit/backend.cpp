@@ -15,7 +15,7 @@ std::span<JitExitRecord> Backend::take_records(Trace& t) {
     std::span<JitExitRecord> records = record_pool_.take(num_exits + links);
     for (uint32_t e = 0; e < num_exits; ++e) {
         records[e].trace = &t;
-        records[e].exit_index = e;
+        records[e].exit_index = uint16_t(e);
         records[e].progress = t.exits[e].progress;  // exits without progress never link (Tier2::take_exit)
     }
     uint32_t r = num_exits;

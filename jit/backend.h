@@ -29,17 +29,27 @@ namespace cpjit::jit {
 // exit; a LINK_TRACE's names the trace to go on with.
 struct JitExitRecord {
     Trace* trace = nullptr;     // the trace the exit belongs to
-    uint32_t exit_index = 0;    // into trace->exits
-    bool progress = true;       // Exit::progress: false never links
     Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
-    uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation
-    uint8_t cached = 0;         // copy-and-patch: values its uop left in registers (the stub EXIT_r<cached> stores them)
-    uint8_t floats = 0;         // copy-and-patch: which of them are in FP registers (the stub EXIT_r<cached>_f<floats>)
-    bool linked = false;
     // LLVM: the machine code this exit jumps to once linked (nullptr: return
     // to Tier 2). Data the trace's code loads, so linking writes no code.
     void* link_code = nullptr;
+    uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation (kNoStub: none)
+    uint16_t exit_index = 0;    // into trace->exits (as Uop::exit)
+    // copy-and-patch: the values its uop left in registers, and which of
+    // them are in FP registers (the stub EXIT_r<cached>_f<floats> stores them)
+    uint8_t cached : 2 = 0;
+    uint8_t floats : 3 = 0;
+    uint8_t progress : 1 = 1;   // Exit::progress: false never links
+    uint8_t linked : 1 = 0;
+    // stub_offset of an exit no uop takes (the optimizer removed its guard):
+    // it gets no stub, since nothing can reach one.
+    static constexpr uint32_t kNoStub = UINT32_MAX;
+    bool has_stub() const { return stub_offset != kNoStub; }
 };
+// Four to a cache line: a large program has thousands of exits, and each
+// record is written when its trace is compiled.
+static_assert(sizeof(JitExitRecord) == 32);
+static_assert(kMaxCached < 4);
 
 // A trace's machine code, whichever backend made it (Trace::machine).
 struct MachineCode {

@@ -91,7 +91,8 @@ public:
         : prog_(prog), t_(t), c_(*jit::copy_patch_code(t)), all_(all), set_(set),
           rx_(uint64_t(c_.rx)), got_slots_(uint32_t(std::popcount(c_.got_helpers))), got_at_(c_.size - 8 * got_slots_),
           num_uops_(uint32_t(t.uops.size())),
-          num_hot_(uint32_t(c_.placed.size() - c_.records.size())) {}
+          num_hot_(uint32_t(std::count_if(c_.placed.begin(), c_.placed.end(),
+                                          [](const jit::PlacedStencil& p) { return p.uop >= 0; }))) {}
 
     std::string run() const;
 
@@ -113,7 +114,7 @@ private:
     std::vector<ListedInsn> insns(uint32_t from, uint32_t size) const;
     std::vector<ListedHole> holes(const jit::PlacedStencil& p) const;
     void code(std::string& out, uint32_t from, uint32_t size, const char* indent) const;
-    std::string stub_title(size_t k) const;
+    std::string stub_title(const jit::PlacedStencil& stub) const;
     std::string summary() const;
     // Helper h's slot in this trace's GOT (only helpers it calls have one).
     uint32_t got_slot(uint16_t h) const {
@@ -344,10 +345,9 @@ MachineListing Lister::structured() const {
         piece.box = p.box;
         piece.local = p.local;
         if (p.uop < 0) {
-            size_t k = m.pieces.size() - num_hot_;
-            piece.stub = int32_t(k);
-            piece.title = stub_title(k);
-            const jit::JitExitRecord& r = c_.records[k];
+            piece.stub = p.record;
+            piece.title = stub_title(p);
+            const jit::JitExitRecord& r = c_.records[size_t(p.record)];
             if (!r.link_to) piece.exit = int32_t(r.exit_index);
         }
         piece.insns = insns(p.offset, p.size);
@@ -357,11 +357,12 @@ MachineListing Lister::structured() const {
     return m;
 }
 
-std::string Lister::stub_title(size_t k) const {
+std::string Lister::stub_title(const jit::PlacedStencil& stub) const {
+    const size_t k = size_t(stub.record);
     const jit::JitExitRecord& r = c_.records[k];
     std::string s = stub_name(k);
     if (!r.link_to) {
-        std::string from = ": no uop left exits here (the optimizer removed its guard)";
+        std::string from;  // (a stub exists only for an exit some uop takes)
         for (uint32_t i = 0; i < num_uops_; ++i) {
             const Uop& u = t_.uops[i];
             bool exits = (uop_info(u.op).flags & uop_flag::EXIT) || u.op == UopOp::EXIT_TRACE;
@@ -375,7 +376,7 @@ std::string Lister::stub_title(size_t k) const {
         s += fmt::format(": LINK_TRACE to trace {}", r.link_to->id);
     }
     // Where the stub leads now: its link target hole.
-    const uint32_t stub_end = r.stub_offset + c_.placed[num_hot_ + k].size;
+    const uint32_t stub_end = r.stub_offset + stub.size;
     for (const PatchedHole& h : c_.holes)
         if (h.value == HoleValue::LinkTarget && h.offset >= r.stub_offset && h.offset < stub_end) {
             s += h.symbol ? "; linked: jumps to " + label(h.symbol) : "; returns to the VM";
@@ -386,8 +387,7 @@ std::string Lister::stub_title(size_t k) const {
 
 // "  machine code (x86_64): hot N bytes, stubs ..., padding N bytes; N bytes
 // in all": every byte of the allocation in exactly one part, so the parts add
-// up to the total. Padding: alignment of the stubs, data and GOT, and the room
-// each stub slot keeps for the largest stub variant.
+// up to the total. Padding: alignment of the stubs, data and GOT.
 std::string Lister::summary() const {
     if (c_.placed.empty())  // compiled without keep_listing: the parts are not known
         return fmt::format("  machine code ({}): hot {} bytes, stubs, data and GOT {} bytes; {} bytes in all",
@@ -402,7 +402,7 @@ std::string Lister::summary() const {
             data_bytes += p.stencil->data_size;
         }
     }
-    const size_t stubs = c_.records.size();
+    const size_t stubs = c_.placed.size() - num_hot_;
     const std::string stub_part = stubs == 0                        ? "stubs 0 bytes"
                                   : smallest_stub == largest_stub ? fmt::format("stubs {} x {} = {} bytes", stubs,
                                                                                 largest_stub, stub_bytes)
@@ -443,11 +443,16 @@ std::string Lister::run() const {
         code(out, p.offset, p.size, "           ");
     }
     out += "    exit stubs:\n";
-    for (size_t k = 0; k < c_.records.size(); ++k) {
-        const jit::PlacedStencil& p = c_.placed[num_hot_ + k];
-        out += fmt::format("      {}   [{:04x}, {} bytes]\n", stub_title(k), p.offset, p.size);
+    for (size_t s = num_hot_; s < c_.placed.size(); ++s) {
+        const jit::PlacedStencil& p = c_.placed[s];
+        out += fmt::format("      {}   [{:04x}, {} bytes]\n", stub_title(p), p.offset, p.size);
         code(out, p.offset, p.size, "           ");
     }
+    std::string stubless;
+    for (size_t k = 0; k < c_.records.size(); ++k)
+        if (!c_.records[k].has_stub()) stubless += fmt::format("{}{}", stubless.empty() ? "" : ", ", k);
+    if (!stubless.empty())
+        out += "      exits without a stub (no uop takes them: the optimizer removed their guards): " + stubless + "\n";
     // Data: where each uop's Data holes point.
     std::vector<std::pair<uint32_t, int32_t>> data;  // offset, placed stencil
     for (const PatchedHole& h : c_.holes) {

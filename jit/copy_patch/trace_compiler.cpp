@@ -27,7 +27,7 @@ constexpr uint32_t bit(HoleValue v) { return hole_bit(v); }
 // Where the parts of one trace go (offsets in its block), from the sizing pass.
 struct Jit::Layout {
     uint32_t hot_size = 0;
-    uint32_t stubs_at = 0, stub_size = 0, num_records = 0;
+    uint32_t stubs_at = 0;
     uint32_t data_at = 0, got_at = 0, total = 0;
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
@@ -112,7 +112,6 @@ void Jit::summarize_stubs() {
             const StencilPlan& stub = plans_[size_t(exit_stencil(k, m))];
             if (stub.data_size) stub_usable_ = false;
             stub_helpers_ |= stub.helpers;
-            max_stub_size_ = std::max(max_stub_size_, stub.code_size);
         }
 }
 
@@ -274,28 +273,41 @@ void Jit::choose_local_regs(const Trace& t) {
 // Pass 1: sizes and offsets. Hot code: each step's stencil; its trailing
 // jump to the next one is dropped (the next one follows). The last uop ends
 // the trace (JUMP_TO_TOP, LINK_TRACE, EXIT_TRACE) and never continues. Then
-// cold: one stub per exit and one per LINK_TRACE (all stub variants get the
-// largest one's room); read-only data; the GOT.
+// cold: one stub per exit a uop takes and one per LINK_TRACE, each its own
+// variant's size (an exit whose guard the optimizer removed gets none);
+// read-only data; the GOT.
 bool Jit::size_trace(const Trace& t, Layout& l) {
     choose_variants(t);
-    const uint32_t n = uint32_t(steps_.size());
-    uint32_t pos = 0, links = 0;
+    const uint32_t n = uint32_t(steps_.size()), num_exits = uint32_t(t.exits.size());
+    stubs_.assign(num_exits, StubSlot{});
+    uint32_t pos = 0;
     bool has_data = false;
     for (uint32_t i = 0; i < n; ++i) {
-        const StencilPlan& p = plans_[steps_[i].stencil];
+        const Step& step = steps_[i];
+        const StencilPlan& p = plans_[step.stencil];
         if (!p.usable) return false;
         pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
         has_data |= p.data_size != 0;
         l.got_helpers |= p.helpers;
-        links += !steps_[i].spill && t.uops[steps_[i].uop].op == UopOp::LINK_TRACE;
+        if (step.spill) continue;
+        const Uop& u = t.uops[step.uop];
+        if (has_exit(u)) {
+            if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
+            stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
+        } else if (u.op == UopOp::LINK_TRACE) {
+            stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
+        }
     }
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
     l.hot_size = pos;
     l.stubs_at = align_up(pos, stub_align);
-    l.stub_size = align_up(max_stub_size_, stub_align);
-    l.num_records = uint32_t(t.exits.size()) + links;
-    if (l.num_records) l.got_helpers |= stub_helpers_;
-    pos = l.stubs_at + l.num_records * l.stub_size;
+    pos = l.stubs_at;
+    for (StubSlot& s : stubs_) {
+        if (s.offset == JitExitRecord::kNoStub) continue;
+        s.offset = pos;
+        pos += align_up(plans_[size_t(exit_stencil(s.cached, s.floats))].code_size, stub_align);
+    }
+    if (pos != l.stubs_at) l.got_helpers |= stub_helpers_;
     l.data_at = pos;  // each stencil's data at the next multiple of its alignment
     for (uint32_t i = 0; has_data && i < n; ++i) {
         const StencilPlan& p = plans_[steps_[i].stencil];
@@ -311,10 +323,12 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
 bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax) {
     const uint32_t n = uint32_t(steps_.size()), num_exits = uint32_t(t.exits.size());
     const uint64_t rx = uint64_t(c.rx);
-    for (uint32_t e = 0; e < num_exits; ++e) {
-        JitExitRecord& r = c.records[e];
-        r.stub_offset = l.stubs_at + e * l.stub_size;
-        r.cached = r.floats = 0;  // set by its uop (an exit whose guard the optimizer removed keeps 0)
+    if (c.records.size() != stubs_.size()) return false;  // records and uops disagree on the LINK_TRACEs
+    for (size_t k = 0; k < stubs_.size(); ++k) {
+        JitExitRecord& r = c.records[k];
+        r.stub_offset = stubs_[k].offset;
+        r.cached = stubs_[k].cached;
+        r.floats = stubs_[k].floats;
     }
     Values v;
     v.got = rx + l.got_at;
@@ -345,18 +359,13 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
             // a SPILL has no operands and no exit
         } else if (has_exit(u)) {
             v.has |= bit(HoleValue::SideExit);
-            v.set(HoleValue::SideExit, rx + l.stubs_at + u.exit * l.stub_size);
-            c.records[u.exit].cached = step.cached_at_exit;
-            c.records[u.exit].floats = step.floats_at_exit;
+            v.set(HoleValue::SideExit, rx + stubs_[u.exit].offset);
         } else if (u.op == UopOp::JUMP_TO_TOP) {
             v.has |= bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + loop_code);  // past the LOCAL_REGs
         } else if (u.op == UopOp::LINK_TRACE) {
-            JitExitRecord& r = c.records[link++];  // its trace and link_to are set (Backend::compile)
-            r.cached = r.floats = 0;
-            r.stub_offset = l.stubs_at + (link - 1) * l.stub_size;
-            v.has |= bit(HoleValue::JumpTarget);
-            v.set(HoleValue::JumpTarget, rx + r.stub_offset);
+            v.has |= bit(HoleValue::JumpTarget);  // its record's trace and link_to are set (Backend::take_records)
+            v.set(HoleValue::JumpTarget, rx + stubs_[link++].offset);
         }
         if (p.needs & ~v.has) return false;
         if (listing_) [[unlikely]]
@@ -385,7 +394,8 @@ bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& 
     v.set(HoleValue::LinkTarget, link);
     r.linked = link != 0;
     if (listing_) [[unlikely]]
-        c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached, r.floats))], r.stub_offset, p.code_size});
+        c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached, r.floats))], r.stub_offset, p.code_size,
+                            false, -1, false, 1, int32_t(&r - c.records.data())});
     return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
 }
 
@@ -420,7 +430,8 @@ MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& byt
     Values stub_values;
     stub_values.got = uint64_t(c.rx) + l.got_at;
     stub_values.got_helpers = l.got_helpers;
-    for (JitExitRecord& r : c.records) ok = ok && emit_stub(t, c, r, stub_values, relax);
+    for (JitExitRecord& r : c.records)
+        if (r.has_stub()) ok = ok && emit_stub(t, c, r, stub_values, relax);
     listing_ = nullptr;
     memory_->end_write(block.rw, l.total);
     if (!ok) {
@@ -445,6 +456,7 @@ void Jit::free_code(Trace& t) {
 }
 
 bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
+    if (!rec.has_stub()) return false;  // no uop takes this exit
     CompiledTrace& c = static_cast<CompiledTrace&>(*rec.trace->machine);
     const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached, rec.floats))];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;

@@ -4,7 +4,8 @@
 // Layout of one compiled trace, in one allocation:
 //   hot code   the uops' stencils back to back; a stencil's final jump to
 //              the next one is dropped (the next one follows)
-//   stubs      one exit stub per side exit (and per LINK_TRACE), cold
+//   stubs      one exit stub per side exit a uop takes (and per LINK_TRACE),
+//              cold, each the size of its own variant
 //   data       the stencils' read-only data (e.g. float constants)
 //   GOT        one slot per helper function the trace calls, for calls
 //              that cannot be relaxed into direct ones
@@ -49,6 +50,7 @@ struct PlacedStencil {
     int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
     bool box = false;           // a BOX_rN_fM (also `spill`): cached floats into general registers
     int32_t num_uops = 1;       // uops `uop`.. it runs (2: a Fused stencil, stencil_variants.h)
+    int32_t record = -1;        // a stub: index of its exit record in CompiledTrace::records
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -72,7 +74,7 @@ struct CompiledTrace : MachineCode {
     uint64_t got_helpers = 0;   // bit h: helper h has a GOT slot; the slots end the allocation, in helper order
     // Both empty unless Tier2Options::keep_listing (for `cpjit trace`;
     // profilers read `placed` while the trace is announced to them):
-    std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order
+    std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order (exits without one left out)
     std::vector<PatchedHole> holes;
 };
 
@@ -150,7 +152,13 @@ private:
     std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
-    uint32_t max_stub_size_ = 0;     // the largest exit stub variant
+    // Per exit record of the trace being compiled (size_trace): where its
+    // stub goes and which variant it is (EXIT_r<cached>_f<floats>).
+    struct StubSlot {
+        uint32_t offset = JitExitRecord::kNoStub;
+        uint8_t cached = 0, floats = 0;
+    };
+    std::vector<StubSlot> stubs_;
     uint64_t stub_helpers_ = 0;      // helpers any exit stub variant calls (none today)
     bool stub_usable_ = true;
     SpanPool<CompiledTrace> trace_pool_{256};

@@ -1,14 +1,17 @@
 // The size line of `cpjit trace`'s machine code listing (tools/trace_listing.cpp)
 // adds up: hot code, stubs, data, GOT and padding make the trace's size; and
-// the GOT holds a slot for each helper the trace calls and no other. Checked
+// the GOT holds a slot for each helper the trace calls and no other; an
+// exit has a stub when a uop takes it. Checked
 // on the host's code and on the other target's (compiled for listing only).
 #include <doctest/doctest.h>
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "jit/copy_patch/trace_compiler.h"
 #include "tests/unit/test_support.h"
@@ -80,7 +83,14 @@ size_t check_traces(const Program& prog, const TraceCache& tc, const jit::Stenci
         CHECK(hot + stub_bytes + data + got + padding == total);
         CHECK(total == c.size);
         CHECK(hot == c.hot_size);
-        CHECK(stubs == c.records.size());
+        // One stub per record that a uop (or a LINK_TRACE) takes, none for the others.
+        CHECK(stubs == size_t(std::count_if(c.records.begin(), c.records.end(),
+                                            [](const jit::JitExitRecord& r) { return r.has_stub(); })));
+        std::vector<bool> taken(t->exits.size());
+        for (const Uop& u : t->uops)
+            if (has_exit(u) && u.exit < taken.size()) taken[u.exit] = true;
+        for (size_t e = 0; e < taken.size(); ++e) CHECK(c.records[e].has_stub() == taken[e]);
+        for (size_t k = taken.size(); k < c.records.size(); ++k) CHECK(c.records[k].has_stub());  // LINK_TRACEs
         CHECK(got == 8 * slots);
         // The GOT: one slot per helper a hole calls, none for the others.
         std::set<uint16_t> called;
