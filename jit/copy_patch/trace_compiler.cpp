@@ -290,7 +290,7 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         has_data |= p.data_size != 0;
         l.got_helpers |= p.helpers;
         if (step.spill) continue;
-        const Uop& u = t.uops[step.uop];
+        const Uop& u = t.uops[step.uop + step.num_uops - 1];  // a Fused pair takes its guard's exit
         if (has_exit(u)) {
             if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
             stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
