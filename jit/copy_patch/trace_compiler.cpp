@@ -20,7 +20,6 @@ constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
 constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
-constexpr uint32_t bit(HoleValue v) { return hole_bit(v); }
 
 }  // namespace
 
@@ -105,7 +104,7 @@ bool Jit::init() {
     return true;
 }
 
-// What every exit stub variant needs (the stubs of a trace share one size).
+// What the exit stub variants need: no data, and which helpers (for the GOT).
 void Jit::summarize_stubs() {
     for (int k = 0; k <= kMaxCached; ++k)
         for (int m = 0; m < 1 << k; ++m) {
@@ -290,7 +289,7 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         has_data |= p.data_size != 0;
         l.got_helpers |= p.helpers;
         if (step.spill) continue;
-        const Uop& u = t.uops[step.uop + step.num_uops - 1];  // a Fused pair takes its guard's exit
+        const Uop& u = step.holes_uop(t);
         if (has_exit(u)) {
             if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
             stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
@@ -336,7 +335,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
-        const Uop& u = t.uops[step.uop + step.num_uops - 1];  // the one whose operands and exit the holes take
+        const Uop& u = step.holes_uop(t);
         const StencilPlan& p = plans_[step.stencil];
         const bool dropped = p.drops_jump && i + 1 < n;
         const uint32_t size = dropped ? p.kept_size : p.code_size;
@@ -358,13 +357,13 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         if (step.spill) {
             // a SPILL has no operands and no exit
         } else if (has_exit(u)) {
-            v.has |= bit(HoleValue::SideExit);
+            v.has |= hole_bit(HoleValue::SideExit);
             v.set(HoleValue::SideExit, rx + stubs_[u.exit].offset);
         } else if (u.op == UopOp::JUMP_TO_TOP) {
-            v.has |= bit(HoleValue::JumpTarget);
+            v.has |= hole_bit(HoleValue::JumpTarget);
             v.set(HoleValue::JumpTarget, rx + loop_code);  // past the LOCAL_REGs
         } else if (u.op == UopOp::LINK_TRACE) {
-            v.has |= bit(HoleValue::JumpTarget);  // its record's trace and link_to are set (Backend::take_records)
+            v.has |= hole_bit(HoleValue::JumpTarget);  // its record's trace and link_to are set (Backend::take_records)
             v.set(HoleValue::JumpTarget, rx + stubs_[link++].offset);
         }
         if (p.needs & ~v.has) return false;

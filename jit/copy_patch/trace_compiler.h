@@ -124,6 +124,9 @@ private:
         uint8_t floats_at_exit = 0;  // which of those are in FP registers
         bool box = false;            // a BOX_rN_fM (also `spill`)
         uint8_t num_uops = 1;        // uops `uop`.. it runs (2: a Fused stencil); the last one's exit
+        // The uop whose operands and exit the step's holes take (a Fused
+        // pair's guard): sizing and emitting must read the same one.
+        const Uop& holes_uop(const Trace& t) const { return t.uops[uop + num_uops - 1]; }
     };
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
