@@ -31,6 +31,15 @@ struct Jit::Layout {
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
 
+// Set bits of a helper mask (a trace uses few helpers). Not std::popcount:
+// without -mpopcnt that is a call into libgcc, whose code page a first
+// compile would then fault in (docs/compile_time.md).
+constexpr uint32_t count_bits(uint64_t m) {
+    uint32_t n = 0;
+    for (; m; m &= m - 1) ++n;
+    return n;
+}
+
 // What each HoleValue of one placed stencil is (S, but for helpers).
 struct Jit::Values {
     uint64_t v[kNumHoleValues] = {};
@@ -38,7 +47,7 @@ struct Jit::Values {
     uint64_t got_helpers = 0;  // Layout::got_helpers
     // Helper h's slot: got + 8 * (the helpers before h that have a slot).
     uint64_t got_slot(uint16_t h) const {
-        return got + 8 * uint64_t(std::popcount(got_helpers & ((uint64_t(1) << h) - 1)));
+        return got + 8 * uint64_t(count_bits(got_helpers & ((uint64_t(1) << h) - 1)));
     }
     uint32_t has = 0;      // kOptionalJumps bits that have a target
     void set(HoleValue k, uint64_t x) { v[size_t(k)] = x; }
@@ -313,7 +322,7 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
     }
     l.got_at = l.got_helpers ? align_up(pos, 8) : pos;  // no GOT, no padding for it
-    l.total = l.got_at + 8 * uint32_t(std::popcount(l.got_helpers));
+    l.total = l.got_at + 8 * count_bits(l.got_helpers);
     return true;
 }
 
