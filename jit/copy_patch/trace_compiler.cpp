@@ -137,7 +137,7 @@ bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx
     const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
         const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
-        if (op->fn(rw + op->offset, rx + op->offset, symbol(*op, v), op->addend, got, &relax) !=
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, rx + op->offset, symbol(*op, v), op->addend, got, &relax) !=
             PatchStatus::Ok)
             return false;
     }
@@ -152,7 +152,8 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
         const uint64_t at = rx + op->offset, symbol = Jit::symbol(*op, v);
         const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
         const uint64_t relaxed_before = relax.relaxed;
-        if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok)
+            return false;
         listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
                                    op->addend, got,
                                    reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
@@ -225,7 +226,7 @@ void Jit::choose_variants(const Trace& t) {
         const int floats_between = fused ? floats_after(int(op), cached, floats) : floats;
         steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(last, between)), false, -1,
                           uint8_t(floats_at_exit(last, between, floats_between)), false, uint8_t(fused ? 2 : 1)});
-        floats = kStencilVariants[size_t(stencil)].floats_out;
+        floats = plans_[size_t(stencil)].floats_out;
         cached = cached_after(last, between);
         i += fused;  // neither uop of a pair moves frames or calls
         depth = depth_after(op, depth);
@@ -476,7 +477,7 @@ bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
         const PatchOp& op = ops_[p.first_op + k];
         if (op.value != HoleValue::LinkTarget) continue;
         const uint64_t symbol = uint64_t(target.machine->rx);
-        ok = op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) ==
+        ok = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) ==
              PatchStatus::Ok;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
             if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
