@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "jit/code_memory.h"
+#include "jit/count_bits.h"
 #include "jit/copy_patch/stencil_variants.h"
 #include "jit/copy_patch/profiling/listeners.h"
 #include "jit/tier2/uop_helper_table.h"
@@ -30,15 +31,6 @@ struct Jit::Layout {
     uint32_t data_at = 0, got_at = 0, total = 0;
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
-
-// Set bits of a helper mask (a trace uses few helpers). Not std::popcount:
-// without -mpopcnt that is a call into libgcc, whose code page a first
-// compile would then fault in (docs/compile_time.md).
-constexpr uint32_t count_bits(uint64_t m) {
-    uint32_t n = 0;
-    for (; m; m &= m - 1) ++n;
-    return n;
-}
 
 // What each HoleValue of one placed stencil is (S, but for helpers).
 struct Jit::Values {
