@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "jit/code_memory.h"
+#include "jit/copy_patch/step_choices.h"
 #include "jit/copy_patch/stencil_variants.h"
 #include "jit/copy_patch/profiling/listeners.h"
 #include "jit/tier2/uop_helper_table.h"
@@ -178,8 +179,13 @@ int depth_after(UopOp op, int depth) {
 }
 }  // namespace
 
-void Jit::choose_variants(const Trace& t) {
+// Sizing runs in the same pass: each step adds its bytes as it is chosen
+// (add_step). Returns false when a uop names an exit the trace lacks.
+bool Jit::choose_variants(const Trace& t) {
     steps_.clear();
+    const uint32_t num_exits = uint32_t(t.exits.size());
+    stubs_.assign(num_exits, StubSlot{});
+    sized_ = {};
     choose_local_regs(t);
     load_local_regs(0);
     loop_step_ = uint32_t(steps_.size());
@@ -188,8 +194,8 @@ void Jit::choose_variants(const Trace& t) {
     for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
         const Uop& u = t.uops[i];
         const UopOp op = u.op;
-        if (!has_variants(op) && cached) {
-            steps_.push_back({uint16_t(spill_stencil(cached, floats)), i, 0, true});
+        if (kStepChoices.uop[size_t(op)][cache_state(cached, floats)].stencil == kSpillFirst) {
+            add_step({uint16_t(spill_stencil(cached, floats)), i, 0, true});
             cached = floats = 0;
         }
         const bool in_reg = depth == 0 && (op == UopOp::LOAD_LOCAL || op == UopOp::STORE_LOCAL) &&
@@ -199,29 +205,45 @@ void Jit::choose_variants(const Trace& t) {
             dropped = false;
         }
         // (a Fused pair: the guard's exit, and what it leaves after the comparison)
-        const bool fused = i + 1 < t.uops.size() && is_fused_pair(op, t.uops[i + 1].op);
-        const UopOp last = fused ? t.uops[i + 1].op : op;
-        auto variant = [&] {
-            return fused    ? fused_stencil(op, last, cached, floats)
-                   : in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached, floats)
-                            : variant_stencil(op, cached, floats);
-        };
-        int stencil = variant();
-        if (stencil < 0) {
-            steps_.push_back({uint16_t(box_stencil(cached, floats)), i, 0, true, -1, 0, true});
+        const int pair = i + 1 < t.uops.size() ? fused_pair_index(op, t.uops[i + 1].op) : -1;
+        const StepChoices& choices = pair >= 0 ? kStepChoices.fused[pair]
+                                     : in_reg  ? kStepChoices.local[local_reg_[size_t(u.arg)]][op == UopOp::STORE_LOCAL]
+                                               : kStepChoices.uop[size_t(op)];
+        const StepChoice* c = &choices[cache_state(cached, floats)];
+        if (c->stencil == kBoxFirst) {
+            add_step({uint16_t(box_stencil(cached, floats)), i, 0, true, -1, 0, true});
             floats = 0;
-            stencil = variant();
+            c = &choices[cache_state(cached, 0)];
         }
-        const int between = fused ? cached_after(op, cached) : cached;
-        const int floats_between = fused ? floats_after(int(op), cached, floats) : floats;
-        steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(last, between)), false, -1,
-                          uint8_t(floats_at_exit(last, between, floats_between)), false, uint8_t(fused ? 2 : 1)});
-        floats = kStencilVariants[size_t(stencil)].floats_out;
-        cached = cached_after(last, between);
+        const bool fused = pair >= 0;
+        add_step({uint16_t(c->stencil), i, c->cached_at_exit, false, -1, c->floats_at_exit, false,
+                  uint8_t(fused ? 2 : 1)});
+        floats = c->floats_after;
+        cached = c->cached_after;
+        // The step's exit gets a stub; a LINK_TRACE's jump one after the exits'.
+        const Uop& last = t.uops[i + fused];
+        if (has_exit(last)) {
+            if (last.exit >= num_exits) return false;
+            stubs_[last.exit] = {0, c->cached_at_exit, c->floats_at_exit};
+        } else if (last.op == UopOp::LINK_TRACE) {
+            stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
+        }
         i += fused;  // neither uop of a pair moves frames or calls
         depth = depth_after(op, depth);
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
+    return true;
+}
+
+// Appends a step and adds its stencil to the sizes: its code without the
+// trailing jump (the next step follows; size_trace adds the last one's).
+void Jit::add_step(const Step& step) {
+    steps_.push_back(step);
+    const StencilPlan& p = plans_[step.stencil];
+    sized_.hot += p.kept_size;
+    sized_.usable &= p.usable;
+    sized_.has_data |= p.data_size != 0;
+    sized_.helpers |= p.helpers;
 }
 
 // LOCAL_REG steps (before uop `uop`) that load every chosen local into its
@@ -229,7 +251,7 @@ void Jit::choose_variants(const Trace& t) {
 void Jit::load_local_regs(uint32_t uop) {
     for (size_t local = 0; local < local_reg_.size(); ++local)
         if (local_reg_[local] >= 0)
-            steps_.push_back({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
+            add_step({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
 }
 
 // Which locals of the trace's own frame go into the local registers: the
@@ -276,27 +298,11 @@ void Jit::choose_local_regs(const Trace& t) {
 // variant's size (an exit whose guard the optimizer removed gets none);
 // read-only data; the GOT.
 bool Jit::size_trace(const Trace& t, Layout& l) {
-    choose_variants(t);
-    const uint32_t n = uint32_t(steps_.size()), num_exits = uint32_t(t.exits.size());
-    stubs_.assign(num_exits, StubSlot{});
-    uint32_t pos = 0;
-    bool has_data = false;
-    for (uint32_t i = 0; i < n; ++i) {
-        const Step& step = steps_[i];
-        const StencilPlan& p = plans_[step.stencil];
-        if (!p.usable) return false;
-        pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
-        has_data |= p.data_size != 0;
-        l.got_helpers |= p.helpers;
-        if (step.spill) continue;
-        const Uop& u = step.holes_uop(t);
-        if (has_exit(u)) {
-            if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
-            stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
-        } else if (u.op == UopOp::LINK_TRACE) {
-            stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
-        }
-    }
+    if (!choose_variants(t) || !sized_.usable) return false;
+    const uint32_t n = uint32_t(steps_.size());
+    const StencilPlan& final_step = plans_[steps_[n - 1].stencil];
+    uint32_t pos = sized_.hot + (final_step.code_size - final_step.kept_size);
+    l.got_helpers = sized_.helpers;
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
     l.hot_size = pos;
     l.stubs_at = align_up(pos, stub_align);
@@ -308,7 +314,7 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
     }
     if (pos != l.stubs_at) l.got_helpers |= stub_helpers_;
     l.data_at = pos;  // each stencil's data at the next multiple of its alignment
-    for (uint32_t i = 0; has_data && i < n; ++i) {
+    for (uint32_t i = 0; sized_.has_data && i < n; ++i) {
         const StencilPlan& p = plans_[steps_[i].stencil];
         if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
     }

@@ -131,7 +131,8 @@ private:
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
     bool init();
-    void choose_variants(const Trace& t);
+    bool choose_variants(const Trace& t);
+    void add_step(const Step& step);
     void choose_local_regs(const Trace& t);
     void load_local_regs(uint32_t uop);
     bool size_trace(const Trace& t, Layout& l);
@@ -152,6 +153,13 @@ private:
     const StencilPlan* plans_;  // set_'s, one per stencil (stencil_plan.h)
     const PatchOp* ops_;
     std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
+    // What the steps add up to, summed as they are chosen (add_step).
+    struct StepSizes {
+        uint32_t hot = 0;      // code bytes, every trailing jump dropped
+        bool usable = true;    // every stencil can be filled
+        bool has_data = false;
+        uint64_t helpers = 0;  // the stencils' helpers (GOT slots)
+    } sized_;
     std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
