@@ -20,12 +20,26 @@ constexpr uint32_t hole_bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
 // Jump holes a uop may lack a target for; the other values always exist.
 inline constexpr uint32_t kOptionalJumps = hole_bit(HoleValue::JumpTarget) | hole_bit(HoleValue::SideExit);
 
+inline constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
+// Helpers a target may have: a trace's GOT is a 64-bit mask of them.
+inline constexpr size_t kMaxHelpers = 64;
+// Where a patch reads S and G (the trace compiler's tables of them): S is
+// symbols[symbol], the value of a HoleValue or (from kHelperSymbols on) a
+// helper's address; G is got_slots[got], the trace's slot of a helper or 0
+// (kNoGotSlot: a hole that is not a helper's).
+inline constexpr uint8_t kHelperSymbols = uint8_t(kNumHoleValues);
+inline constexpr size_t kNumSymbols = kNumHoleValues + kMaxHelpers;
+inline constexpr uint8_t kNoGotSlot = uint8_t(kMaxHelpers);
+static_assert(kNumSymbols <= 256);
+
 // One hole, ready to patch: S = the value `value` has where the stencil is
 // placed, or the address of helper `helper` when has_got (then G = the
-// trace's GOT slot of that helper).
+// trace's GOT slot of that helper). `symbol` and `got` say where the trace
+// compiler finds S and G, so patching a hole is two loads and a call.
 struct PatchOp {
     PatchFn fn;
     uint32_t offset;
+    uint8_t symbol, got;
     HoleValue value;
     RelocKind kind;
     uint16_t helper;
@@ -78,9 +92,13 @@ constexpr StencilPlans<NumStencils, NumOps> plan_stencils(const Stencil* stencil
         p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
         auto add = [&](const Hole& h) {
             const bool helper = h.value == HoleValue::Helper;
-            out.ops[next++] = {kPatchFns[size_t(h.kind)], h.offset, h.value, h.kind, h.helper, helper, h.addend};
+            const uint8_t symbol = helper ? uint8_t(kHelperSymbols + h.helper) : uint8_t(h.value);
+            const uint8_t got = helper ? uint8_t(h.helper) : kNoGotSlot;
+            out.ops[next++] = {kPatchFns[size_t(h.kind)], h.offset, symbol, got, h.value, h.kind, h.helper, helper,
+                               h.addend};
             p.needs |= hole_bit(h.value) & kOptionalJumps;
-            if (helper) p.helpers |= uint64_t(1) << h.helper;
+            if (helper && h.helper < kMaxHelpers) p.helpers |= uint64_t(1) << h.helper;
+            if (helper && h.helper >= kMaxHelpers) p.usable = false;  // (and Jit::init refuses the set)
         };
         for (uint32_t h = 0; h < s.num_holes; ++h)
             if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);

@@ -20,8 +20,6 @@ uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a 
 constexpr size_t kFirstCommitBytes = 16 << 10;
 
 
-constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
-
 }  // namespace
 
 // Where the parts of one trace go (offsets in its block), from the sizing pass.
@@ -30,19 +28,6 @@ struct Jit::Layout {
     uint32_t stubs_at = 0;
     uint32_t data_at = 0, got_at = 0, total = 0;
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
-};
-
-// What each HoleValue of one placed stencil is (S, but for helpers).
-struct Jit::Values {
-    uint64_t v[kNumHoleValues] = {};
-    uint64_t got = 0;      // the trace's first GOT slot (rx)
-    uint64_t got_helpers = 0;  // Layout::got_helpers
-    // Helper h's slot: got + 8 * (the helpers before h that have a slot).
-    uint64_t got_slot(uint16_t h) const {
-        return got + 8 * uint64_t(std::popcount(got_helpers & ((uint64_t(1) << h) - 1)));
-    }
-    uint32_t has = 0;      // kOptionalJumps bits that have a target
-    void set(HoleValue k, uint64_t x) { v[size_t(k)] = x; }
 };
 
 std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
@@ -68,11 +53,12 @@ uint64_t Jit::mapped_bytes() const { return memory_->mapped_bytes(); }
 uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
 
 bool Jit::init() {
-    if (set_.num_helpers > 64) return false;  // a trace's GOT is a 64-bit mask of helpers
+    if (set_.num_helpers > kMaxHelpers) return false;  // a trace's GOT is a 64-bit mask of helpers
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
         const void* address = uop_helper_address(set_.helpers[i]);
         if (!address) return false;  // stencils name a helper this build lacks
         helpers_.push_back(uint64_t(address));
+        values_.symbols[kHelperSymbols + i] = uint64_t(address);
     }
     summarize_stubs();
     CodeMemoryOptions mo;
@@ -115,11 +101,6 @@ void Jit::summarize_stubs() {
         }
 }
 
-// S of one hole: a helper's address, or the value the hole names.
-uint64_t Jit::symbol(const PatchOp& op, const Values& v) const {
-    return op.has_got ? helpers_[op.helper] : v.v[size_t(op.value)];
-}
-
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
 // (executing at rx).
 bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
@@ -127,12 +108,10 @@ bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx
     if (listing_) [[unlikely]]
         return patch_listed(p, num_ops, rw, rx, v, relax);
     const PatchOp* op = ops_ + p.first_op;
-    for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
-        if (op->fn(rw + op->offset, rx + op->offset, symbol(*op, v), op->addend, got, &relax) !=
-            PatchStatus::Ok)
+    for (const PatchOp* end = op + num_ops; op != end; ++op)
+        if (op->fn(rw + op->offset, rx + op->offset, v.symbols[op->symbol], op->addend, v.got_slots[op->got],
+                   &relax) != PatchStatus::Ok)
             return false;
-    }
     return true;
 }
 
@@ -141,8 +120,7 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
                        RelaxCounter& relax) {
     const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t at = rx + op->offset, symbol = Jit::symbol(*op, v);
-        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
+        const uint64_t at = rx + op->offset, symbol = v.symbols[op->symbol], got = v.got_slots[op->got];
         const uint64_t relaxed_before = relax.relaxed;
         if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
         listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
@@ -178,6 +156,19 @@ int depth_after(UopOp op, int depth) {
     return depth + (op == UopOp::PUSH_FRAME ? 1 : op == UopOp::POP_FRAME ? -1 : 0);
 }
 }  // namespace
+
+// Appends a step and adds its stencil to the sizes: its code without the
+// trailing jump (the next step follows; size_trace adds the last one's).
+// Inlined: a Step built in the caller's frame and read back whole by a call
+// stalls on store forwarding.
+inline void Jit::add_step(const Step& step) {
+    steps_.push_back(step);
+    const StencilPlan& p = plans_[step.stencil];
+    sized_.hot += p.kept_size;
+    sized_.usable &= p.usable;
+    sized_.has_data |= p.data_size != 0;
+    sized_.helpers |= p.helpers;
+}
 
 // Sizing runs in the same pass: each step adds its bytes as it is chosen
 // (add_step). Returns false when a uop names an exit the trace lacks.
@@ -233,17 +224,6 @@ bool Jit::choose_variants(const Trace& t) {
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
     return true;
-}
-
-// Appends a step and adds its stencil to the sizes: its code without the
-// trailing jump (the next step follows; size_trace adds the last one's).
-void Jit::add_step(const Step& step) {
-    steps_.push_back(step);
-    const StencilPlan& p = plans_[step.stencil];
-    sized_.hot += p.kept_size;
-    sized_.usable &= p.usable;
-    sized_.has_data |= p.data_size != 0;
-    sized_.helpers |= p.helpers;
 }
 
 // LOCAL_REG steps (before uop `uop`) that load every chosen local into its
@@ -335,9 +315,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         r.cached = stubs_[k].cached;
         r.floats = stubs_[k].floats;
     }
-    Values v;
-    v.got = rx + l.got_at;
-    v.got_helpers = l.got_helpers;
+    Values& v = values_;
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
@@ -430,13 +408,14 @@ MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& byt
     c.got_helpers = l.got_helpers;
     uint8_t* slot = block.rw + l.got_at;
     for (uint64_t m = l.got_helpers; m; m &= m - 1, slot += 8) std::memcpy(slot, &helpers_[size_t(std::countr_zero(m))], 8);
+    uint64_t got_slot = uint64_t(c.rx) + l.got_at;
+    for (uint64_t m = l.got_helpers; m; m &= m - 1, got_slot += 8) values_.got_slots[std::countr_zero(m)] = got_slot;
     RelaxCounter relax;
+    values_.clear_hole_values();
     bool ok = emit_trace(t, c, l, relax);
-    Values stub_values;
-    stub_values.got = uint64_t(c.rx) + l.got_at;
-    stub_values.got_helpers = l.got_helpers;
+    values_.clear_hole_values();
     for (JitExitRecord& r : c.records)
-        if (r.has_stub()) ok = ok && emit_stub(t, c, r, stub_values, relax);
+        if (r.has_stub()) ok = ok && emit_stub(t, c, r, values_, relax);
     listing_ = nullptr;
     memory_->end_write(block.rw, l.total);
     if (!ok) {
