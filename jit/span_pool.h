@@ -43,7 +43,7 @@ public:
             free_[n].pop_back();
             // Plain data is cleared here, where the caller writes it next
             // (in cache then); the rest was cleared when given back.
-            if constexpr (std::is_trivially_destructible_v<T>) std::fill_n(p, n, T{});
+            if constexpr (std::is_trivially_destructible_v<T>) std::fill_n(p, n, blank_);
             return {p, n};
         }
         return carve(n);
@@ -77,6 +77,10 @@ private:
     }
 
     static constexpr size_t kPopulateBytes = 16 << 10;
+    // A T{} to copy from: one built in place per element (bit-fields and
+    // all) compiles to partial stores read back whole, a store-forwarding
+    // stall per element.
+    const T blank_{};
     size_t block_len_;
     size_t next_block_len_ = 8;  // doubled before each new block, up to block_len_
     struct Block {
