@@ -21,19 +21,32 @@ constexpr uint32_t hole_bit(HoleValue v) { return uint32_t(1) << unsigned(v); }
 // Jump holes a uop may lack a target for; the other values always exist.
 inline constexpr uint32_t kOptionalJumps = hole_bit(HoleValue::JumpTarget) | hole_bit(HoleValue::SideExit);
 
-// One hole, ready to patch: S = the value `value` has where the stencil is
-// placed, or the address of helper `helper` when has_got (then G = the
-// trace's GOT slot of that helper); the patch function is kPatchFns[kind].
-// Eight bytes: a first compile reads these tables cold, and on a virtual
-// machine each new 32 KiB it touches costs about 12 us
+inline constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
+// Helpers a target may have: a trace's GOT is a 64-bit mask of them.
+inline constexpr size_t kMaxHelpers = 64;
+// Where a patch reads S and G (the trace compiler's tables of them): S is
+// symbols[symbol], the value of a HoleValue or (from kHelperSymbols on) a
+// helper's address; G is got_slots[got], the trace's slot of a helper or 0
+// (kNoGotSlot: a hole that is not a helper's).
+inline constexpr uint8_t kHelperSymbols = uint8_t(kNumHoleValues);
+inline constexpr size_t kNumSymbols = kNumHoleValues + kMaxHelpers;
+inline constexpr uint8_t kNoGotSlot = uint8_t(kMaxHelpers);
+static_assert(kNumSymbols <= 256);
+
+// One hole, ready to patch: S = symbols[symbol], G = got_slots[got] in the
+// trace compiler's tables (so patching a hole is two loads and a call to
+// kPatchFns[kind]). Eight bytes: a first compile reads these tables cold,
+// and on a virtual machine each new 32 KiB it touches costs about 12 us
 // (docs/compile_time.md), so they are kept small.
 struct PatchOp {
     uint16_t offset;
     RelocKind kind;
-    HoleValue value;
-    uint8_t helper;
-    bool has_got;
+    uint8_t symbol, got;
     int16_t addend;
+    // What S is: a HoleValue, or a helper's address (HoleValue::Helper).
+    constexpr HoleValue value() const { return symbol < kHelperSymbols ? HoleValue(symbol) : HoleValue::Helper; }
+    constexpr bool has_got() const { return got != kNoGotSlot; }
+    constexpr uint16_t helper() const { return symbol < kHelperSymbols ? 0 : uint16_t(symbol - kHelperSymbols); }
 };
 static_assert(sizeof(PatchOp) == 8);
 
@@ -48,10 +61,9 @@ struct StencilPlan {
     uint16_t first_op = 0;
     uint8_t num_ops = 0;
     bool drops_jump = false;
-    bool usable = true;       // false: a hole the JIT cannot fill (the trace stays uops)
-    uint8_t floats_out = 0;   // the cached slots it leaves in FP registers (StencilVariant::floats_out)
-    uint16_t needs = 0;       // kOptionalJumps bits its holes use
-    uint32_t helpers = 0;     // bit h: a hole calls helper h (the trace's GOT gets a slot for it)
+    bool usable = true;    // false: a hole the JIT cannot fill (the trace stays uops)
+    uint16_t needs = 0;    // kOptionalJumps bits its holes use
+    uint64_t helpers = 0;  // bit h: a hole calls helper h (the trace's GOT gets a slot for it)
 };
 static_assert(sizeof(StencilPlan) <= 40);
 
@@ -75,9 +87,8 @@ constexpr T narrow(int64_t x) {
     return T(x);
 }
 
-// floats_out(i): what stencil i leaves in FP registers (from the variant table).
-template <size_t NumStencils, size_t NumOps, typename FloatsOut>
-constexpr StencilPlans<NumStencils, NumOps> plan_stencils(const Stencil* stencils, FloatsOut floats_out) {
+template <size_t NumStencils, size_t NumOps>
+constexpr StencilPlans<NumStencils, NumOps> plan_stencils(const Stencil* stencils) {
     static_assert(kOptionalJumps <= 0xffff, "StencilPlan::needs is 16 bits");
     StencilPlans<NumStencils, NumOps> out;
     uint32_t next = 0;
@@ -93,14 +104,14 @@ constexpr StencilPlans<NumStencils, NumOps> plan_stencils(const Stencil* stencil
         p.data_align = narrow<uint16_t>(s.data_align ? s.data_align : 1);
         p.first_op = narrow<uint16_t>(next);
         p.usable = s.num_data_holes == 0;  // no stencil has addresses in its data yet
-        p.floats_out = narrow<uint8_t>(floats_out(i));
         auto add = [&](const Hole& h) {
             const bool helper = h.value == HoleValue::Helper;
-            out.ops[next++] = {narrow<uint16_t>(h.offset), h.kind, h.value, narrow<uint8_t>(h.helper), helper,
-                               narrow<int16_t>(h.addend)};
+            if (helper && h.helper >= kMaxHelpers) p.usable = false;  // (and Jit::init refuses the set)
+            const uint8_t symbol = helper && p.usable ? uint8_t(kHelperSymbols + h.helper) : uint8_t(h.value);
+            const uint8_t got = helper && p.usable ? uint8_t(h.helper) : kNoGotSlot;
+            out.ops[next++] = {narrow<uint16_t>(h.offset), h.kind, symbol, got, narrow<int16_t>(h.addend)};
             p.needs |= uint16_t(hole_bit(h.value) & kOptionalJumps);
-            if (helper && h.helper >= 32) throw "StencilPlan::helpers has 32 bits: widen it for more helpers";
-            if (helper) p.helpers |= uint32_t(1) << h.helper;
+            if (helper && p.usable) p.helpers |= uint64_t(1) << h.helper;
         };
         for (uint32_t h = 0; h < s.num_holes; ++h)
             if (int32_t(h) != s.trailing_jump_hole || !p.drops_jump) add(s.holes[h]);

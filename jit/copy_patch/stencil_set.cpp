@@ -31,9 +31,8 @@ static_assert(names_match<generated_x86_64::kStencils>(), "x86_64 stencils are n
 static_assert(names_match<generated_aarch64::kStencils>(), "aarch64 stencils are not in table order: regenerate");
 
 // Each set's patch plans, worked out here at compile time (stencil_plan.h).
-constexpr int floats_out(size_t stencil) { return kStencilVariants[stencil].floats_out; }
 #define CPJIT_PLANS(ns) \
-    plan_stencils<ns::kNumStencils, count_holes(ns::kStencils, ns::kNumStencils)>(ns::kStencils, floats_out)
+    plan_stencils<ns::kNumStencils, count_holes(ns::kStencils, ns::kNumStencils)>(ns::kStencils)
 constexpr auto kX64Plans = CPJIT_PLANS(generated_x86_64);
 constexpr auto kA64Plans = CPJIT_PLANS(generated_aarch64);
 #undef CPJIT_PLANS
