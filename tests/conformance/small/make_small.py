@@ -87,6 +87,8 @@ REDUCTIONS = {
               [("run(20000, 60000, 6, 2)", "run(2000, 6000, 3, 1)")]),
     "exprcalc": ("bench/heldout", [("    const 40000\n", "    const 2000\n"), ("    const 5000\n", "    const 500\n")],
                  [("while count < 40000:", "while count < 2000:"), ("if count % 5000 == 0:", "if count % 500 == 0:")]),
+    "kmeans": ("bench/heldout", [("    const 30000\n", "    const 2000\n"), ("    const 10000\n", "    const 1000\n")],
+               [('run(30000, 12, 4711, "a")', 'run(2000, 12, 4711, "a")'), ('run(10000, 24, 99, "b")', 'run(1000, 24, 99, "b")')]),
 }
 
 
