@@ -197,6 +197,19 @@ void Heap::drop_block(Block* b) {
     return o;
 }
 
+// The first set bit of a block's bitmap at granule `from` or after, or
+// `end` if there is none before it: a word at a time, since after a
+// collection most of a block is usually free.
+static size_t next_marked_granule(const uint64_t* marks, size_t from, size_t end) {
+    size_t w = from / 64;
+    uint64_t bits = marks[w] & (~uint64_t(0) << (from % 64));
+    for (;;) {
+        if (bits) return std::min(end, w * 64 + size_t(__builtin_ctzll(bits)));
+        if (++w * 64 >= end) return end;
+        bits = marks[w];
+    }
+}
+
 // The class's next run: from the first cell whose mark bit is clear, in
 // its blocks from where the walk stopped (the current block's bounds and
 // bitmap are kept in the class, so the loop reads no block header), to the
@@ -213,7 +226,9 @@ bool Heap::refill_run(uint8_t cls) {
         while (c.next < c.limit) {
             const size_t first = c.next++;
             if (!is_free(first)) continue;
-            while (c.next < c.limit && is_free(c.next)) ++c.next;
+            // Only cells' first granules are ever marked, so the next set
+            // bit is the next marked cell's.
+            if (c.next < c.limit) c.next = uint32_t(next_marked_granule(c.marks, c.next * step, c.limit * step) / step);
             cells_.runs[cls] = {c.cells + first * c.cell, c.cells + size_t(c.next) * c.cell};
             return true;
         }
