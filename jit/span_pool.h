@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-#include "jit/populate_pages.h"
+#include "runtime/populate_pages.h"
 
 namespace cpjit::jit {
 

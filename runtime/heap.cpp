@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "runtime/populate_pages.h"
+
 namespace cpjit {
 
 namespace {
@@ -128,7 +130,9 @@ size_t Heap::object_size(const ObjHeader* o) {
 
 // ---- cells and blocks ----
 
-Heap::Block* Heap::new_block() {
+// A pooled block is resident; a fresh or released one is not, and with
+// `populate` its pages are mapped in by one system call, not 16 faults.
+Heap::Block* Heap::new_block(bool populate) {
     Block* b;
     if (!pool_.empty()) {
         b = pool_.back();
@@ -143,6 +147,7 @@ Heap::Block* Heap::new_block() {
         b = reinterpret_cast<Block*>(region_next_);
         region_next_ += kBlockBytes;
     }
+    if (populate) populate_pages(b, kBlockBytes);
     ++blocks_mapped_;
     return b;
 }
@@ -247,10 +252,13 @@ bool Heap::next_block(SizeClass& c) {
     return true;
 }
 
-// A fresh block for the class, its bitmap clear.
+// A fresh block for the class, its bitmap clear. A class that fills a
+// block will fill the next one too: from its second block on, the block's
+// pages are populated at once. Its first is left to fault in page by page,
+// so a class a program uses a little takes only the pages it touches.
 bool Heap::add_block(SizeClass& c) {
     static_assert(sizeof(Block) <= 64);
-    Block* b = new_block();
+    Block* b = new_block(!c.blocks.empty());
     if (!b) return false;
     b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
     std::memset(b->marks(), 0, Block::kMarkWords * sizeof(uint64_t));

@@ -150,7 +150,7 @@ private:
     static bool is_marked(const ObjHeader* o);
     void start_marking();
     void finish_collection();
-    Block* new_block();
+    Block* new_block(bool populate);
     bool map_region();
     void drop_block(Block* b);
     static size_t object_size(const ObjHeader* o);
