@@ -3,7 +3,8 @@
 // Memory: objects and arrays' item storage up to kMaxSmall bytes live in
 // cells of size classes, carved from 64 KiB blocks (64 KiB aligned), which
 // are carved in turn from 2 MiB-aligned regions, advised for huge pages once
-// the heap outgrows its first two (map_region in heap.cpp). Each
+// the heap outgrows its first two (map_region in heap.cpp); a class's
+// blocks after its first are populated in one system call (add_block). Each
 // block has a mark bitmap; there is no sweep: after a collection allocation
 // walks each class's blocks in order and takes the cells whose mark bit is
 // clear (dead, or never used), so a dead cell is touched once, by the
