@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "jit/populate_pages.h"
+#include "runtime/populate_pages.h"
 
 namespace cpjit::jit {
 
