@@ -45,7 +45,6 @@ struct PatchOp {
     int16_t addend;
     // What S is: a HoleValue, or a helper's address (HoleValue::Helper).
     constexpr HoleValue value() const { return symbol < kHelperSymbols ? HoleValue(symbol) : HoleValue::Helper; }
-    constexpr bool has_got() const { return got != kNoGotSlot; }
     constexpr uint16_t helper() const { return symbol < kHelperSymbols ? 0 : uint16_t(symbol - kHelperSymbols); }
 };
 static_assert(sizeof(PatchOp) == 8);

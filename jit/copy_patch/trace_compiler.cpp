@@ -73,7 +73,6 @@ bool Jit::init() {
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
         const void* address = uop_helper_address(set_.helpers[i]);
         if (!address) return false;  // stencils name a helper this build lacks
-        helpers_.push_back(uint64_t(address));
         values_.symbols[kHelperSymbols + i] = uint64_t(address);
     }
     summarize_stubs();
@@ -120,13 +119,13 @@ void Jit::summarize_stubs() {
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
 // (executing at rx).
 inline bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
-                RelaxCounter& relax) {
+                       RelaxCounter& relax) {
     if (listing_) [[unlikely]]
         return patch_listed(p, num_ops, rw, rx, v, relax);
     const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op)
-        if (kPatchFns[size_t(op->kind)](rw + op->offset, rx + op->offset, v.symbols[op->symbol], op->addend, v.got_slots[op->got],
-                   &relax) != PatchStatus::Ok)
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, rx + op->offset, v.symbols[op->symbol], op->addend,
+                                        v.got_slots[op->got], &relax) != PatchStatus::Ok)
             return false;
     return true;
 }
@@ -138,7 +137,8 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
         const uint64_t at = rx + op->offset, symbol = v.symbols[op->symbol], got = v.got_slots[op->got];
         const uint64_t relaxed_before = relax.relaxed;
-        if (kPatchFns[size_t(op->kind)](rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok)
+            return false;
         listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value(), op->helper(), symbol,
                                    op->addend, got,
                                    reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
@@ -422,10 +422,13 @@ MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& byt
     c.records = records;
     listing_ = opts_.keep_listing || listeners_ ? &c : nullptr;
     c.got_helpers = l.got_helpers;
-    uint8_t* slot = block.rw + l.got_at;
-    for (uint64_t m = l.got_helpers; m; m &= m - 1, slot += 8) std::memcpy(slot, &helpers_[size_t(std::countr_zero(m))], 8);
-    uint64_t got_slot = uint64_t(c.rx) + l.got_at;
-    for (uint64_t m = l.got_helpers; m; m &= m - 1, got_slot += 8) values_.got_slots[std::countr_zero(m)] = got_slot;
+    // The GOT: each helper's address in its slot, and the slot's address (G).
+    uint32_t at = l.got_at;
+    for (uint64_t m = l.got_helpers; m; m &= m - 1, at += 8) {
+        const int h = std::countr_zero(m);
+        std::memcpy(block.rw + at, &values_.symbols[kHelperSymbols + h], 8);
+        values_.got_slots[h] = uint64_t(c.rx) + at;
+    }
     RelaxCounter relax;
     values_.clear_hole_values();
     bool ok = emit_trace(t, c, l, relax);
@@ -468,8 +471,8 @@ bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
         const PatchOp& op = ops_[p.first_op + k];
         if (op.value() != HoleValue::LinkTarget) continue;
         const uint64_t symbol = uint64_t(target.machine->rx);
-        ok = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) ==
-             PatchStatus::Ok;
+        ok = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0,
+                                        nullptr) == PatchStatus::Ok;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
             if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }

@@ -104,7 +104,7 @@ public:
 
     const StencilSet& stencils() const { return set_; }
     const char* helper_name(uint16_t index) const { return set_.helpers[index]; }
-    uint64_t helper_address(uint16_t index) const { return helpers_[index]; }
+    uint64_t helper_address(uint16_t index) const { return values_.symbols[kHelperSymbols + index]; }
 
 private:
     MachineCode* emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) override;
@@ -160,7 +160,6 @@ private:
     const StencilSet& set_;
     bool executable_;  // false: a listing-only Jit (create_for_listing)
     std::unique_ptr<CodeMemory> memory_;
-    std::vector<uint64_t> helpers_;  // address of each helper of set_
     const StencilPlan* plans_;  // set_'s, one per stencil (stencil_plan.h)
     const PatchOp* ops_;
     Values values_;
