@@ -89,6 +89,10 @@ REDUCTIONS = {
                  [("while count < 40000:", "while count < 2000:"), ("if count % 5000 == 0:", "if count % 500 == 0:")]),
     "kmeans": ("bench/heldout", [("    const 30000\n", "    const 2000\n"), ("    const 10000\n", "    const 1000\n")],
                [('run(30000, 12, 4711, "a")', 'run(2000, 12, 4711, "a")'), ('run(10000, 24, 99, "b")', 'run(1000, 24, 99, "b")')]),
+    "lz77": ("bench/heldout", [("    const 150000\n", "    const 3000\n"), ("    const 300000\n", "    const 6000\n"),
+                               ("    const 200000\n", "    const 4000\n")],
+             [("run(150000, 40, 7)", "run(3000, 40, 7)"), ("run(300000, 600, 11)", "run(6000, 600, 11)"),
+              ("run(200000, 2000, 37)", "run(4000, 2000, 37)")]),
 }
 
 
