@@ -93,6 +93,11 @@ REDUCTIONS = {
                                ("    const 200000\n", "    const 4000\n")],
              [("run(150000, 40, 7)", "run(3000, 40, 7)"), ("run(300000, 600, 11)", "run(6000, 600, 11)"),
               ("run(200000, 2000, 37)", "run(4000, 2000, 37)")]),
+    "regex": ("bench/heldout", [("    const 60\n    const 600\n", "    const 20\n    const 60\n"),
+                                ("    const 44\n    const 400\n", "    const 10\n    const 40\n"),
+                                ("    const 36\n    const 420\n", "    const 10\n    const 42\n")],
+              [("round_of(60, 600,", "round_of(20, 60,"), ("round_of(44, 400,", "round_of(10, 40,"),
+               ("round_of(36, 420,", "round_of(10, 42,")]),
 }
 
 
