@@ -13,6 +13,7 @@
 // -DCPJIT_LLVM_BACKEND=ON); jit/engine.cpp picks one.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -30,8 +31,9 @@ namespace cpjit::jit {
 struct JitExitRecord {
     Trace* trace = nullptr;     // the trace the exit belongs to
     Trace* link_to = nullptr;   // LINK_TRACE: continue in this trace
-    // LLVM: the machine code this exit jumps to once linked (nullptr: return
-    // to Tier 2). Data the trace's code loads, so linking writes no code.
+    // The machine code this exit jumps to once linked (nullptr: return to
+    // Tier 2), data the trace's code loads. LLVM: every link (linking writes
+    // no code); copy-and-patch: a link its stub's jump cannot reach.
     void* link_code = nullptr;
     uint32_t stub_offset = 0;   // copy-and-patch: of the stub in the trace's allocation (kNoStub: none)
     uint16_t exit_index = 0;    // into trace->exits (as Uop::exit)
@@ -49,6 +51,7 @@ struct JitExitRecord {
 // Four to a cache line: a large program has thousands of exits, and each
 // record is written when its trace is compiled.
 static_assert(sizeof(JitExitRecord) == 32);
+static_assert(offsetof(JitExitRecord, link_code) == kExitRecordLinkCodeOffset);
 static_assert(kMaxCached < 4);
 
 // A trace's machine code, whichever backend made it (Trace::machine).

@@ -16,6 +16,11 @@ struct JitReturn {
     Value* sp;
 };
 
+// Where an exit record (jit/backend.h, JitExitRecord) keeps the machine code
+// its exit goes on to once linked (0: none): a trace's exit tail reads it
+// (stencils/exit_tail_stencil.cpp), for a link its stub's jump cannot reach.
+inline constexpr unsigned kExitRecordLinkCodeOffset = 16;
+
 // Every uop stencil and the exit stub: preserve_none keeps the VM pointer,
 // the stack pointer and the frame's locals in registers (r12, r13, r14 /
 // x20, x21, x22) from one stencil to the next, and saves no registers, so the

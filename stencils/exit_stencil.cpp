@@ -1,7 +1,10 @@
 // The exit stub: one copy per side exit of a trace, placed after the hot
-// code. Unlinked (_JIT_LINK_TARGET = 0) it returns to the VM with its exit
-// record and the stack pointer; once the exit is linked to another trace,
-// the JIT patches _JIT_LINK_TARGET in place and the stub jumps there.
+// code. It writes back what its uop left in registers and jumps on:
+// unlinked, to its trace's exit tail (exit_tail_stencil.cpp) with its exit
+// record's byte offset among the trace's records (_JIT_OPERAND32) in l0;
+// once the exit is linked to another trace, the JIT re-patches the jump
+// (_JIT_JUMP_TARGET) to go there directly. So a stub is the spill and two
+// instructions, and it carries no 64-bit address.
 // EXIT_rN (-DCPJIT_STENCIL_CACHED=N) first writes the N values its uop left
 // in registers back to the stack: the VM and every trace start with nothing
 // cached. EXIT_rN_fM (-DCPJIT_STENCIL_FLOATS=M) takes slot i from FP
@@ -18,17 +21,13 @@ JIT_STENCIL(cpjit_stencil_EXIT) {
     const cpjit::Value in_[3] = {JIT_CACHED_IN(0), JIT_CACHED_IN(1), JIT_CACHED_IN(2)};
     for (int i = 0; i < kIn; ++i) sp[i] = in_[i];
     sp += kIn;
-    uintptr_t target = uintptr_t(_JIT_LINK_TARGET);
-    // An empty asm hides that `target` is a symbol's address: otherwise
-    // clang-19 tries a direct tail call to _JIT_LINK_TARGET, which the
-    // AArch64 large code model cannot encode ("failed to perform tail call
-    // elimination on a call site marked musttail").
-    __asm__("" : "+r"(target));
-    if (__builtin_expect(target != 0, 1)) {
-        auto* next = reinterpret_cast<cpjit::jit::JitTraceFn*>(target);
-        // nothing cached; the trace loads its own local registers
-        [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
-                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
-    }
-    return cpjit::jit::JitReturn{_JIT_EXIT_RECORD, sp};
+    // The offset goes in l0: the local registers carry nothing an exit needs
+    // (stores write through to the frame; a linked trace loads its own), and
+    // l0 is none of the cached registers being stored (on x86-64, rdx:
+    // `mov edx, imm32` has no REX prefix). The operand's whole address, not
+    // JIT_OPERAND32: truncated to 32 bits, clang moves it through another
+    // register on both targets.
+    const cpjit::Value offset = cpjit::Value::from_bits(uintptr_t(_JIT_OPERAND32));
+    [[clang::musttail]] return _JIT_JUMP_TARGET(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, offset, JIT_DEAD, JIT_DEAD,
+                                                JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
 }

@@ -25,7 +25,6 @@ extern char _JIT_OPERAND32[1] __attribute__((weak));
 extern char _JIT_OPERAND64[] __attribute__((weak));
 extern char _JIT_ORIGIN[] __attribute__((weak));
 extern char _JIT_EXIT_RECORD[] __attribute__((weak));
-extern char _JIT_LINK_TARGET[] __attribute__((weak));
 extern char _JIT_LOCAL_OFFSET[1] __attribute__((weak));
 }
 

@@ -199,6 +199,8 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         } else if (auto v = value("--jit-arena-chunk=")) {  // for tests: traces spread over tiny chunks
             if (!parse_size(*v, n) || n < 1) return usage_error("--jit-arena-chunk takes a size, e.g. 4K");
             opts.tier2.arena_chunk_bytes = n;
+        } else if (a == "--jit-far-links") {  // for tests: every exit link through the exit tail
+            opts.tier2.far_links = true;
         } else if (a == "--perf-map") {
             opts.tier2.perf_map = true;
         } else if (a == "--gdb-jit") {

@@ -19,8 +19,9 @@ Trace* exit_link_target(const jit::CompiledTrace& own, size_t k,
                      const std::vector<std::pair<Trace*, jit::MachineCode*>>& saved) {
     const jit::JitExitRecord& r = own.records[k];
     if (!r.linked) return nullptr;
-    for (const jit::PatchedHole& h : own.holes)
-        if (h.value == jit::HoleValue::LinkTarget && h.offset >= r.stub_offset && h.symbol)
+    if (r.link_code) return trace_at(saved, uint64_t(r.link_code));  // a link through the exit tail
+    for (const jit::PatchedHole& h : own.holes)  // the stub's jump (to the exit tail: no trace)
+        if (h.value == jit::HoleValue::JumpTarget && h.offset >= r.stub_offset)
             for (const jit::PlacedStencil& p : own.placed)
                 if (p.uop < 0 && p.offset == r.stub_offset && h.offset < p.offset + p.size)
                     return trace_at(saved, h.symbol);

@@ -75,8 +75,9 @@ class Binaries:
 
 def machine_section(trace_text):
     """The machine code sections of `cpjit trace`; of the exit stubs, the
-    first one's code in full and the others' title lines (they are alike)."""
-    out, inside, stubs_seen, in_stubs = [], False, 0, False
+    first one's code in full and the others' title lines (they are alike),
+    then the exit tail in full."""
+    out, inside, stubs_seen, in_stubs, in_tail = [], False, 0, False, False
     for line in trace_text.splitlines():
         if line.startswith("  machine code"):
             inside, stubs_seen, in_stubs = True, 0, False
@@ -87,10 +88,11 @@ def machine_section(trace_text):
         if line == "    exit stubs:":
             in_stubs = True
         elif in_stubs and line.startswith("      ") and not line.startswith("       "):
-            stubs_seen += 1  # a stub's title line
+            stubs_seen += 1  # a stub's title line (or the exit tail's)
+            in_tail = line.startswith("      exit tail")
         elif in_stubs and not line.startswith("      "):
             in_stubs = False
-        elif in_stubs and stubs_seen > 1:
+        elif in_stubs and stubs_seen > 1 and not in_tail:
             continue  # code of the second and later stubs
         out.append(line)
     return "\n".join(out) + "\n"

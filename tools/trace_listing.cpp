@@ -92,12 +92,16 @@ public:
           rx_(uint64_t(c_.rx)), got_slots_(uint32_t(std::popcount(c_.got_helpers))), got_at_(c_.size - 8 * got_slots_),
           num_uops_(uint32_t(t.uops.size())),
           num_hot_(uint32_t(std::count_if(c_.placed.begin(), c_.placed.end(),
-                                          [](const jit::PlacedStencil& p) { return p.uop >= 0; }))) {}
+                                          [](const jit::PlacedStencil& p) { return p.uop >= 0; }))) {
+        for (const jit::PlacedStencil& p : c_.placed)
+            if (is_tail(p)) tail_ = &p;
+    }
 
     std::string run() const;
 
 private:
     bool inside(uint64_t addr) const { return addr >= rx_ && addr < rx_ + c_.size; }
+    static bool is_tail(const jit::PlacedStencil& p) { return p.uop < 0 && p.record < 0; }
     std::string stub_name(size_t k) const {
         return fmt::format("{} stub {}", k < t_.exits.size() ? "exit" : "link", k);
     }
@@ -136,6 +140,7 @@ private:
     uint32_t got_at_;
     uint32_t num_uops_;
     uint32_t num_hot_;  // placed stencils of the hot code (uops and spills); the stubs follow
+    const jit::PlacedStencil* tail_ = nullptr;  // the exit tail (none without stubs)
 };
 
 // A code address as a place: in this trace, in another one, or a helper.
@@ -144,6 +149,7 @@ std::string Lister::label(uint64_t addr) const {
         uint32_t off = uint32_t(addr - rx_);
         for (size_t k = 0; k < c_.records.size(); ++k)
             if (off == c_.records[k].stub_offset) return stub_name(k);
+        if (tail_ && off == tail_->offset) return "exit tail";
         if (off >= got_at_) return fmt::format("GOT slot {}", (off - got_at_) / 8);
         if (off == c_.hot_size) return "end of hot code";
         int32_t p = owner(off);
@@ -188,6 +194,10 @@ Meaning Lister::meaning(const PatchedHole& h) const {
         const int32_t local = c_.placed[p].local;
         return {fmt::format("local {} ({})", local, frame_local_name(local)), "", false};
     }
+    if (p >= 0 && c_.placed[p].uop < 0 && c_.placed[p].record >= 0 && h.value == HoleValue::Operand32)
+        return {fmt::format("exit record {}, at byte {} of the records", c_.placed[p].record, h.symbol), "", false};
+    if (p >= 0 && is_tail(c_.placed[p]) && h.value == HoleValue::ExitRecord)
+        return {"the exit records of this trace", "&exit_records", true};
     if (h.value == HoleValue::LocalOffset && u)
         return {fmt::format("local {} ({}), at byte {}", u->arg, local_name(*u), u->arg * 8), "", false};
     switch (h.value) {
@@ -253,9 +263,6 @@ Meaning Lister::meaning(const PatchedHole& h) const {
             if (h.symbol == uint64_t(&c_.records[k]))
                 return {fmt::format("exit record {}", k), fmt::format("&exit_record:{}", k), true};
         break;
-    case HoleValue::LinkTarget:
-        if (h.symbol == 0) return {"0: return to the VM", "", false};
-        return {"-> " + label(h.symbol), "<" + label(h.symbol) + ">", true};
     case HoleValue::LocalOffset: break;  // said above, whenever its uop is known
     }
     return {fmt::format("{:#x}", h.symbol), "<value>", true};
@@ -347,8 +354,10 @@ MachineListing Lister::structured() const {
         if (p.uop < 0) {
             piece.stub = p.record;
             piece.title = stub_title(p);
-            const jit::JitExitRecord& r = c_.records[size_t(p.record)];
-            if (!r.link_to) piece.exit = int32_t(r.exit_index);
+            if (p.record >= 0) {
+                const jit::JitExitRecord& r = c_.records[size_t(p.record)];
+                if (!r.link_to) piece.exit = int32_t(r.exit_index);
+            }
         }
         piece.insns = insns(p.offset, p.size);
         piece.holes = holes(p);
@@ -358,6 +367,7 @@ MachineListing Lister::structured() const {
 }
 
 std::string Lister::stub_title(const jit::PlacedStencil& stub) const {
+    if (is_tail(stub)) return "exit tail: the record an unlinked stub names back to the VM";
     const size_t k = size_t(stub.record);
     const jit::JitExitRecord& r = c_.records[k];
     std::string s = stub_name(k);
@@ -375,11 +385,13 @@ std::string Lister::stub_title(const jit::PlacedStencil& stub) const {
     } else {
         s += fmt::format(": LINK_TRACE to trace {}", r.link_to->id);
     }
-    // Where the stub leads now: its link target hole.
+    // Where the stub leads now: its jump, or the link code the tail reads.
+    if (r.link_code) return s + "; linked through the exit tail: jumps to " + label(uint64_t(r.link_code));
     const uint32_t stub_end = r.stub_offset + stub.size;
     for (const PatchedHole& h : c_.holes)
-        if (h.value == HoleValue::LinkTarget && h.offset >= r.stub_offset && h.offset < stub_end) {
-            s += h.symbol ? "; linked: jumps to " + label(h.symbol) : "; returns to the VM";
+        if (h.value == HoleValue::JumpTarget && h.offset >= r.stub_offset && h.offset < stub_end) {
+            s += tail_ && h.symbol == rx_ + tail_->offset ? "; returns to the VM through the exit tail"
+                                                          : "; linked: jumps to " + label(h.symbol);
             break;
         }
     return s;
@@ -393,7 +405,9 @@ std::string Lister::summary() const {
         return fmt::format("  machine code ({}): hot {} bytes, stubs, data and GOT {} bytes; {} bytes in all",
                            set_.short_name, c_.hot_size, c_.size - c_.hot_size, c_.size);
     uint32_t stub_bytes = 0, data_bytes = 0, smallest_stub = UINT32_MAX, largest_stub = 0;
+    const uint32_t tail_bytes = tail_ ? tail_->size : 0;
     for (const jit::PlacedStencil& p : c_.placed) {
+        if (is_tail(p)) continue;
         if (p.uop < 0) {
             stub_bytes += p.size;
             smallest_stub = std::min(smallest_stub, p.size);
@@ -402,7 +416,7 @@ std::string Lister::summary() const {
             data_bytes += p.stencil->data_size;
         }
     }
-    const size_t stubs = c_.placed.size() - num_hot_;
+    const size_t stubs = c_.placed.size() - num_hot_ - (tail_ ? 1 : 0);
     const std::string stub_part = stubs == 0                        ? "stubs 0 bytes"
                                   : smallest_stub == largest_stub ? fmt::format("stubs {} x {} = {} bytes", stubs,
                                                                                 largest_stub, stub_bytes)
@@ -410,9 +424,10 @@ std::string Lister::summary() const {
                                                                                 smallest_stub, largest_stub, stub_bytes);
     const uint32_t got_bytes = 8 * got_slots_;
     const std::string got_part = got_slots_ ? fmt::format("GOT {} x 8 = {} bytes", got_slots_, got_bytes) : "GOT 0 bytes";
-    const uint32_t padding = c_.size - c_.hot_size - stub_bytes - data_bytes - got_bytes;
-    return fmt::format("  machine code ({}): hot {} bytes, {}, data {} bytes, {}, padding {} bytes; {} bytes in all",
-                       set_.short_name, c_.hot_size, stub_part, data_bytes, got_part, padding, c_.size);
+    const uint32_t padding = c_.size - c_.hot_size - stub_bytes - tail_bytes - data_bytes - got_bytes;
+    return fmt::format(
+        "  machine code ({}): hot {} bytes, {}, exit tail {} bytes, data {} bytes, {}, padding {} bytes; {} bytes in all",
+        set_.short_name, c_.hot_size, stub_part, tail_bytes, data_bytes, got_part, padding, c_.size);
 }
 
 std::string Lister::run() const {

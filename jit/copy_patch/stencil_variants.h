@@ -17,7 +17,7 @@
 namespace cpjit::jit {
 
 // The stencil templates (stencils/*.cpp).
-enum class StencilSource : uint8_t { Uop, Entry, Exit, Spill, LocalReg, Box, Fused };
+enum class StencilSource : uint8_t { Uop, Entry, Exit, ExitTail, Spill, LocalReg, Box, Fused };
 struct StencilSourceInfo {
     const char* file;    // under stencils/
     const char* family;  // the name before the variant suffixes (a Uop stencil: its uop's)
@@ -25,7 +25,8 @@ struct StencilSourceInfo {
 inline constexpr StencilSourceInfo kStencilSources[] = {
     {"uop_stencil.cpp", nullptr},             // one body per uop of uops.def
     {"entry_stencil.cpp", "ENTRY"},           // C calling convention in, the trace called
-    {"exit_stencil.cpp", "EXIT"},             // a side exit: back to the VM or a linked trace
+    {"exit_stencil.cpp", "EXIT"},             // a side exit: cached values back, on to the tail or a linked trace
+    {"exit_tail_stencil.cpp", "EXIT_TAIL"},   // one per trace: the exit record back to the VM
     {"spill_stencil.cpp", "SPILL"},           // cached values back to the stack
     {"local_reg_stencil.cpp", "LOCAL_REG"},  // a local into its local register
     {"box_stencil.cpp", "BOX"},              // cached floats from FP registers into the others
@@ -146,6 +147,7 @@ constexpr void for_each_stencil(Emit&& emit) {
     for (int u = 0; u < kNumUops; ++u) emit(StencilSource::Uop, u, -1, 0, 0);
     emit(StencilSource::Entry, -1, -1, 0, 0);
     emit(StencilSource::Exit, -1, -1, 0, 0);
+    emit(StencilSource::ExitTail, -1, -1, 0, 0);
     for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Spill, -1, -1, n, 0);
     for (int n = 1; n <= kMaxCached; ++n) emit(StencilSource::Exit, -1, -1, n, 0);
     // Uops whose `reads` is not -1 run with 1..kMaxCached values in registers.
@@ -224,6 +226,7 @@ struct StencilIndex {
     int16_t uop[kNumUops][kMaxLocalRegs + 1][kMaxCached + 1][kFloatMasks];
     int16_t entry;
     int16_t exit[kMaxCached + 1][kFloatMasks];
+    int16_t exit_tail;
     int16_t spill[kMaxCached + 1][kFloatMasks];
     int16_t box[kMaxCached + 1][kFloatMasks];
     int16_t local_reg[kMaxLocalRegs];
@@ -237,6 +240,7 @@ inline constexpr StencilIndex kStencilIndex = [] {
         case StencilSource::Uop: return x.uop[v.uop][v.local_reg + 1][v.cached][v.floats];
         case StencilSource::Entry: return x.entry;
         case StencilSource::Exit: return x.exit[v.cached][v.floats];
+        case StencilSource::ExitTail: return x.exit_tail;
         case StencilSource::Spill: return x.spill[v.cached][v.floats];
         case StencilSource::Box: return x.box[v.cached][v.floats];
         case StencilSource::LocalReg: return x.local_reg[v.local_reg];
@@ -248,7 +252,7 @@ inline constexpr StencilIndex kStencilIndex = [] {
         for (auto& b : a)
             for (auto& c : b)
                 for (int16_t& i : c) i = -1;
-    x.entry = -1;
+    x.entry = x.exit_tail = -1;
     for (auto* t : {&x.exit, &x.spill, &x.box})
         for (auto& a : *t)
             for (int16_t& i : a) i = -1;
@@ -283,6 +287,8 @@ constexpr int local_access_stencil(UopOp op, int k, int cached, int floats) {
 // The exit stub for an exit that leaves `cached` values in registers, those
 // of mask `floats` in FP registers.
 constexpr int exit_stencil(int cached, int floats) { return kStencilIndex.exit[cached][floats]; }
+// The exit tail every unlinked exit stub of a trace jumps to (one per trace).
+constexpr int exit_tail_stencil() { return kStencilIndex.exit_tail; }
 // The entry shim.
 inline int entry_stencil() { return kStencilIndex.entry; }
 // Whether `first` then `second` run as one Fused stencil.

@@ -42,6 +42,7 @@ inline void copy_stencil_bytes(uint8_t* to, const uint8_t* from, uint32_t n) {
 struct Jit::Layout {
     uint32_t hot_size = 0;
     uint32_t stubs_at = 0;
+    uint32_t tail_at = 0;      // the exit tail, after the stubs (tail_at == data_at: no stubs, no tail)
     uint32_t data_at = 0, got_at = 0, total = 0;
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
 };
@@ -106,14 +107,16 @@ bool Jit::init() {
     return true;
 }
 
-// What the exit stub variants need: no data, and which helpers (for the GOT).
+// What the exit stub variants and the exit tail need: no data, and which
+// helpers (for the GOT).
 void Jit::summarize_stubs() {
+    auto add = [&](const StencilPlan& p) {
+        if (p.data_size) stub_usable_ = false;
+        stub_helpers_ |= p.helpers;
+    };
     for (int k = 0; k <= kMaxCached; ++k)
-        for (int m = 0; m < 1 << k; ++m) {
-            const StencilPlan& stub = plans_[size_t(exit_stencil(k, m))];
-            if (stub.data_size) stub_usable_ = false;
-            stub_helpers_ |= stub.helpers;
-        }
+        for (int m = 0; m < 1 << k; ++m) add(plans_[size_t(exit_stencil(k, m))]);
+    add(plans_[size_t(exit_tail_stencil())]);
 }
 
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
@@ -291,8 +294,9 @@ void Jit::choose_local_regs(const Trace& t) {
 // jump to the next one is dropped (the next one follows). The last uop ends
 // the trace (JUMP_TO_TOP, LINK_TRACE, EXIT_TRACE) and never continues. Then
 // cold: one stub per exit a uop takes and one per LINK_TRACE, each its own
-// variant's size (an exit whose guard the optimizer removed gets none);
-// read-only data; the GOT.
+// variant's size (an exit whose guard the optimizer removed gets none), and
+// the exit tail the stubs jump to (when there are stubs); read-only data;
+// the GOT.
 bool Jit::size_trace(const Trace& t, Layout& l) {
     if (!choose_variants(t) || !sized_.usable) return false;
     const uint32_t n = uint32_t(steps_.size());
@@ -308,7 +312,11 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
         s.offset = pos;
         pos += align_up(plans_[size_t(exit_stencil(s.cached, s.floats))].code_size, stub_align);
     }
-    if (pos != l.stubs_at) l.got_helpers |= stub_helpers_;
+    l.tail_at = pos;
+    if (pos != l.stubs_at) {
+        l.got_helpers |= stub_helpers_;
+        pos += align_up(plans_[size_t(exit_tail_stencil())].code_size, stub_align);
+    }
     l.data_at = pos;  // each stencil's data at the next multiple of its alignment
     for (uint32_t i = 0; sized_.has_data && i < n; ++i) {
         const StencilPlan& p = plans_[steps_[i].stencil];
@@ -377,25 +385,50 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
     return true;
 }
 
-// Copies and patches the stub of record r. A LINK_TRACE to a compiled trace
-// (or to this one: a recursive call) jumps there at once.
-// `v` is shared by all stubs of a trace (only these three values differ).
-bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
+// Copies and patches the stub of record r: it jumps to the trace's exit
+// tail (at `tail`) with r's byte offset among the records. A LINK_TRACE to
+// a compiled trace (or to this one: a recursive call) jumps there at once;
+// through the tail and r.link_code when its jump cannot reach that far.
+// `v` is shared by all stubs of a trace (only these values differ).
+bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, uint64_t tail, Values& v,
+                    RelaxCounter& relax) {
     const StencilPlan& p = plans_[size_t(exit_stencil(r.cached, r.floats))];
     const uint64_t at = uint64_t(c.rx) + r.stub_offset;
     copy_stencil_bytes(c.rw + r.stub_offset, p.code, p.code_size);
     v.set(HoleValue::Code, at);
-    v.set(HoleValue::ExitRecord, uint64_t(&r));
+    v.set(HoleValue::Operand32, uint64_t(&r - c.records.data()) * sizeof(JitExitRecord));
     const uint64_t link = !r.link_to             ? 0
                           : r.link_to == &t      ? uint64_t(c.rx)
                           : r.link_to->machine   ? uint64_t(r.link_to->machine->rx)
                                                  : 0;
-    v.set(HoleValue::LinkTarget, link);
     r.linked = link != 0;
     if (listing_) [[unlikely]]
         c.placed.push_back({-1, &set_.stencils[size_t(exit_stencil(r.cached, r.floats))], r.stub_offset, p.code_size,
                             false, -1, false, 1, int32_t(&r - c.records.data())});
+    const size_t listed = c.holes.size();
+    v.set(HoleValue::JumpTarget, link && !opts_.far_links ? link : tail);
+    if (patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax)) {
+        if (link && opts_.far_links) r.link_code = reinterpret_cast<void*>(link);
+        return true;
+    }
+    if (!link) return false;
+    c.holes.resize(listed);  // (kept holes: only the second patching's)
+    r.link_code = reinterpret_cast<void*>(link);  // out of the jump's reach: the tail goes there
+    v.set(HoleValue::JumpTarget, tail);
     return patch(p, p.num_ops, c.rw + r.stub_offset, at, v, relax);
+}
+
+// Copies and patches the trace's exit tail: it reads the records from the
+// first one on.
+bool Jit::emit_exit_tail(CompiledTrace& c, const Layout& l, Values& v, RelaxCounter& relax) {
+    const StencilPlan& p = plans_[size_t(exit_tail_stencil())];
+    const uint64_t at = uint64_t(c.rx) + l.tail_at;
+    copy_stencil_bytes(c.rw + l.tail_at, p.code, p.code_size);
+    v.set(HoleValue::Code, at);
+    v.set(HoleValue::ExitRecord, uint64_t(c.records.data()));
+    if (listing_) [[unlikely]]
+        c.placed.push_back({-1, &set_.stencils[size_t(exit_tail_stencil())], l.tail_at, p.code_size});
+    return patch(p, p.num_ops, c.rw + l.tail_at, at, v, relax);
 }
 
 MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) {
@@ -433,8 +466,10 @@ MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& byt
     values_.clear_hole_values();
     bool ok = emit_trace(t, c, l, relax);
     values_.clear_hole_values();
+    const uint64_t tail = uint64_t(c.rx) + l.tail_at;
     for (JitExitRecord& r : c.records)
-        if (r.has_stub()) ok = ok && emit_stub(t, c, r, values_, relax);
+        if (r.has_stub()) ok = ok && emit_stub(t, c, r, tail, values_, relax);
+    if (l.tail_at != l.data_at) ok = ok && emit_exit_tail(c, l, values_, relax);
     listing_ = nullptr;
     memory_->end_write(block.rw, l.total);
     if (!ok) {
@@ -458,27 +493,35 @@ void Jit::free_code(Trace& t) {
     trace_pool_.give({&c, 1});
 }
 
+// Re-patches the stub's jump (to the exit tail until now) to go to the
+// target; when it cannot reach that far, the record's link code does it
+// (the tail reads it) and no code is written.
 bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
     if (!rec.has_stub()) return false;  // no uop takes this exit
     CompiledTrace& c = static_cast<CompiledTrace&>(*rec.trace->machine);
     const StencilPlan& p = plans_[size_t(exit_stencil(rec.cached, rec.floats))];
     const uint64_t at = uint64_t(c.rx) + rec.stub_offset;
+    const uint64_t symbol = uint64_t(target.machine->rx);
     if (!memory_->begin_write(c.rw + rec.stub_offset, p.code_size)) return false;
-    // Only the link target's holes change; re-patching the rest writes the
-    // same bytes. (Helpers: the stub calls none.)
-    bool ok = true;
-    for (uint32_t k = 0; ok && k < p.num_ops; ++k) {
+    bool ok = true, reached = !opts_.far_links;
+    for (uint32_t k = 0; reached && k < p.num_ops; ++k) {
         const PatchOp& op = ops_[p.first_op + k];
-        if (op.value() != HoleValue::LinkTarget) continue;
-        const uint64_t symbol = uint64_t(target.machine->rx);
-        ok = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0,
-                                        nullptr) == PatchStatus::Ok;
+        if (op.value() != HoleValue::JumpTarget) continue;
+        const PatchStatus s = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol,
+                                                         op.addend, 0, nullptr);
+        reached = s == PatchStatus::Ok;
+        ok = reached || s == PatchStatus::OutOfRange;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
-            if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
+            if (reached && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }
     memory_->end_write(c.rw + rec.stub_offset, p.code_size);
-    if (ok) CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
-    return ok;
+    if (!ok) return false;
+    if (!reached) {
+        rec.link_code = target.machine->rx;
+        return true;
+    }
+    CodeMemory::flush(c.rx + rec.stub_offset, p.code_size);
+    return true;
 }
 
 // Tells the listeners; the placed stencils were kept for them only, unless

@@ -5,7 +5,11 @@
 //   hot code   the uops' stencils back to back; a stencil's final jump to
 //              the next one is dropped (the next one follows)
 //   stubs      one exit stub per side exit a uop takes (and per LINK_TRACE),
-//              cold, each the size of its own variant
+//              cold, each the size of its own variant: the cached values
+//              written back, then a jump to the exit tail (or, once linked,
+//              to the other trace) with the exit's record in a register
+//   tail       the exit tail (one per trace with stubs): returns the record
+//              to the VM
 //   data       the stencils' read-only data (e.g. float constants)
 //   GOT        one slot per helper function the trace calls, for calls
 //              that cannot be relaxed into direct ones
@@ -51,7 +55,7 @@ struct PlacedStencil {
     int32_t local = -1;         // a LOCAL_REG_Lk (also `spill`): the local it loads
     bool box = false;           // a BOX_rN_fM (also `spill`): cached floats into general registers
     int32_t num_uops = 1;       // uops `uop`.. it runs (2: a Fused stencil, stencil_variants.h)
-    int32_t record = -1;        // a stub: index of its exit record in CompiledTrace::records
+    int32_t record = -1;        // a stub: index of its exit record in CompiledTrace::records (-1: the exit tail)
 };
 
 // One hole as patched, kept only with Tier2Options::keep_listing (for the
@@ -75,7 +79,7 @@ struct CompiledTrace : MachineCode {
     uint64_t got_helpers = 0;   // bit h: helper h has a GOT slot; the slots end the allocation, in helper order
     // Both empty unless Tier2Options::keep_listing (for `cpjit trace`;
     // profilers read `placed` while the trace is announced to them):
-    std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order (exits without one left out)
+    std::vector<PlacedStencil> placed;  // steps in order (uops, spills), then stubs in record order (exits without one left out), then the exit tail
     std::vector<PatchedHole> holes;
 };
 
@@ -149,7 +153,8 @@ private:
     void load_local_regs(uint32_t uop);
     bool size_trace(const Trace& t, Layout& l);
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
-    bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
+    bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, uint64_t tail, Values& v, RelaxCounter& relax);
+    bool emit_exit_tail(CompiledTrace& c, const Layout& l, Values& v, RelaxCounter& relax);
     void summarize_stubs();
     [[gnu::always_inline]] bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                RelaxCounter& relax);

@@ -44,6 +44,10 @@ struct Tier2Options {
     // Address space per code-arena chunk; 0: one chunk up to the cap. Tests
     // make it tiny (`run --jit-arena-chunk=SIZE`) so traces spread over chunks.
     uint64_t arena_chunk_bytes = 0;
+    // Test option (`run --jit-far-links`): copy-and-patch links every exit
+    // through its record's link code and the exit tail, as it does a link
+    // its stub's jump cannot reach.
+    bool far_links = false;
     // compile_ns: two clock reads per compile (20-80 ns here). `cpjit bench
     // --compile` turns it off and times whole rounds instead.
     bool time_compiles = true;

@@ -68,6 +68,8 @@ CASES = [
      [("traces_compiled", ">=", 1), ("side_traces", "==", 0)]),
     ("a hot side exit grows a side trace and its stub is linked", "side_exit_linked.cpasm", [],
      [("side_traces", ">=", 1), ("exits_linked", ">=", 1)]),
+    ("linked through the exit record (a link the stub's jump cannot reach)", "side_exit_linked.cpasm",
+     ["--jit-far-links"], [("side_traces", ">=", 1), ("exits_linked", ">=", 1)]),
     ("code memory cap: later hot code stays in Tier 1, output unchanged", "many_traces.cpasm",
      ["--jit-threshold=1", "--max-jit-code=4K"],
      [("jit_cap_refusals", ">", 0), ("code_bytes", "<=", 4096)]),

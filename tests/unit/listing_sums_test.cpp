@@ -68,7 +68,8 @@ uint64_t number(const std::smatch& m, size_t i) { return m[i].matched ? std::sto
 size_t check_traces(const Program& prog, const TraceCache& tc, const jit::StencilSet& set) {
     static const std::regex kSizes(
         R"(machine code \(\w+\): hot (\d+) bytes, stubs (?:0 bytes|(\d+) (?:x \d+|of \d+ to \d+) = (\d+) bytes), )"
-        R"(data (\d+) bytes, GOT (?:0 bytes|(\d+) x 8 = (\d+) bytes), padding (\d+) bytes; (\d+) bytes in all)");
+        R"(exit tail (\d+) bytes, data (\d+) bytes, GOT (?:0 bytes|(\d+) x 8 = (\d+) bytes), padding (\d+) bytes; )"
+        R"((\d+) bytes in all)");
     size_t without_got = 0, compiled = 0;
     for (const auto& t : tc.traces()) {
         if (!t->machine) continue;
@@ -78,9 +79,11 @@ size_t check_traces(const Program& prog, const TraceCache& tc, const jit::Stenci
         INFO(set.short_name, " trace ", t->id, ":\n", text);
         std::smatch m;
         REQUIRE(std::regex_search(text, m, kSizes));
-        const uint64_t hot = number(m, 1), stubs = number(m, 2), stub_bytes = number(m, 3), data = number(m, 4),
-                       slots = number(m, 5), got = number(m, 6), padding = number(m, 7), total = number(m, 8);
-        CHECK(hot + stub_bytes + data + got + padding == total);
+        const uint64_t hot = number(m, 1), stubs = number(m, 2), stub_bytes = number(m, 3), tail = number(m, 4),
+                       data = number(m, 5), slots = number(m, 6), got = number(m, 7), padding = number(m, 8),
+                       total = number(m, 9);
+        CHECK(hot + stub_bytes + tail + data + got + padding == total);
+        CHECK((tail != 0) == (stubs != 0));  // one exit tail per trace with stubs
         CHECK(total == c.size);
         CHECK(hot == c.hot_size);
         // One stub per record that a uop (or a LINK_TRACE) takes, none for the others.
