@@ -89,6 +89,8 @@ REDUCTIONS = {
                  [("while count < 40000:", "while count < 2000:"), ("if count % 5000 == 0:", "if count % 500 == 0:")]),
     "kmeans": ("bench/heldout", [("    const 30000\n", "    const 2000\n"), ("    const 10000\n", "    const 1000\n")],
                [('run(30000, 12, 4711, "a")', 'run(2000, 12, 4711, "a")'), ('run(10000, 24, 99, "b")', 'run(1000, 24, 99, "b")')]),
+    "sketch": ("bench/heldout", [("    const 360000\n", "    const 6000\n"), ("    const 120000\n", "    const 2000\n")],
+               [("while n < 360000:", "while n < 6000:"), ("while q < 120000:", "while q < 2000:")]),
 }
 
 
