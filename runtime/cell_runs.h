@@ -80,4 +80,11 @@ inline ArrayObj* take_small_array_cell(CellRuns& c, int64_t len) {
     return a;
 }
 
+// A boxed int's cell holding v, or nullptr (take_cell).
+inline BoxedInt* take_boxed_int_cell(CellRuns& c, int64_t v) {
+    auto* b = reinterpret_cast<BoxedInt*>(take_cell(c, sizeof(BoxedInt), 0, ObjKind::BoxedInt));
+    if (b) b->value = v;
+    return b;
+}
+
 }  // namespace cpjit

@@ -281,6 +281,7 @@ private:
         case UopOp::GENERIC: case UopOp::GENERIC_1_0: case UopOp::GENERIC_1_1:
         case UopOp::GENERIC_2_1: case UopOp::GENERIC_3_0: case UopOp::APUSH: case UopOp::LEN:
         case UopOp::NEWARRAY: case UopOp::CONCAT: case UopOp::TOSTR:
+        case UopOp::ADD_INT64: case UopOp::SUB_INT64: case UopOp::MUL_INT64: case UopOp::MOD_INT64:
         case UopOp::BAND: case UopOp::BOR: case UopOp::BXOR: case UopOp::SHR: {
             const OpInfo& info = op_info(Op(u.arg));
             for (int i = 0; i < info.pops; ++i) pop();

@@ -146,6 +146,20 @@ CASES = [
     ("integer overflow raised by Tier 1 after the trace's mul exits",
      os.path.join(CASES_DIR, "t2_overflow_in_trace.cpasm"), [],
      [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0)]),
+    # Ints past 48 bits in machine code (ADD_INT64 .. SHR): boxed results
+    # take their cells inline; errors exit and Tier 1 raises them.
+    ("ints past 48 bits, boxed and small mixed, computed and boxed in machine code",
+     os.path.join(CASES_DIR, "t2_int64_edges.cpasm"), [],
+     [("heap_bytes_allocated", ">", 0), ("traces_compiled", ">=", 1)]),
+] + [
+    ("%s of boxed ints raised by Tier 1 after the trace's uop exits" % what,
+     os.path.join(CASES_DIR, name + ".cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0)])
+    for what, name in (("integer overflow of an add", "t2_int64_overflow_add"),
+                       ("integer overflow of a subtract", "t2_int64_overflow_sub"),
+                       ("integer overflow of a multiply", "t2_int64_overflow_mul"),
+                       ("division by zero of a mod", "t2_int64_mod_zero"))
+] + [
     ("side exits from inside inlined callees grow side traces there",
      os.path.join(CASES_DIR, "t2_side_exit_inlined.cpasm"), [],
      [("side_exits_taken", ">", 0), ("side_traces", ">=", 2), ("exits_linked", ">=", 2)]),
@@ -189,6 +203,9 @@ LISTINGS = [
      [(r"\bCONCAT(_r\d)?\b", ">", 0), (r"\bTOSTR(_r\d)?\b", ">", 0)]),
     ("DIV_FLOAT and TO_FLOAT_INT uops", os.path.join(CASES_DIR, "t2_float_div_tofloat.cpasm"), [],
      [(r"\bDIV_FLOAT\b", ">", 0), (r"\bTO_FLOAT_INT\b", ">", 0)]),
+    ("int uops on 64 bits where Tier 1 saw boxed ints", os.path.join(CASES_DIR, "t2_int64_edges.cpasm"), [],
+     [(r"\b%s(_r\d)?\b" % u, ">", 0) for u in ("ADD_INT64", "SUB_INT64", "MUL_INT64", "MOD_INT64", "BAND", "BOR", "BXOR", "SHR")]
+     + [(r"\bGENERIC_2_1(_r\d)?\b", "==", 0)]),
     ("SQRT_NUM of an int and of a float", os.path.join(HERE, "..", "golden", "traces", "sqrt_loop.cpasm"), [],
      [(r"\bSQRT_NUM(_r\d)?\b", ">", 0)]),
 ] + [

@@ -327,3 +327,29 @@ TEST_CASE("heap: the runs never take a heap past its limit") {
     CHECK(heap.total_allocated() - before >= n * each);
     CHECK(take_string_cell(heap.cell_runs(), 100) == nullptr);
 }
+
+TEST_CASE("heap: boxed ints taken from the runs inline are the runtime's boxed ints") {
+    Heap heap(1 << 20);
+    Roots roots(heap);
+    size_t inline_taken = 0;
+    for (int64_t i = 0; i < 200000; ++i) {
+        const int64_t v = (int64_t(1) << 47) + i * 1000003;  // past 48 bits: boxed
+        BoxedInt* b = take_boxed_int_cell(heap.cell_runs(), v);
+        if (b) {
+            ++inline_taken;
+        } else {
+            b = heap.new_boxed_int(v);  // refills the run, or collects
+        }
+        REQUIRE(b != nullptr);
+        const Value boxed = Value::boxed_int(b);
+        CHECK(boxed.is_boxed_int());
+        CHECK(boxed.as_int() == v);
+        if (i % 1000 == 0) roots.keep.push_back(boxed);  // every thousandth lives on
+    }
+    CHECK(inline_taken > 150000);  // most came from the runs
+    CHECK(heap.collections() > 0);
+    heap.collect();
+    CHECK(heap.live_bytes() == roots.keep.size() * sizeof(BoxedInt));
+    for (size_t k = 0; k < roots.keep.size(); ++k)
+        CHECK(roots.keep[k].as_int() == (int64_t(1) << 47) + int64_t(k) * 1000 * 1000003);
+}

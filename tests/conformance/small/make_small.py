@@ -98,6 +98,8 @@ REDUCTIONS = {
                                 ("    const 36\n    const 420\n", "    const 10\n    const 42\n")],
               [("round_of(60, 600,", "round_of(20, 60,"), ("round_of(44, 400,", "round_of(10, 40,"),
                ("round_of(36, 420,", "round_of(10, 42,")]),
+    "sketch": ("bench/heldout", [("    const 360000\n", "    const 6000\n"), ("    const 120000\n", "    const 2000\n")],
+               [("while n < 360000:", "while n < 6000:"), ("while q < 120000:", "while q < 2000:")]),
 }
 
 
