@@ -156,10 +156,11 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // before a uop that needs the whole stack in memory. Every trace starts and
 // ends (its END uop) with nothing cached.
 //
-// A trace first loads its most used locals into the local registers
-// (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the trace's own
-// frame (not in an inlined callee's) become the _Lk variants, and
-// JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
+// A trace first runs its entry guards (uops before Trace::loop_head, on
+// the locals in memory), then loads its most used locals into the local
+// registers (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the
+// trace's own frame (not in an inlined callee's) become the _Lk variants,
+// and JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
 // stencil drops the local registers: they are loaded again (the frame is
 // current) before the trace next needs them in its own frame.
 //
@@ -181,13 +182,15 @@ int depth_after(UopOp op, int depth) {
 void Jit::choose_variants(const Trace& t) {
     steps_.clear();
     choose_local_regs(t);
-    load_local_regs(0);
-    loop_step_ = uint32_t(steps_.size());
     int cached = 0, floats = 0, depth = 0;
     bool dropped = false;  // by a CALLS uop since they were loaded
     for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
         const Uop& u = t.uops[i];
         const UopOp op = u.op;
+        if (i == t.loop_head) {
+            load_local_regs(i);
+            loop_step_ = uint32_t(steps_.size());
+        }
         if (!has_variants(op) && cached) {
             steps_.push_back({uint16_t(spill_stencil(cached, floats)), i, 0, true});
             cached = floats = 0;

@@ -52,15 +52,17 @@ public:
         for (size_t i = 0; i < t_.uops.size(); ++i) {
             b_.SetInsertPoint(blocks[i]);
             llvm::BasicBlock* next = i + 1 < blocks.size() ? blocks[i + 1] : nullptr;
-            emit_uop(t_.uops[i], blocks[0], next, link);
+            emit_uop(t_.uops[i], blocks[0], blocks[t_.loop_head], next, link);
         }
         return fn_;
     }
 
 private:
-    void emit_uop(const Uop& u, llvm::BasicBlock* top, llvm::BasicBlock* next, uint32_t& link) {
+    // top: the trace's entry; loop: where JUMP_TO_TOP goes (past the entry guards)
+    void emit_uop(const Uop& u, llvm::BasicBlock* top, llvm::BasicBlock* loop, llvm::BasicBlock* next,
+                  uint32_t& link) {
         switch (u.op) {
-        case UopOp::JUMP_TO_TOP: b_.CreateBr(top); return;
+        case UopOp::JUMP_TO_TOP: b_.CreateBr(loop); return;
         case UopOp::EXIT_TRACE: b_.CreateBr(exit_block(u.exit)); return;
         case UopOp::LINK_TRACE: {
             const uint32_t r = link++;
