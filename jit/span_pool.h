@@ -11,12 +11,14 @@
 // Not thread-safe (one per Jit).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
-#include "jit/populate_pages.h"
+#include "runtime/populate_pages.h"
 
 namespace cpjit::jit {
 
@@ -39,13 +41,17 @@ public:
         if (n < free_.size() && !free_[n].empty()) {
             T* p = free_[n].back();
             free_[n].pop_back();
-            return {p, n};  // cleared when given back
+            // Plain data is cleared here, where the caller writes it next
+            // (in cache then); the rest was cleared when given back.
+            if constexpr (std::is_trivially_destructible_v<T>) std::fill_n(p, n, blank_);
+            return {p, n};
         }
         return carve(n);
     }
     void give(std::span<T> s) {
         if (s.empty()) return;
-        for (T& x : s) x = T{};  // drop what the elements own now, not at reuse
+        if constexpr (!std::is_trivially_destructible_v<T>)
+            for (T& x : s) x = T{};  // drop what the elements own now, not at reuse
         if (s.size() >= free_.size()) free_.resize(s.size() + 1);
         free_[s.size()].push_back(s.data());
     }
@@ -71,6 +77,10 @@ private:
     }
 
     static constexpr size_t kPopulateBytes = 16 << 10;
+    // A T{} to copy from: one built in place per element (bit-fields and
+    // all) compiles to partial stores read back whole, a store-forwarding
+    // stall per element.
+    const T blank_{};
     size_t block_len_;
     size_t next_block_len_ = 8;  // doubled before each new block, up to block_len_
     struct Block {

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "runtime/populate_pages.h"
+
 namespace cpjit {
 
 namespace {
@@ -128,7 +130,9 @@ size_t Heap::object_size(const ObjHeader* o) {
 
 // ---- cells and blocks ----
 
-Heap::Block* Heap::new_block() {
+// A pooled block is resident; a fresh or released one is not, and with
+// `populate` its pages are mapped in by one system call, not 16 faults.
+Heap::Block* Heap::new_block(bool populate) {
     Block* b;
     if (!pool_.empty()) {
         b = pool_.back();
@@ -143,6 +147,7 @@ Heap::Block* Heap::new_block() {
         b = reinterpret_cast<Block*>(region_next_);
         region_next_ += kBlockBytes;
     }
+    if (populate) populate_pages(b, kBlockBytes);
     ++blocks_mapped_;
     return b;
 }
@@ -197,6 +202,19 @@ void Heap::drop_block(Block* b) {
     return o;
 }
 
+// The first set bit of a block's bitmap at granule `from` or after, or
+// `end` if there is none before it: a word at a time, since after a
+// collection most of a block is usually free.
+static size_t next_marked_granule(const uint64_t* marks, size_t from, size_t end) {
+    size_t w = from / 64;
+    uint64_t bits = marks[w] & (~uint64_t(0) << (from % 64));
+    for (;;) {
+        if (bits) return std::min(end, w * 64 + size_t(__builtin_ctzll(bits)));
+        if (++w * 64 >= end) return end;
+        bits = marks[w];
+    }
+}
+
 // The class's next run: from the first cell whose mark bit is clear, in
 // its blocks from where the walk stopped (the current block's bounds and
 // bitmap are kept in the class, so the loop reads no block header), to the
@@ -213,7 +231,9 @@ bool Heap::refill_run(uint8_t cls) {
         while (c.next < c.limit) {
             const size_t first = c.next++;
             if (!is_free(first)) continue;
-            while (c.next < c.limit && is_free(c.next)) ++c.next;
+            // Only cells' first granules are ever marked, so the next set
+            // bit is the next marked cell's.
+            if (c.next < c.limit) c.next = uint32_t(next_marked_granule(c.marks, c.next * step, c.limit * step) / step);
             cells_.runs[cls] = {c.cells + first * c.cell, c.cells + size_t(c.next) * c.cell};
             return true;
         }
@@ -232,10 +252,13 @@ bool Heap::next_block(SizeClass& c) {
     return true;
 }
 
-// A fresh block for the class, its bitmap clear.
+// A fresh block for the class, its bitmap clear. A class that fills a
+// block will fill the next one too: from its second block on, the block's
+// pages are populated at once. Its first is left to fault in page by page,
+// so a class a program uses a little takes only the pages it touches.
 bool Heap::add_block(SizeClass& c) {
     static_assert(sizeof(Block) <= 64);
-    Block* b = new_block();
+    Block* b = new_block(!c.blocks.empty());
     if (!b) return false;
     b->num_cells = uint32_t((kBlockBytes - Block::kCellsOffset) / c.cell);
     std::memset(b->marks(), 0, Block::kMarkWords * sizeof(uint64_t));

@@ -3,7 +3,8 @@
 // Memory: objects and arrays' item storage up to kMaxSmall bytes live in
 // cells of size classes, carved from 64 KiB blocks (64 KiB aligned), which
 // are carved in turn from 2 MiB-aligned regions, advised for huge pages once
-// the heap outgrows its first two (map_region in heap.cpp). Each
+// the heap outgrows its first two (map_region in heap.cpp); a class's
+// blocks after its first are populated in one system call (add_block). Each
 // block has a mark bitmap; there is no sweep: after a collection allocation
 // walks each class's blocks in order and takes the cells whose mark bit is
 // clear (dead, or never used), so a dead cell is touched once, by the
@@ -150,7 +151,7 @@ private:
     static bool is_marked(const ObjHeader* o);
     void start_marking();
     void finish_collection();
-    Block* new_block();
+    Block* new_block(bool populate);
     bool map_region();
     void drop_block(Block* b);
     static size_t object_size(const ObjHeader* o);

@@ -128,7 +128,10 @@ int cmd_profile(const std::vector<std::string>& args) {
         if (rr != 0) {
             code = fail("perf report failed: " + read_all(dir + "/report.err"));
         } else {
-            const std::string text = format_profile(summarize_profile(parse_perf_report(read_all(report))), top);
+            // perf names the executable's own rows by its file name
+            const std::string own_dso = std::filesystem::path(self).filename().string();
+            const std::string text =
+                format_profile(summarize_profile(parse_perf_report(read_all(report)), own_dso), top);
             std::fwrite(text.data(), 1, text.size(), stdout);
             if (!keep.empty()) std::printf("perf.data kept: perf report -i %s\n", data.c_str());
         }

@@ -13,11 +13,14 @@ namespace cpjit {
 namespace {
 
 // First match wins. dso/symbol: ECMAScript patterns searched in the row
-// (empty: any). Machine code is named by --perf-map or --perf-jitdump.
+// (empty: any); own_binary: the row's dso is the cpjit executable itself
+// (perf names it by its file name, which need not be "cpjit"). Machine code
+// is named by --perf-map or --perf-jitdump.
 struct Part {
     const char* name;
     const char* dso;
     const char* symbol;
+    bool own_binary = false;
 };
 const Part kParts[] = {
     {"machine code (JIT traces)", R"(^\[JIT\]|^jitted-)", ""},
@@ -26,7 +29,7 @@ const Part kParts[] = {
     {"Tier 2 uop interpreter and exits", "", R"(^cpjit::Tier2::(run_uops|run_traces|run_machine_code|take_exit))"},
     {"JIT compiler and trace building", "", R"(^cpjit::(jit::|TraceCache|Tier2::(build_trace|grow_)|Projector|Optimizer|optimize|project))"},
     {"garbage collector", "", R"(^cpjit::Heap::(collect|drain_mark_stack|mark|sweep|release_object)|::trace\()"},
-    {"runtime (allocation, values, calls)", R"(^cpjit$)", ""},
+    {"runtime (allocation, values, calls)", "", "", true},
     {"kernel", R"(^\[kernel)", ""},
     {"other (libc, loader)", "", ""},
 };
@@ -34,14 +37,14 @@ const Part kParts[] = {
 struct CompiledPart {
     std::string name;
     std::regex dso, symbol;
-    bool any_dso, any_symbol;
+    bool any_dso, any_symbol, own_binary;
 };
 
 const std::vector<CompiledPart>& parts() {
     static const std::vector<CompiledPart> all = [] {
         std::vector<CompiledPart> v;
         for (const Part& p : kParts)
-            v.push_back({p.name, std::regex(p.dso), std::regex(p.symbol), !*p.dso, !*p.symbol});
+            v.push_back({p.name, std::regex(p.dso), std::regex(p.symbol), !*p.dso, !*p.symbol, p.own_binary});
         return v;
     }();
     return all;
@@ -90,18 +93,19 @@ std::vector<ProfileRow> parse_perf_report(const std::string& text) {
     return rows;
 }
 
-const char* profile_part(const ProfileRow& r) {
+const char* profile_part(const ProfileRow& r, const std::string& own_dso) {
     for (const CompiledPart& p : parts())
-        if ((p.any_dso || std::regex_search(r.dso, p.dso)) && (p.any_symbol || std::regex_search(r.symbol, p.symbol)))
+        if ((p.any_dso || std::regex_search(r.dso, p.dso)) && (p.any_symbol || std::regex_search(r.symbol, p.symbol)) &&
+            (!p.own_binary || r.dso == own_dso))
             return p.name.c_str();
     return parts().back().name.c_str();
 }
 
-ProfileSummary summarize_profile(std::vector<ProfileRow> rows) {
+ProfileSummary summarize_profile(std::vector<ProfileRow> rows, const std::string& own_dso) {
     ProfileSummary s;
     std::map<std::string, double> part, kinds, syms;
     for (const ProfileRow& r : rows) {
-        part[profile_part(r)] += r.percent;
+        part[profile_part(r, own_dso)] += r.percent;
         if (std::string k = uop_kind(r.symbol); !k.empty()) {
             kinds[k] += r.percent;
             syms[r.symbol] += r.percent;

@@ -23,9 +23,10 @@ struct ProfileSummary {
 
 // Rows of perf report's output ("12.5%\tdso\t[.] symbol"); other lines skipped.
 std::vector<ProfileRow> parse_perf_report(const std::string& text);
-ProfileSummary summarize_profile(std::vector<ProfileRow> rows);
+// own_dso: the name perf gives the cpjit executable's rows (its file name).
+ProfileSummary summarize_profile(std::vector<ProfileRow> rows, const std::string& own_dso = "cpjit");
 // The part of cpjit a row falls in (one of the names of kParts in profile_summary.cpp).
-const char* profile_part(const ProfileRow& r);
+const char* profile_part(const ProfileRow& r, const std::string& own_dso = "cpjit");
 std::string format_profile(const ProfileSummary& s, size_t top);
 
 }  // namespace cpjit

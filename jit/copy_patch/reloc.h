@@ -151,7 +151,7 @@ using PatchFn = PatchStatus (*)(CPJIT_APPLY_PARAMS);
 #include "jit/copy_patch/reloc_kinds.def"
 #undef CPJIT_RELOC
 // One adapter per kind, in kind order (reloc_kinds.def): the table the JIT's
-// patch lists point into (stencil_plan.h), so patching a hole is one
+// patch ops index by kind (stencil_plan.h), so patching a hole is one
 // indirect call, no switch.
 inline constexpr PatchFn kPatchFns[] = {
 #define CPJIT_RELOC(id, elf, arch, width, pcrel, got, relax) apply_##id,

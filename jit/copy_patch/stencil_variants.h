@@ -264,25 +264,25 @@ inline constexpr StencilIndex kStencilIndex = [] {
     return x;
 }();
 
-inline bool has_variants(UopOp op) { return kStencilIndex.uop[size_t(op)][0][1][0] >= 0; }
+constexpr bool has_variants(UopOp op) { return kStencilIndex.uop[size_t(op)][0][1][0] >= 0; }
 
 // The stencil of `op` entered with `cached` values in registers (0 for a
 // uop without variants), those of mask `floats` in FP registers; -1 when
 // `op` has no such variant (BOX first).
-inline int variant_stencil(UopOp op, int cached, int floats) { return kStencilIndex.uop[size_t(op)][0][cached][floats]; }
-inline int spill_stencil(int cached, int floats) { return kStencilIndex.spill[cached][floats]; }
+constexpr int variant_stencil(UopOp op, int cached, int floats) { return kStencilIndex.uop[size_t(op)][0][cached][floats]; }
+constexpr int spill_stencil(int cached, int floats) { return kStencilIndex.spill[cached][floats]; }
 // Moves the cached slots of mask `floats` from FP registers into general ones.
-inline int box_stencil(int cached, int floats) { return kStencilIndex.box[cached][floats]; }
+constexpr int box_stencil(int cached, int floats) { return kStencilIndex.box[cached][floats]; }
 // Loads the local into local register k (a trace's first steps, and after
 // a CALLS uop).
-inline int local_reg_stencil(int k) { return kStencilIndex.local_reg[k]; }
+constexpr int local_reg_stencil(int k) { return kStencilIndex.local_reg[k]; }
 // LOAD_LOCAL or STORE_LOCAL of the local in register k, entered with `cached`.
-inline int local_access_stencil(UopOp op, int k, int cached, int floats) {
+constexpr int local_access_stencil(UopOp op, int k, int cached, int floats) {
     return kStencilIndex.uop[size_t(op)][k + 1][cached][floats];
 }
 // The exit stub for an exit that leaves `cached` values in registers, those
 // of mask `floats` in FP registers.
-inline int exit_stencil(int cached, int floats) { return kStencilIndex.exit[cached][floats]; }
+constexpr int exit_stencil(int cached, int floats) { return kStencilIndex.exit[cached][floats]; }
 // The entry shim.
 inline int entry_stencil() { return kStencilIndex.entry; }
 // Whether `first` then `second` run as one Fused stencil.
@@ -290,15 +290,15 @@ constexpr bool is_fused_pair(UopOp first, UopOp second) { return fused_pair_inde
 // The Fused stencil of `first` then `second` entered with `cached`, those of
 // mask `floats` in FP registers; -1 when the two are no pair or the pair has
 // no such variant (BOX first).
-inline int fused_stencil(UopOp first, UopOp second, int cached, int floats) {
+constexpr int fused_stencil(UopOp first, UopOp second, int cached, int floats) {
     const int p = fused_pair_index(first, second);
     return p < 0 ? -1 : kStencilIndex.fused[p][cached][floats];
 }
 
 // How many values an exit of `op` entered with `cached` leaves in registers:
 // the window (uop_stencil.cpp) less what a branch guard popped.
-inline int cached_at_exit(UopOp op, int cached) {
-    const UopInfo& u = uop_info(op);
+constexpr int cached_at_exit(UopOp op, int cached) {
+    const UopInfo& u = kUopInfo[int(op)];
     if (u.reads < 0) return 0;
     const int window = u.reads > cached ? u.reads : cached;
     return window - ((u.flags & uop_flag::POP_EXIT) ? u.pops : 0);
@@ -306,8 +306,8 @@ inline int cached_at_exit(UopOp op, int cached) {
 
 // Which of those an exit leaves in FP registers: the window's slots as they
 // arrived (the values loaded from memory are in general registers).
-inline int floats_at_exit(UopOp op, int cached, int floats) {
-    const UopInfo& u = uop_info(op);
+constexpr int floats_at_exit(UopOp op, int cached, int floats) {
+    const UopInfo& u = kUopInfo[int(op)];
     if (u.reads < 0) return 0;
     const int load = u.reads > cached ? u.reads - cached : 0;
     return (floats << load) & ((1 << cached_at_exit(op, cached)) - 1);

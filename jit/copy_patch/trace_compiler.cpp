@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "jit/code_memory.h"
+#include "jit/count_bits.h"
+#include "jit/copy_patch/step_choices.h"
 #include "jit/copy_patch/stencil_variants.h"
 #include "jit/copy_patch/profiling/listeners.h"
 #include "jit/tier2/uop_helper_table.h"
@@ -18,8 +20,21 @@ uint32_t align_up(uint32_t x, uint32_t a) { return a <= 1 ? x : (x + a - 1) / a 
 
 constexpr size_t kFirstCommitBytes = 16 << 10;
 
+// Copies a stencil's bytes. Most stencils are 16 to 64 bytes: two moves of
+// a fixed size (overlapping in the middle) inline, not a call into the C
+// library that picks a strategy by size each time.
+inline void copy_stencil_bytes(uint8_t* to, const uint8_t* from, uint32_t n) {
+    if (n >= 16 && n <= 32) {
+        std::memcpy(to, from, 16);
+        std::memcpy(to + n - 16, from + n - 16, 16);
+    } else if (n > 32 && n <= 64) {
+        std::memcpy(to, from, 32);
+        std::memcpy(to + n - 32, from + n - 32, 32);
+    } else {
+        std::memcpy(to, from, n);
+    }
+}
 
-constexpr size_t kNumHoleValues = sizeof(kHoleValueInfo) / sizeof(kHoleValueInfo[0]);
 
 }  // namespace
 
@@ -29,19 +44,6 @@ struct Jit::Layout {
     uint32_t stubs_at = 0;
     uint32_t data_at = 0, got_at = 0, total = 0;
     uint64_t got_helpers = 0;  // helpers the trace calls: one GOT slot each, in helper order
-};
-
-// What each HoleValue of one placed stencil is (S, but for helpers).
-struct Jit::Values {
-    uint64_t v[kNumHoleValues] = {};
-    uint64_t got = 0;      // the trace's first GOT slot (rx)
-    uint64_t got_helpers = 0;  // Layout::got_helpers
-    // Helper h's slot: got + 8 * (the helpers before h that have a slot).
-    uint64_t got_slot(uint16_t h) const {
-        return got + 8 * uint64_t(std::popcount(got_helpers & ((uint64_t(1) << h) - 1)));
-    }
-    uint32_t has = 0;      // kOptionalJumps bits that have a target
-    void set(HoleValue k, uint64_t x) { v[size_t(k)] = x; }
 };
 
 std::unique_ptr<Jit> Jit::create(const Tier2Options& opts, Tier2Stats& stats) {
@@ -67,11 +69,11 @@ uint64_t Jit::mapped_bytes() const { return memory_->mapped_bytes(); }
 uint64_t Jit::used_bytes() const { return memory_->used_bytes(); }
 
 bool Jit::init() {
-    if (set_.num_helpers > 64) return false;  // a trace's GOT is a 64-bit mask of helpers
+    if (set_.num_helpers > kMaxHelpers) return false;  // a trace's GOT is a 64-bit mask of helpers
     for (uint32_t i = 0; i < set_.num_helpers; ++i) {
         const void* address = uop_helper_address(set_.helpers[i]);
         if (!address) return false;  // stencils name a helper this build lacks
-        helpers_.push_back(uint64_t(address));
+        values_.symbols[kHelperSymbols + i] = uint64_t(address);
     }
     summarize_stubs();
     CodeMemoryOptions mo;
@@ -114,24 +116,17 @@ void Jit::summarize_stubs() {
         }
 }
 
-// S of one hole: a helper's address, or the value the hole names.
-uint64_t Jit::symbol(const PatchOp& op, const Values& v) const {
-    return op.has_got ? helpers_[op.helper] : v.v[size_t(op.value)];
-}
-
 // Patches the first `num_ops` holes of plan `p`, already copied to rw
 // (executing at rx).
-bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
-                RelaxCounter& relax) {
+inline bool Jit::patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+                       RelaxCounter& relax) {
     if (listing_) [[unlikely]]
         return patch_listed(p, num_ops, rw, rx, v, relax);
     const PatchOp* op = ops_ + p.first_op;
-    for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
-        if (op->fn(rw + op->offset, rx + op->offset, symbol(*op, v), op->addend, got, &relax) !=
-            PatchStatus::Ok)
+    for (const PatchOp* end = op + num_ops; op != end; ++op)
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, rx + op->offset, v.symbols[op->symbol], op->addend,
+                                        v.got_slots[op->got], &relax) != PatchStatus::Ok)
             return false;
-    }
     return true;
 }
 
@@ -140,11 +135,11 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
                        RelaxCounter& relax) {
     const PatchOp* op = ops_ + p.first_op;
     for (const PatchOp* end = op + num_ops; op != end; ++op) {
-        const uint64_t at = rx + op->offset, symbol = Jit::symbol(*op, v);
-        const uint64_t got = op->has_got ? v.got_slot(op->helper) : 0;
+        const uint64_t at = rx + op->offset, symbol = v.symbols[op->symbol], got = v.got_slots[op->got];
         const uint64_t relaxed_before = relax.relaxed;
-        if (op->fn(rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok) return false;
-        listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value, op->helper, symbol,
+        if (kPatchFns[size_t(op->kind)](rw + op->offset, at, symbol, op->addend, got, &relax) != PatchStatus::Ok)
+            return false;
+        listing_->holes.push_back({uint32_t(at - uint64_t(listing_->rx)), op->kind, op->value(), op->helper(), symbol,
                                    op->addend, got,
                                    reloc_info(op->kind).uses_got && relax.relaxed == relaxed_before});
     }
@@ -179,8 +174,26 @@ int depth_after(UopOp op, int depth) {
 }
 }  // namespace
 
-void Jit::choose_variants(const Trace& t) {
+// Appends a step and adds its stencil to the sizes: its code without the
+// trailing jump (the next step follows; size_trace adds the last one's).
+// Inlined: a Step built in the caller's frame and read back whole by a call
+// stalls on store forwarding.
+inline void Jit::add_step(const Step& step) {
+    steps_.push_back(step);
+    const StencilPlan& p = plans_[step.stencil];
+    sized_.hot += p.kept_size;
+    sized_.usable &= p.usable;
+    sized_.has_data |= p.data_size != 0;
+    sized_.helpers |= p.helpers;
+}
+
+// Sizing runs in the same pass: each step adds its bytes as it is chosen
+// (add_step). Returns false when a uop names an exit the trace lacks.
+bool Jit::choose_variants(const Trace& t) {
     steps_.clear();
+    const uint32_t num_exits = uint32_t(t.exits.size());
+    stubs_.assign(num_exits, StubSlot{});
+    sized_ = {};
     choose_local_regs(t);
     int cached = 0, floats = 0, depth = 0;
     bool dropped = false;  // by a CALLS uop since they were loaded
@@ -191,8 +204,8 @@ void Jit::choose_variants(const Trace& t) {
             load_local_regs(i);
             loop_step_ = uint32_t(steps_.size());
         }
-        if (!has_variants(op) && cached) {
-            steps_.push_back({uint16_t(spill_stencil(cached, floats)), i, 0, true});
+        if (kStepChoices.uop[size_t(op)][cache_state(cached, floats)].stencil == kSpillFirst) {
+            add_step({uint16_t(spill_stencil(cached, floats)), i, 0, true});
             cached = floats = 0;
         }
         const bool in_reg = depth == 0 && (op == UopOp::LOAD_LOCAL || op == UopOp::STORE_LOCAL) &&
@@ -202,29 +215,34 @@ void Jit::choose_variants(const Trace& t) {
             dropped = false;
         }
         // (a Fused pair: the guard's exit, and what it leaves after the comparison)
-        const bool fused = i + 1 < t.uops.size() && is_fused_pair(op, t.uops[i + 1].op);
-        const UopOp last = fused ? t.uops[i + 1].op : op;
-        auto variant = [&] {
-            return fused    ? fused_stencil(op, last, cached, floats)
-                   : in_reg ? local_access_stencil(op, local_reg_[size_t(u.arg)], cached, floats)
-                            : variant_stencil(op, cached, floats);
-        };
-        int stencil = variant();
-        if (stencil < 0) {
-            steps_.push_back({uint16_t(box_stencil(cached, floats)), i, 0, true, -1, 0, true});
+        const int pair = i + 1 < t.uops.size() ? fused_pair_index(op, t.uops[i + 1].op) : -1;
+        const StepChoices& choices = pair >= 0 ? kStepChoices.fused[pair]
+                                     : in_reg  ? kStepChoices.local[local_reg_[size_t(u.arg)]][op == UopOp::STORE_LOCAL]
+                                               : kStepChoices.uop[size_t(op)];
+        const StepChoice* c = &choices[cache_state(cached, floats)];
+        if (c->stencil == kBoxFirst) {
+            add_step({uint16_t(box_stencil(cached, floats)), i, 0, true, -1, 0, true});
             floats = 0;
-            stencil = variant();
+            c = &choices[cache_state(cached, 0)];
         }
-        const int between = fused ? cached_after(op, cached) : cached;
-        const int floats_between = fused ? floats_after(int(op), cached, floats) : floats;
-        steps_.push_back({uint16_t(stencil), i, uint8_t(cached_at_exit(last, between)), false, -1,
-                          uint8_t(floats_at_exit(last, between, floats_between)), false, uint8_t(fused ? 2 : 1)});
-        floats = kStencilVariants[size_t(stencil)].floats_out;
-        cached = cached_after(last, between);
+        const bool fused = pair >= 0;
+        add_step({uint16_t(c->stencil), i, c->cached_at_exit, false, -1, c->floats_at_exit, false,
+                  uint8_t(fused ? 2 : 1)});
+        floats = c->floats_after;
+        cached = c->cached_after;
+        // The step's exit gets a stub; a LINK_TRACE's jump one after the exits'.
+        const Uop& last = t.uops[i + fused];
+        if (has_exit(last)) {
+            if (last.exit >= num_exits) return false;
+            stubs_[last.exit] = {0, c->cached_at_exit, c->floats_at_exit};
+        } else if (last.op == UopOp::LINK_TRACE) {
+            stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
+        }
         i += fused;  // neither uop of a pair moves frames or calls
         depth = depth_after(op, depth);
         dropped |= !local_reg_.empty() && (uop_info(op).flags & uop_flag::CALLS);
     }
+    return true;
 }
 
 // LOCAL_REG steps (before uop `uop`) that load every chosen local into its
@@ -232,7 +250,7 @@ void Jit::choose_variants(const Trace& t) {
 void Jit::load_local_regs(uint32_t uop) {
     for (size_t local = 0; local < local_reg_.size(); ++local)
         if (local_reg_[local] >= 0)
-            steps_.push_back({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
+            add_step({uint16_t(local_reg_stencil(local_reg_[local])), uop, 0, true, int32_t(local)});
 }
 
 // Which locals of the trace's own frame go into the local registers: the
@@ -279,27 +297,11 @@ void Jit::choose_local_regs(const Trace& t) {
 // variant's size (an exit whose guard the optimizer removed gets none);
 // read-only data; the GOT.
 bool Jit::size_trace(const Trace& t, Layout& l) {
-    choose_variants(t);
-    const uint32_t n = uint32_t(steps_.size()), num_exits = uint32_t(t.exits.size());
-    stubs_.assign(num_exits, StubSlot{});
-    uint32_t pos = 0;
-    bool has_data = false;
-    for (uint32_t i = 0; i < n; ++i) {
-        const Step& step = steps_[i];
-        const StencilPlan& p = plans_[step.stencil];
-        if (!p.usable) return false;
-        pos += p.drops_jump && i + 1 < n ? p.kept_size : p.code_size;
-        has_data |= p.data_size != 0;
-        l.got_helpers |= p.helpers;
-        if (step.spill) continue;
-        const Uop& u = step.holes_uop(t);
-        if (has_exit(u)) {
-            if (u.exit >= num_exits) return false;  // a uop names an exit the trace lacks
-            stubs_[u.exit] = {0, step.cached_at_exit, step.floats_at_exit};
-        } else if (u.op == UopOp::LINK_TRACE) {
-            stubs_.push_back({0, 0, 0});  // its record follows the exits' (Backend::take_records)
-        }
-    }
+    if (!choose_variants(t) || !sized_.usable) return false;
+    const uint32_t n = uint32_t(steps_.size());
+    const StencilPlan& final_step = plans_[steps_[n - 1].stencil];
+    uint32_t pos = sized_.hot + (final_step.code_size - final_step.kept_size);
+    l.got_helpers = sized_.helpers;
     const uint32_t stub_align = set_.arch == Arch::A64 ? 4 : 1;
     l.hot_size = pos;
     l.stubs_at = align_up(pos, stub_align);
@@ -311,12 +313,12 @@ bool Jit::size_trace(const Trace& t, Layout& l) {
     }
     if (pos != l.stubs_at) l.got_helpers |= stub_helpers_;
     l.data_at = pos;  // each stencil's data at the next multiple of its alignment
-    for (uint32_t i = 0; has_data && i < n; ++i) {
+    for (uint32_t i = 0; sized_.has_data && i < n; ++i) {
         const StencilPlan& p = plans_[steps_[i].stencil];
         if (p.data_size) pos = align_up(pos, p.data_align) + p.data_size;
     }
     l.got_at = l.got_helpers ? align_up(pos, 8) : pos;  // no GOT, no padding for it
-    l.total = l.got_at + 8 * uint32_t(std::popcount(l.got_helpers));
+    l.total = l.got_at + 8 * count_bits(l.got_helpers);
     return true;
 }
 
@@ -332,9 +334,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         r.cached = stubs_[k].cached;
         r.floats = stubs_[k].floats;
     }
-    Values v;
-    v.got = rx + l.got_at;
-    v.got_helpers = l.got_helpers;
+    Values& v = values_;
     uint32_t code = 0, data = l.data_at, link = num_exits, loop_code = 0;
     for (uint32_t i = 0; i < n; ++i) {
         const Step& step = steps_[i];
@@ -342,7 +342,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
         const StencilPlan& p = plans_[step.stencil];
         const bool dropped = p.drops_jump && i + 1 < n;
         const uint32_t size = dropped ? p.kept_size : p.code_size;
-        std::memcpy(c.rw + code, p.code, size);
+        copy_stencil_bytes(c.rw + code, p.code, size);
         if (p.data_size) {
             data = align_up(data, p.data_align);
             std::memcpy(c.rw + data, p.data, p.data_size);
@@ -386,7 +386,7 @@ bool Jit::emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& 
 bool Jit::emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax) {
     const StencilPlan& p = plans_[size_t(exit_stencil(r.cached, r.floats))];
     const uint64_t at = uint64_t(c.rx) + r.stub_offset;
-    std::memcpy(c.rw + r.stub_offset, p.code, p.code_size);
+    copy_stencil_bytes(c.rw + r.stub_offset, p.code, p.code_size);
     v.set(HoleValue::Code, at);
     v.set(HoleValue::ExitRecord, uint64_t(&r));
     const uint64_t link = !r.link_to             ? 0
@@ -425,15 +425,19 @@ MachineCode* Jit::emit(Trace& t, std::span<JitExitRecord> records, uint64_t& byt
     c.records = records;
     listing_ = opts_.keep_listing || listeners_ ? &c : nullptr;
     c.got_helpers = l.got_helpers;
-    uint8_t* slot = block.rw + l.got_at;
-    for (uint64_t m = l.got_helpers; m; m &= m - 1, slot += 8) std::memcpy(slot, &helpers_[size_t(std::countr_zero(m))], 8);
+    // The GOT: each helper's address in its slot, and the slot's address (G).
+    uint32_t at = l.got_at;
+    for (uint64_t m = l.got_helpers; m; m &= m - 1, at += 8) {
+        const int h = std::countr_zero(m);
+        std::memcpy(block.rw + at, &values_.symbols[kHelperSymbols + h], 8);
+        values_.got_slots[h] = uint64_t(c.rx) + at;
+    }
     RelaxCounter relax;
+    values_.clear_hole_values();
     bool ok = emit_trace(t, c, l, relax);
-    Values stub_values;
-    stub_values.got = uint64_t(c.rx) + l.got_at;
-    stub_values.got_helpers = l.got_helpers;
+    values_.clear_hole_values();
     for (JitExitRecord& r : c.records)
-        if (r.has_stub()) ok = ok && emit_stub(t, c, r, stub_values, relax);
+        if (r.has_stub()) ok = ok && emit_stub(t, c, r, values_, relax);
     listing_ = nullptr;
     memory_->end_write(block.rw, l.total);
     if (!ok) {
@@ -468,10 +472,10 @@ bool Jit::write_link(JitExitRecord& rec, const Trace& target) {
     bool ok = true;
     for (uint32_t k = 0; ok && k < p.num_ops; ++k) {
         const PatchOp& op = ops_[p.first_op + k];
-        if (op.value != HoleValue::LinkTarget) continue;
+        if (op.value() != HoleValue::LinkTarget) continue;
         const uint64_t symbol = uint64_t(target.machine->rx);
-        ok = op.fn(c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0, nullptr) ==
-             PatchStatus::Ok;
+        ok = kPatchFns[size_t(op.kind)](c.rw + rec.stub_offset + op.offset, at + op.offset, symbol, op.addend, 0,
+                                        nullptr) == PatchStatus::Ok;
         for (PatchedHole& h : c.holes)  // empty unless keeping listings
             if (ok && h.offset == rec.stub_offset + op.offset) h.symbol = symbol;
     }

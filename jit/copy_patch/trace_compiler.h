@@ -20,6 +20,7 @@
 // CompiledTrace come from pools (jit/span_pool.h), not from malloc.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -103,7 +104,7 @@ public:
 
     const StencilSet& stencils() const { return set_; }
     const char* helper_name(uint16_t index) const { return set_.helpers[index]; }
-    uint64_t helper_address(uint16_t index) const { return helpers_[index]; }
+    uint64_t helper_address(uint16_t index) const { return values_.symbols[kHelperSymbols + index]; }
 
 private:
     MachineCode* emit(Trace& t, std::span<JitExitRecord> records, uint64_t& bytes, Emitted& why) override;
@@ -111,7 +112,18 @@ private:
     bool write_link(JitExitRecord& rec, const Trace& target) override;
 
     struct Layout;
-    struct Values;
+    // S and G of each hole of the stencil being placed (PatchOp::symbol, ::got).
+    struct Values {
+        // The HoleValues' values where the stencil is placed (Code, Continue,
+        // ...), then each helper's address (set once, at init).
+        uint64_t symbols[kNumSymbols] = {};
+        // Helper h's slot in the GOT of the trace being compiled (only the
+        // trace's helpers are current); the last, kNoGotSlot, is 0.
+        uint64_t got_slots[kMaxHelpers + 1] = {};
+        uint32_t has = 0;  // kOptionalJumps bits that have a target
+        void set(HoleValue k, uint64_t x) { symbols[size_t(k)] = x; }
+        void clear_hole_values() { std::fill_n(symbols, kNumHoleValues, uint64_t(0)); }
+    };
     // One stencil placed in a trace's hot code: a uop's variant, or a SPILL
     // before uop `uop`, or (also marked spill) a LOCAL_REG_Lk that loads
     // local `local` into a register before the first uop.
@@ -131,15 +143,15 @@ private:
 
     Jit(const StencilSet& set, const Tier2Options& opts, Tier2Stats& stats, bool executable = true);
     bool init();
-    void choose_variants(const Trace& t);
+    bool choose_variants(const Trace& t);
+    [[gnu::always_inline]] void add_step(const Step& step);
     void choose_local_regs(const Trace& t);
     void load_local_regs(uint32_t uop);
     bool size_trace(const Trace& t, Layout& l);
     bool emit_trace(Trace& t, CompiledTrace& c, const Layout& l, RelaxCounter& relax);
     bool emit_stub(const Trace& t, CompiledTrace& c, JitExitRecord& r, Values& v, RelaxCounter& relax);
     void summarize_stubs();
-    uint64_t symbol(const PatchOp& op, const Values& v) const;
-    bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
+    [[gnu::always_inline]] bool patch(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                RelaxCounter& relax);
     bool patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint64_t rx, const Values& v,
                       RelaxCounter& relax);
@@ -148,10 +160,17 @@ private:
     const StencilSet& set_;
     bool executable_;  // false: a listing-only Jit (create_for_listing)
     std::unique_ptr<CodeMemory> memory_;
-    std::vector<uint64_t> helpers_;  // address of each helper of set_
     const StencilPlan* plans_;  // set_'s, one per stencil (stencil_plan.h)
     const PatchOp* ops_;
+    Values values_;
     std::vector<Step> steps_;        // of the trace being compiled (choose_variants)
+    // What the steps add up to, summed as they are chosen (add_step).
+    struct StepSizes {
+        uint32_t hot = 0;      // code bytes, every trailing jump dropped
+        bool usable = true;    // every stencil can be filled
+        bool has_data = false;
+        uint64_t helpers = 0;  // the stencils' helpers (GOT slots)
+    } sized_;
     std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)

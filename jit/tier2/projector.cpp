@@ -5,11 +5,11 @@
 // functions are inlined with a real frame push so that tracebacks and exits
 // see ordinary frames.
 #include <array>
-#include <bit>
 #include <initializer_list>
 
 #include <fmt/format.h>
 
+#include "jit/count_bits.h"
 #include "jit/tier2/passes.h"
 #include "jit/tier2/trace_cache.h"
 
@@ -131,7 +131,7 @@ public:
                 break;
             case Op::Jt:
             case Op::Jf: {
-                bool taken = std::popcount(unsigned(ins->history)) >= 4;
+                bool taken = jit::count_bits(ins->history) >= 4;
                 bool truthy_path = (ins->op == Op::Jt) == taken;
                 uint32_t next = taken ? uint32_t(ins->arg) : i + 1;
                 uint32_t other = taken ? i + 1 : uint32_t(ins->arg);

@@ -47,3 +47,20 @@ TEST_CASE("profile summary: parts of cpjit and hottest uops from perf report row
     CHECK(out.find("ADD_INT") == std::string::npos);  // --top=1
     CHECK(out.find("50.00%  GUARD_INT_NOS") != std::string::npos);
 }
+
+TEST_CASE("profile summary: the runtime part is the executable's own rows, whatever its file name") {
+    const std::string text =
+        " 60.00% \tcpjit-copy          \t[.] cpjit::VM::run_generic\n"
+        " 30.00% \tlibc.so.6           \t[.] memcpy\n"
+        " 10.00% \tcpjit               \t[.] cpjit::Heap::allocate\n";
+    auto part = [](const ProfileSummary& s, const char* name) {
+        for (auto& [n, p] : s.parts)
+            if (n == name) return p;
+        return -1.0;
+    };
+    const ProfileSummary copy = summarize_profile(parse_perf_report(text), "cpjit-copy");
+    CHECK(part(copy, "runtime (allocation, values, calls)") == doctest::Approx(60));
+    CHECK(part(copy, "other (libc, loader)") == doctest::Approx(40));  // a file named cpjit is another binary here
+    const ProfileSummary usual = summarize_profile(parse_perf_report(text));
+    CHECK(part(usual, "runtime (allocation, values, calls)") == doctest::Approx(10));
+}

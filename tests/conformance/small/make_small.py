@@ -75,6 +75,20 @@ REDUCTIONS = {
                 [("collatz_table(1000000)", "collatz_table(20000)"), ("factor_counts(600000)", "factor_counts(20000)")]),
     "formatter": ("bench/heldout", [("    const 300000\n", "    const 3000\n")],
                   [("report(300000, 31337, digits)", "report(3000, 31337, digits)")]),
+    "bignum": ("bench/heldout",
+               [("    const 2500\n", "    const 300\n"), ("    const 500\n", "    const 100\n"),
+                ("    const 12000\n", "    const 500\n"), ("    const 11\n", "    const 6\n"),
+                ("    const 2048\n", "    const 64\n")],
+               [("while k <= 2500:", "while k <= 300:"), ("if k % 500 == 0:", "if k % 100 == 0:"),
+                ("while k < 12000:", "while k < 500:"), ("while k < 11:", "while k < 6:"),
+                ("while k < 2048:", "while k < 64:")]),
+    "graph": ("bench/heldout", [("    const 20000\n    const 60000\n    const 6\n    const 2\n",
+                                 "    const 2000\n    const 6000\n    const 3\n    const 1\n")],
+              [("run(20000, 60000, 6, 2)", "run(2000, 6000, 3, 1)")]),
+    "exprcalc": ("bench/heldout", [("    const 40000\n", "    const 2000\n"), ("    const 5000\n", "    const 500\n")],
+                 [("while count < 40000:", "while count < 2000:"), ("if count % 5000 == 0:", "if count % 500 == 0:")]),
+    "kmeans": ("bench/heldout", [("    const 30000\n", "    const 2000\n"), ("    const 10000\n", "    const 1000\n")],
+               [('run(30000, 12, 4711, "a")', 'run(2000, 12, 4711, "a")'), ('run(10000, 24, 99, "b")', 'run(1000, 24, 99, "b")')]),
 }
 
 

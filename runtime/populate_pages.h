@@ -13,7 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace cpjit::jit {
+namespace cpjit {
 
 inline void populate_pages(void* p, size_t n) {
 #ifdef MADV_POPULATE_WRITE
@@ -27,4 +27,4 @@ inline void populate_pages(void* p, size_t n) {
 #endif
 }
 
-}  // namespace cpjit::jit
+}  // namespace cpjit
