@@ -28,7 +28,7 @@ JIT_STENCIL(cpjit_stencil_EXIT) {
         auto* next = reinterpret_cast<cpjit::jit::JitTraceFn*>(target);
         // nothing cached; the trace loads its own local registers
         [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
-                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
+                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
     }
     return cpjit::jit::JitReturn{_JIT_EXIT_RECORD, sp};
 }

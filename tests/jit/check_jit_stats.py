@@ -147,6 +147,9 @@ CASES = [
     ("locals in registers: a failing entry guard rebuilds the loop, error with the locals stored",
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), [],
      [("exit_code", "==", 1), ("traces_rebuilt", ">=", 1), ("exits_linked", ">=", 1), ("side_exits_taken", ">", 0)]),
+    ("float locals in FP registers: an int and nil stored into one, its guards fail",
+     os.path.join(CASES_DIR, "t2_float_local_regs.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0)]),
     ("... and with no locals in registers",
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=0"],
      [("exit_code", "==", 1), ("traces_rebuilt", ">=", 1), ("exits_linked", ">=", 1)]),
@@ -191,6 +194,7 @@ ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("ji
 # (name, program, extra flags, [(regex over `cpjit trace` output, op, count)]):
 # uops the traces really hold (copy-and-patch; uop names, not the layout).
 LOAD_LREG = r"\bLOAD_LOCAL_L(\d)"
+LOAD_FREG = r"\bLOAD_LOCAL_F(\d)"
 LISTINGS = [
     ("CONCAT and TOSTR uops in the string loop's traces", os.path.join(CASES_DIR, "t2_string_uops.cpasm"), [],
      [(r"\bCONCAT(_r\d)?\b", ">", 0), (r"\bTOSTR(_r\d)?\b", ">", 0)]),
@@ -204,6 +208,19 @@ LISTINGS = [
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=%d" % n],
      [(LOAD_LREG, "max<", n)] + ([(LOAD_LREG, ">", 0)] if n else [(LOAD_LREG, "==", 0)]))
     for n in (0, 1, 2, 4)
+] + [
+    # Float locals in FP registers: a local the loop's entry guard proves a
+    # float gets one (choose_local_regs); ints never do.
+    ("mandelbrot's float locals in FP registers", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"), [],
+     [(LOAD_FREG, ">", 0), (r"\bSTORE_LOCAL_F\d", ">", 0), (r"\bLOCAL_REG_F\d", ">", 0)]),
+    ("... none with --float-local-regs=0", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"),
+     ["--float-local-regs=0"], [(LOAD_FREG, "==", 0), (LOAD_LREG, ">", 0)]),
+    ("--float-local-regs=1: only fl0", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"),
+     ["--float-local-regs=1"], [(LOAD_FREG, "max<", 1), (LOAD_FREG, ">", 0)]),
+    ("float locals whose type changes in the loop", os.path.join(CASES_DIR, "t2_float_local_regs.cpasm"), [],
+     [(LOAD_FREG, ">", 0)]),
+    ("int locals stay in general registers", os.path.join(CASES_DIR, "t2_local_regs.cpasm"), [],
+     [(LOAD_FREG, "==", 0), (LOAD_LREG, ">", 0)]),
 ]
 
 OPS = {
