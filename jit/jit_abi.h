@@ -51,9 +51,18 @@ inline constexpr int kMaxLocalRegs = 4;
 // takes mask M, bit i for slot i); the c or f register of a slot carries
 // nothing. FP registers are caller-saved: a stencil that calls a helper
 // takes none.
+// Float locals in FP registers: up to kMaxFloatLocalRegs locals the
+// optimizer knows hold floats travel as doubles in fl0..fl3 (xmm3-xmm6 /
+// d3-d6), like l0..l3: loaded when the trace is entered and after a helper
+// call, a store writes the register and the frame. Any Value's bits fit
+// (a float Value's bits are the double's), so the choice never changes
+// results.
+inline constexpr int kMaxFloatLocalRegs = 4;
+// Local register k < kMaxLocalRegs is lk, k >= kMaxLocalRegs is fl(k - kMaxLocalRegs).
+inline constexpr int kNumLocalRegs = kMaxLocalRegs + kMaxFloatLocalRegs;
 typedef CPJIT_PRESERVE_NONE JitReturn JitTraceFn(CallStack* vm, Value* sp, Value* base, Value c0, Value c1, Value c2,
                                                  Value l0, Value l1, Value l2, Value l3, double f0, double f1,
-                                                 double f2);
+                                                 double f2, double fl0, double fl1, double fl2, double fl3);
 
 // The entry shim (a stencil with the C calling convention, compiled by
 // clang): g++-built code calls it, it calls the trace with preserve_none.

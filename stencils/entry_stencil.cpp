@@ -9,5 +9,5 @@ extern "C" cpjit::jit::JitReturn cpjit_stencil_ENTRY(cpjit::CallStack* vm, cpjit
                                                      cpjit::jit::JitTraceFn* code) {
     // nothing cached; the trace loads its own local registers
     return code(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
-                JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
+                JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
 }

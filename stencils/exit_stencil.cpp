@@ -29,5 +29,6 @@ JIT_STENCIL(cpjit_stencil_EXIT) {
     // register on both targets.
     const cpjit::Value offset = cpjit::Value::from_bits(uintptr_t(_JIT_OPERAND32));
     [[clang::musttail]] return _JIT_JUMP_TARGET(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, offset, JIT_DEAD, JIT_DEAD,
-                                                JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
+                                                JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F,
+                                                JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
 }

@@ -16,7 +16,8 @@ JIT_STENCIL(cpjit_stencil_EXIT_TAIL) {
     if (__builtin_expect(next != nullptr, 0)) {
         // nothing cached; the trace loads its own local registers
         [[clang::musttail]] return next(vm, sp, base, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD, JIT_DEAD,
-                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
+                                        JIT_DEAD, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F,
+                                        JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F);
     }
     return cpjit::jit::JitReturn{record, sp};
 }

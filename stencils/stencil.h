@@ -68,10 +68,12 @@ static inline double jit_dead_double() {
 #define JIT_GOTO(target) JIT_GOTO_WITH(target, sp, JIT_DEAD, JIT_DEAD, JIT_DEAD)
 #define JIT_GOTO_WITH(target, sp_, r0_, r1_, r2_) \
     JIT_GOTO_WITH_F(target, sp_, r0_, r1_, r2_, JIT_DEAD_F, JIT_DEAD_F, JIT_DEAD_F)
-// The local registers l0..l3 go on as they are (or as the stencil set them).
-#define JIT_GOTO_WITH_F(target, sp_, r0_, r1_, r2_, f0_, f1_, f2_)                                      \
-    do {                                                                                               \
-        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_, l0, l1, l2, l3, f0_, f1_, f2_); \
+// The local registers l0..l3 and fl0..fl3 go on as they are (or as the
+// stencil set them).
+#define JIT_GOTO_WITH_F(target, sp_, r0_, r1_, r2_, f0_, f1_, f2_)                                    \
+    do {                                                                                             \
+        [[clang::musttail]] return target(vm, sp_, base, r0_, r1_, r2_, l0, l1, l2, l3, f0_, f1_, f2_, \
+                                          fl0, fl1, fl2, fl3);                                       \
     } while (0)
 
 // Floats in FP registers (jit/jit_abi.h): bit i of CPJIT_STENCIL_FLOATS
@@ -94,8 +96,12 @@ static inline double jit_dead_double() {
         cpjit::CallStack* vm, cpjit::Value* sp, cpjit::Value* base, cpjit::Value c0, cpjit::Value c1,      \
         cpjit::Value c2, [[maybe_unused]] cpjit::Value l0, [[maybe_unused]] cpjit::Value l1,               \
         [[maybe_unused]] cpjit::Value l2, [[maybe_unused]] cpjit::Value l3, [[maybe_unused]] double f0,    \
-        [[maybe_unused]] double f1, [[maybe_unused]] double f2)
+        [[maybe_unused]] double f1, [[maybe_unused]] double f2, [[maybe_unused]] double fl0,             \
+        [[maybe_unused]] double fl1, [[maybe_unused]] double fl2, [[maybe_unused]] double fl3)
 
 // The local register a LOCAL_REG_Lk / LOAD_LOCAL_Lk / STORE_LOCAL_Lk stencil uses.
 #define JIT_LOCAL_REG_(k) l##k
 #define JIT_LOCAL_REG(k) JIT_LOCAL_REG_(k)
+// The float local register a LOCAL_REG_Fk / LOAD_LOCAL_Fk / STORE_LOCAL_Fk stencil uses.
+#define JIT_FLOAT_LOCAL_REG_(k) fl##k
+#define JIT_FLOAT_LOCAL_REG(k) JIT_FLOAT_LOCAL_REG_(k)

@@ -109,7 +109,10 @@ static_assert(kFloatsIn == 0 || !kShape.calls, "FP registers do not survive a he
 #define STENCIL_NAME(u) STENCIL_NAME_(u)
 
 JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
-    if constexpr (kShape.calls) l0 = l1 = l2 = l3 = JIT_DEAD;  // CALLS (uops.def): the trace reloads them
+    if constexpr (kShape.calls) {  // CALLS (uops.def): the trace reloads them
+        l0 = l1 = l2 = l3 = JIT_DEAD;
+        fl0 = fl1 = fl2 = fl3 = JIT_DEAD_F;
+    }
     [[maybe_unused]] Value window_[kWindowSize];
     [[maybe_unused]] Value* mem_ = sp - kLoad;  // where the window starts in the memory stack
     [[maybe_unused]] Value* wsp_ = window_;
@@ -158,10 +161,15 @@ JIT_STENCIL(STENCIL_NAME(CPJIT_STENCIL_UOP)) {
         return true;
     };
 // LOAD_LOCAL_Lk / STORE_LOCAL_Lk: the local is also in register lk
-// (jit/jit_abi.h); a store writes both.
+// (jit/jit_abi.h); a store writes both. LOAD_LOCAL_Fk / STORE_LOCAL_Fk: it
+// is in FP register flk as a double (its bits; the list makes LOAD_LOCAL_Fk
+// leave what it pushes in an FP register: stencil_variants.h).
 #ifdef CPJIT_STENCIL_LOCAL_REG
 #define LOCAL_GET(i) JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG)
 #define LOCAL_SET(i, v) (JIT_LOCAL_SLOT(BASE) = JIT_LOCAL_REG(CPJIT_STENCIL_LOCAL_REG) = (v))
+#elif defined(CPJIT_STENCIL_FLOAT_LOCAL_REG)
+#define LOCAL_GET(i) Value::number(JIT_FLOAT_LOCAL_REG(CPJIT_STENCIL_FLOAT_LOCAL_REG))
+#define LOCAL_SET(i, v) (JIT_FLOAT_LOCAL_REG(CPJIT_STENCIL_FLOAT_LOCAL_REG) = (JIT_LOCAL_SLOT(BASE) = (v)).as_float())
 #else
 #define LOCAL_GET(i) JIT_LOCAL_SLOT(BASE)
 #define LOCAL_SET(i, v) (JIT_LOCAL_SLOT(BASE) = (v))

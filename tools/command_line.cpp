@@ -24,6 +24,9 @@ constexpr const char* kRunOptions = R"(  --jit=on|uops|off        tier for hot c
   --opt=0|1                Tier-2 optimizer off or on (default 1)
   --local-regs=N           locals a trace's machine code keeps in
                            registers (0-4, default 4; --jit=on)
+  --float-local-regs=N     float locals (entry-guarded as floats) a trace's
+                           machine code keeps in FP registers (0-4,
+                           default 4; --jit=on)
   --max-jit-code=SIZE      Tier 2's size limit: JIT machine code, and one uop
                            kept in traces per 32 bytes, e.g. 256K or 64M (default
                            64M); past it, hot code stays in the interpreter
@@ -51,7 +54,7 @@ constexpr const char* kRunOptions = R"(  --jit=on|uops|off        tier for hot c
 // Run's options that need a value (--stats and --perf-jitdump have an
 // optional one, so they take it only after '=').
 const std::vector<std::string_view> kRunValueOptions = {
-    "--jit", "--opt", "--interp", "--specialize", "--local-regs", "--jit-threshold",
+    "--jit", "--opt", "--interp", "--specialize", "--local-regs", "--float-local-regs", "--jit-threshold",
     "--max-depth", "--max-jit-code", "--jit-arena-chunk", "--max-heap"};
 
 constexpr const char* kConvention = "An option that takes a value takes it as --opt=VALUE or --opt VALUE.\n";

@@ -187,6 +187,9 @@ int cmd_run(const std::vector<std::string>& args, Mode mode, const std::string& 
         } else if (auto v = value("--local-regs=")) {
             if (!parse_uint(*v, n) || n > 4) return usage_error("--local-regs takes a whole number from 0 to 4");
             opts.tier2.local_regs = uint32_t(n);
+        } else if (auto v = value("--float-local-regs=")) {
+            if (!parse_uint(*v, n) || n > 4) return usage_error("--float-local-regs takes a whole number from 0 to 4");
+            opts.tier2.float_local_regs = uint32_t(n);
         } else if (auto v = value("--jit-threshold=")) {
             if (!parse_uint(*v, n) || n < 1 || n > 65535) return usage_error("--jit-threshold takes a whole number from 1 to 65535");
             opts.tier2.threshold = uint32_t(n);

@@ -89,7 +89,9 @@ uint32_t line_of(const Program& prog, const Instr* ins) {
 
 const char* kind_of(const Trace& t) { return trace_kind(t.parent != nullptr, t.from_entry, t.at_return); }
 
-const char* fate_name(UopFate f) { return f == UopFate::Kept ? "kept" : "rewritten"; }
+const char* fate_name(UopFate f) {
+    return f == UopFate::Kept ? "kept" : f == UopFate::Rewritten ? "rewritten" : "hoisted";
+}
 
 Json uop_json(const Program& prog, const Trace& t, const Uop& u) {
     Json j = {{"text", print_uop(prog, t, u)}, {"line", line_of(prog, u.origin)}};
@@ -106,7 +108,8 @@ Json trace_json(const Program& prog, const Trace& t) {
               {"parent", t.parent ? Json(t.parent->id) : Json(nullptr)},
               {"parent_exit", t.parent_exit},
               {"replaced_by", t.replaced_by ? Json(t.replaced_by->id) : Json(nullptr)},
-              {"ends", t.stop_reason}};
+              {"ends", t.stop_reason},
+              {"loop_head", t.loop_head}};
     Json& bc = j["bytecode"] = Json::array();
     std::vector<const Instr*> seen;
     for (const Uop& u : t.projected) {

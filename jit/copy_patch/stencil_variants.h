@@ -66,18 +66,20 @@ constexpr int fused_pair_index(UopOp first, UopOp second) {
 }
 
 // One stencil. Its name is the family (a Fused stencil: both uops' names),
-// then `_Lk` when it keeps a local in local register k, then `_rN` when it is
+// then `_Lk` when it keeps a local in local register k (`_Fk` in float
+// local register k: local register kMaxLocalRegs + k), then `_rN` when it is
 // entered with N values cached, then `_fM` when the cached slots of mask M
 // arrive in FP registers (jit/jit_abi.h); the build compiles it with
 // -DCPJIT_STENCIL_UOP=<uop>, -DCPJIT_STENCIL_UOP2=<second uop>,
-// -DCPJIT_STENCIL_LOCAL_REG=k, -DCPJIT_STENCIL_CACHED=N,
+// -DCPJIT_STENCIL_LOCAL_REG=k (-DCPJIT_STENCIL_FLOAT_LOCAL_REG=k),
+// -DCPJIT_STENCIL_CACHED=N,
 // -DCPJIT_STENCIL_FLOATS=M and -DCPJIT_STENCIL_FLOATS_OUT=<floats_after> for
 // the parts it has.
 struct StencilVariant {
     StencilSource source;
     int16_t uop;        // a Uop or Fused stencil's (first) UopOp, else -1
     int16_t uop2;       // a Fused stencil's second UopOp, else -1
-    int8_t local_reg;   // k, or -1
+    int8_t local_reg;   // k (kMaxLocalRegs and up: a float local register), or -1
     int8_t cached;      // N, 0 for none
     int8_t floats;      // M, 0 for none
     int8_t floats_out;  // a Uop or Fused stencil: which cached slots it leaves in FP registers
@@ -115,10 +117,13 @@ constexpr int cached_after(UopOp op, int cached) {
     return after < kMaxCached ? after : kMaxCached;
 }
 
+constexpr bool is_float_local_reg(int k) { return k >= kMaxLocalRegs; }
+
 // Which cached slots are in FP registers after `op` ran entered with
 // `cached` values, those of mask `floats` in FP registers (the stencil
-// template is compiled with it: CPJIT_STENCIL_FLOATS_OUT).
-constexpr int floats_after(int uop, int cached, int floats) {
+// template is compiled with it: CPJIT_STENCIL_FLOATS_OUT). LOAD_LOCAL of a
+// float local register (`local_reg`) pushes from an FP register.
+constexpr int floats_after(int uop, int cached, int floats, int local_reg = -1) {
     const UopInfo& u = kUopInfo[uop];
     if (u.reads < 0) return 0;
     const int load = u.reads > cached ? u.reads - cached : 0;
@@ -127,7 +132,8 @@ constexpr int floats_after(int uop, int cached, int floats) {
     int kinds = in & ((1 << kept) - 1);  // what the uop did not pop stays
     // DUP pushes two copies of what it popped: where that was
     const bool copies_top = uop == int(UopOp::DUP) && ((in >> (window - 1)) & 1);
-    if (pushes_float(uop) || copies_top) kinds |= ((1 << after) - 1) & ~((1 << kept) - 1);
+    const bool from_fp_local = uop == int(UopOp::LOAD_LOCAL) && local_reg >= 0 && is_float_local_reg(local_reg);
+    if (pushes_float(uop) || copies_top || from_fp_local) kinds |= ((1 << after) - 1) & ~((1 << kept) - 1);
     const int out = after < kMaxCached ? after : kMaxCached;
     return (kinds >> (after - out)) & ((1 << out) - 1);
 }
@@ -171,6 +177,13 @@ constexpr void for_each_stencil(Emit&& emit) {
         for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
             for (int n = 1; n <= kMaxCached; ++n)
                 for (int m = 1; m < 1 << n; ++m) emit(StencilSource::Uop, int(op), k, n, m);
+    // Float locals in FP registers: the load into flk, and LOAD_LOCAL_Fk /
+    // STORE_LOCAL_Fk in every cache state.
+    for (int k = kMaxLocalRegs; k < kNumLocalRegs; ++k) emit(StencilSource::LocalReg, -1, k, 0, 0);
+    for (int k = kMaxLocalRegs; k < kNumLocalRegs; ++k)
+        for (UopOp op : {UopOp::LOAD_LOCAL, UopOp::STORE_LOCAL})
+            for (int n = 0; n <= kMaxCached; ++n)
+                for (int m = 0; m < 1 << n; ++m) emit(StencilSource::Uop, int(op), k, n, m);
     // Fused pairs: every cached depth; the masks of their first uop's float
     // variants (a comparison of floats: any mask, of ints: none, BOX first).
     for (int p = 0; p < kNumFusedPairs; ++p)
@@ -179,7 +192,7 @@ constexpr void for_each_stencil(Emit&& emit) {
                 emit(StencilSource::Fused, p, -1, n, m);
 }
 
-static_assert(kMaxCached <= 3 && kMaxLocalRegs <= 10, "variant names hold one digit");
+static_assert(kMaxCached <= 3 && kMaxLocalRegs <= 10 && kMaxFloatLocalRegs <= 10, "variant names hold one digit");
 
 constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int local_reg, int cached, int floats) {
     const bool fused = source == StencilSource::Fused;
@@ -187,7 +200,7 @@ constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int
     if (fused) uop = int(fused_pair(uop).first);
     // (a Fused stencil: what the second uop leaves after the first)
     const int floats_out = uop < 0   ? 0
-                           : !fused ? floats_after(uop, cached, floats)
+                           : !fused ? floats_after(uop, cached, floats, local_reg)
                                     : floats_after(uop2, cached_after(UopOp(uop), cached), floats_after(uop, cached, floats));
     StencilVariant v{source,         int16_t(uop),      int16_t(uop2), int8_t(local_reg), int8_t(cached),
                      int8_t(floats), int8_t(floats_out), {}};
@@ -199,7 +212,8 @@ constexpr StencilVariant make_stencil_variant(StencilSource source, int uop, int
     for (const char* p = uop >= 0 ? kUopInfo[uop].name : stencil_source(source).family; *p; ++p) put(*p);
     if (uop2 >= 0) put('_');
     for (const char* p = uop2 >= 0 ? kUopInfo[uop2].name : ""; *p; ++p) put(*p);
-    if (local_reg >= 0) put('_'), put('L'), put(char('0' + local_reg));
+    if (local_reg >= 0 && !is_float_local_reg(local_reg)) put('_'), put('L'), put(char('0' + local_reg));
+    if (local_reg >= 0 && is_float_local_reg(local_reg)) put('_'), put('F'), put(char('0' + local_reg - kMaxLocalRegs));
     if (cached > 0) put('_'), put('r'), put(char('0' + cached));
     if (floats > 0) put('_'), put('f'), put(char('0' + floats));
     return v;
@@ -223,13 +237,13 @@ inline constexpr std::array<StencilVariant, kNumStencilVariants> kStencilVariant
 inline constexpr int kFloatMasks = 1 << kMaxCached;
 struct StencilIndex {
     // [op][1 + local register, 0: none][cached][floats]
-    int16_t uop[kNumUops][kMaxLocalRegs + 1][kMaxCached + 1][kFloatMasks];
+    int16_t uop[kNumUops][kNumLocalRegs + 1][kMaxCached + 1][kFloatMasks];
     int16_t entry;
     int16_t exit[kMaxCached + 1][kFloatMasks];
     int16_t exit_tail;
     int16_t spill[kMaxCached + 1][kFloatMasks];
     int16_t box[kMaxCached + 1][kFloatMasks];
-    int16_t local_reg[kMaxLocalRegs];
+    int16_t local_reg[kNumLocalRegs];
     int16_t fused[kNumFusedPairs][kMaxCached + 1][kFloatMasks];
 };
 

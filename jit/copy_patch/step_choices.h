@@ -50,7 +50,7 @@ constexpr void for_each_cache_state(F&& f) {
 struct StepChoiceTables {
     StepChoices uop[kNumUops];                      // a uop on its own
     StepChoices fused[kNumFusedPairs];              // a Fused pair (fused_pair_index)
-    StepChoices local[kMaxLocalRegs][2];            // [k][0: LOAD_LOCAL, 1: STORE_LOCAL] of local register k
+    StepChoices local[kNumLocalRegs][2];            // [k][0: LOAD_LOCAL, 1: STORE_LOCAL] of local register k
 };
 
 inline constexpr StepChoiceTables kStepChoices = [] {
@@ -68,7 +68,7 @@ inline constexpr StepChoiceTables kStepChoices = [] {
             t.fused[p][cache_state(n, m)] =
                 make_step_choice(fused_stencil(pair.first, pair.second, n, m), pair.first, pair.second, true, n, m);
         });
-    for (int k = 0; k < kMaxLocalRegs; ++k)
+    for (int k = 0; k < kNumLocalRegs; ++k)
         for (int store = 0; store < 2; ++store)
             for_each_cache_state([&](int n, int m) {
                 const UopOp op = store ? UopOp::STORE_LOCAL : UopOp::LOAD_LOCAL;

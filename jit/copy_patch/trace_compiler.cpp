@@ -154,10 +154,11 @@ bool Jit::patch_listed(const StencilPlan& p, uint32_t num_ops, uint8_t* rw, uint
 // before a uop that needs the whole stack in memory. Every trace starts and
 // ends (its END uop) with nothing cached.
 //
-// A trace first loads its most used locals into the local registers
-// (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the trace's own
-// frame (not in an inlined callee's) become the _Lk variants, and
-// JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
+// A trace first runs its entry guards (uops before Trace::loop_head, on
+// the locals in memory), then loads its most used locals into the local
+// registers (choose_local_regs); their LOAD_LOCAL and STORE_LOCAL in the
+// trace's own frame (not in an inlined callee's) become the _Lk variants,
+// and JUMP_TO_TOP goes back to the step after those loads. A CALLS uop's
 // stencil drops the local registers: they are loaded again (the frame is
 // current) before the trace next needs them in its own frame.
 //
@@ -197,13 +198,15 @@ bool Jit::choose_variants(const Trace& t) {
     stubs_.assign(num_exits, StubSlot{});
     sized_ = {};
     choose_local_regs(t);
-    load_local_regs(0);
-    loop_step_ = uint32_t(steps_.size());
     int cached = 0, floats = 0, depth = 0;
     bool dropped = false;  // by a CALLS uop since they were loaded
     for (uint32_t i = 0; i < uint32_t(t.uops.size()); ++i) {
         const Uop& u = t.uops[i];
         const UopOp op = u.op;
+        if (i == t.loop_head) {
+            load_local_regs(i);
+            loop_step_ = uint32_t(steps_.size());
+        }
         if (kStepChoices.uop[size_t(op)][cache_state(cached, floats)].stencil == kSpillFirst) {
             add_step({uint16_t(spill_stencil(cached, floats)), i, 0, true});
             cached = floats = 0;
@@ -258,12 +261,18 @@ void Jit::load_local_regs(uint32_t uop) {
 // that wrote the local, often the previous iteration's), if loaded more
 // often than the registers are loaded: once per reload after CALLS uops,
 // and, in a trace that does not loop, once at its start. (RETURN, which
-// leaves the frame, is always a trace's last uop.)
+// leaves the frame, is always a trace's last uop.) A float local takes a
+// float local register, as a double that float uops use where it is: one
+// the loop's entry guard proves a float (GUARD_FLOAT_LOCAL before
+// Trace::loop_head: every store in the loop keeps it one), or one the
+// trace stores only float uops' results into (a temporary, e.g.
+// mandelbrot's `tr`). The others take general ones.
 void Jit::choose_local_regs(const Trace& t) {
     local_reg_.clear();
-    if (opts_.local_regs == 0) return;
+    if (opts_.local_regs == 0 && opts_.float_local_regs == 0) return;
     std::vector<uint32_t>& loads = local_loads_;  // a member: no allocation per trace
     loads.assign(t.fn->num_locals(), 0);
+    float_stored_.assign(loads.size(), StoredKind::None);
     uint32_t reloads = t.uops.back().op == UopOp::JUMP_TO_TOP ? 0 : 1;
     int depth = 0;
     bool dropped = false;
@@ -274,19 +283,49 @@ void Jit::choose_local_regs(const Trace& t) {
             dropped = false;
         }
         if (local && u.op == UopOp::LOAD_LOCAL && size_t(u.arg) < loads.size()) ++loads[size_t(u.arg)];
+        if (local && u.op == UopOp::STORE_LOCAL && size_t(u.arg) < loads.size()) {
+            // a float uop's result, maybe DUP'd: a float
+            const size_t at = size_t(&u - t.uops.data());
+            const size_t from = at >= 2 && t.uops[at - 1].op == UopOp::DUP ? at - 2 : at - 1;
+            const bool is_float = at >= 1 && pushes_float(int(t.uops[from].op));
+            StoredKind& k = float_stored_[size_t(u.arg)];
+            k = is_float && k != StoredKind::Others ? StoredKind::Floats : StoredKind::Others;
+        }
         depth = depth_after(u.op, depth);
         dropped |= (uop_info(u.op).flags & uop_flag::CALLS) != 0;
     }
     local_reg_.assign(loads.size(), -1);
-    const uint32_t regs = std::min<uint32_t>(opts_.local_regs, uint32_t(kMaxLocalRegs));
+    // The entry-guarded floats first (the loop's recurrences), then the
+    // temporaries; each group most loaded first.
+    std::vector<uint32_t>& guarded = local_float_loads_;
+    std::vector<uint32_t>& temporaries = local_temp_loads_;
+    guarded.assign(loads.size(), 0);
+    temporaries.assign(loads.size(), 0);
+    for (uint32_t i = 0; i < t.loop_head; ++i)
+        if (t.uops[i].op == UopOp::GUARD_FLOAT_LOCAL && size_t(t.uops[i].arg) < loads.size())
+            std::swap(guarded[size_t(t.uops[i].arg)], loads[size_t(t.uops[i].arg)]);
+    for (size_t l = 0; l < loads.size(); ++l)
+        if (float_stored_[l] == StoredKind::Floats) std::swap(temporaries[l], loads[l]);
     bool any = false;
-    for (int8_t k = 0; k < int8_t(regs); ++k) {
-        const auto most = std::max_element(loads.begin(), loads.end());
-        if (most == loads.end() || *most <= reloads) break;
-        local_reg_[size_t(most - loads.begin())] = k;
-        *most = 0;
-        any = true;
-    }
+    // Registers from `k` on, up to `end`, to the most loaded locals of `counts`.
+    int k = kMaxLocalRegs;
+    auto give = [&](std::vector<uint32_t>& counts, int end) {
+        for (; k < end; ++k) {
+            const auto most = std::max_element(counts.begin(), counts.end());
+            if (most == counts.end() || *most <= reloads) break;
+            local_reg_[size_t(most - counts.begin())] = int8_t(k);
+            *most = 0;
+            any = true;
+        }
+    };
+    const int fp_end = kMaxLocalRegs + int(std::min<uint32_t>(opts_.float_local_regs, uint32_t(kMaxFloatLocalRegs)));
+    give(guarded, fp_end);
+    give(temporaries, fp_end);
+    // (a float the FP registers had no room for competes for a general one)
+    for (size_t l = 0; l < loads.size(); ++l)
+        if (local_reg_[l] < 0) loads[l] += guarded[l] + temporaries[l];
+    k = 0;
+    give(loads, int(std::min<uint32_t>(opts_.local_regs, uint32_t(kMaxLocalRegs))));
     if (!any) local_reg_.clear();
 }
 

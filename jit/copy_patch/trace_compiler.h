@@ -176,8 +176,12 @@ private:
         bool has_data = false;
         uint64_t helpers = 0;  // the stencils' helpers (GOT slots)
     } sized_;
-    std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register, or -1
+    std::vector<int8_t> local_reg_;  // per local of the trace's frame: its register (kMaxLocalRegs and up: FP), or -1
     std::vector<uint32_t> local_loads_;  // choose_local_regs: loads per local
+    std::vector<uint32_t> local_float_loads_;  // ... of the locals entry-guarded as floats
+    std::vector<uint32_t> local_temp_loads_;   // ... of those the trace stores only floats into
+    enum class StoredKind : uint8_t { None, Floats, Others };  // what the trace stores into a local
+    std::vector<StoredKind> float_stored_;
     uint32_t loop_step_ = 0;         // the step JUMP_TO_TOP goes to (after the LOCAL_REGs)
     // Per exit record of the trace being compiled (size_trace): where its
     // stub goes and which variant it is (EXIT_r<cached>_f<floats>).

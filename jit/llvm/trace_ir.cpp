@@ -13,7 +13,7 @@ namespace cpjit::jit {
 
 namespace {
 
-// JitTraceFn: (vm, sp, base, c0, c1, c2, l0..l3, f0, f1, f2). The cached-value,
+// JitTraceFn: (vm, sp, base, c0, c1, c2, l0..l3, f0, f1, f2, fl0..fl3). The cached-value,
 // local and FP registers of copy-and-patch's stencils carry nothing here (LLVM
 // keeps values in registers itself); traces pass their own through, which
 // costs no instruction.
@@ -22,7 +22,7 @@ llvm::FunctionType* trace_fn_type(llvm::LLVMContext& ctx) {
     llvm::Type* i64 = llvm::Type::getInt64Ty(ctx);
     llvm::Type* f64 = llvm::Type::getDoubleTy(ctx);
     llvm::Type* ret = llvm::StructType::get(ctx, {ptr, ptr});
-    return llvm::FunctionType::get(ret, {ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, i64, f64, f64, f64}, false);
+    return llvm::FunctionType::get(ret, {ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, i64, f64, f64, f64, f64, f64, f64, f64}, false);
 }
 
 class TraceBuilder {
@@ -52,15 +52,17 @@ public:
         for (size_t i = 0; i < t_.uops.size(); ++i) {
             b_.SetInsertPoint(blocks[i]);
             llvm::BasicBlock* next = i + 1 < blocks.size() ? blocks[i + 1] : nullptr;
-            emit_uop(t_.uops[i], blocks[0], next, link);
+            emit_uop(t_.uops[i], blocks[0], blocks[t_.loop_head], next, link);
         }
         return fn_;
     }
 
 private:
-    void emit_uop(const Uop& u, llvm::BasicBlock* top, llvm::BasicBlock* next, uint32_t& link) {
+    // top: the trace's entry; loop: where JUMP_TO_TOP goes (past the entry guards)
+    void emit_uop(const Uop& u, llvm::BasicBlock* top, llvm::BasicBlock* loop, llvm::BasicBlock* next,
+                  uint32_t& link) {
         switch (u.op) {
-        case UopOp::JUMP_TO_TOP: b_.CreateBr(top); return;
+        case UopOp::JUMP_TO_TOP: b_.CreateBr(loop); return;
         case UopOp::EXIT_TRACE: b_.CreateBr(exit_block(u.exit)); return;
         case UopOp::LINK_TRACE: {
             const uint32_t r = link++;
@@ -99,7 +101,7 @@ private:
             b_.CreateCall(trace_fn_type(ctx_), target,
                           {vm_, sp, base, fn_->getArg(3), fn_->getArg(4), fn_->getArg(5), fn_->getArg(6),
                            fn_->getArg(7), fn_->getArg(8), fn_->getArg(9), fn_->getArg(10), fn_->getArg(11),
-                           fn_->getArg(12)});
+                           fn_->getArg(12), fn_->getArg(13), fn_->getArg(14), fn_->getArg(15), fn_->getArg(16)});
         c->setCallingConv(llvm::CallingConv::PreserveNone);
         c->setTailCallKind(llvm::CallInst::TCK_MustTail);
         b_.CreateRet(c);
@@ -170,7 +172,7 @@ llvm::Function* build_entry_function(llvm::Module& m, const std::string& name) {
     llvm::CallInst* c =
         b.CreateCall(trace, f->getArg(3),
                      {f->getArg(0), f->getArg(1), f->getArg(2), nothing, nothing, nothing, nothing, nothing, nothing,
-                      nothing, no_float, no_float, no_float});
+                      nothing, no_float, no_float, no_float, no_float, no_float, no_float, no_float});
     c->setCallingConv(llvm::CallingConv::PreserveNone);
     b.CreateRet(c);
     return f;

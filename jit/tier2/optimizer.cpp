@@ -7,11 +7,23 @@
 //   - turns a reload of a local just stored or loaded into a DUP.
 // It records where each uop it keeps comes from (Trace::sources): kept as
 // projected, or rewritten (a folded constant, a DUP, a bool guard).
-// Facts come only from uops earlier in the same pass, and a loop trace starts
-// each iteration knowing nothing, so they hold at every point they are used.
+// Facts come only from uops earlier in the same pass, and from the types a
+// loop trace checks once on entry (below), so they hold at every point they
+// are used.
+//
+// Entry guards. A loop trace checks the type of a loop-carried local once,
+// before the loop (GUARD_*_LOCAL, uops[0, loop_head)), instead of on every
+// iteration, when the body guards that type on the local's first use and
+// the local has that type again at JUMP_TO_TOP (every store, or a guard
+// after it, proves it). Then, by induction, each iteration starts with it:
+// the pass runs assuming it, and drops an assumption the end of the body
+// does not prove, until none is dropped. A failing entry guard exits to the
+// trace's start before anything ran (no progress: Tier 1 runs the
+// instruction), with exactly the state Tier 1 entered the trace with.
 // Nothing here may change the state an exit resumes Tier 1 with: only uops
 // without exits are folded away, and only when nothing between a push and
 // its pop could have left the trace.
+#include <algorithm>
 #include <cmath>
 
 #include "jit/tier2/passes.h"
@@ -55,15 +67,78 @@ public:
     Optimizer(Trace& t, Tier2Stats& stats) : t_(t), stats_(stats) {}
 
     void run() {
-        locals_.assign(t_.fn->num_locals(), Fact{});
-        versions_.assign(locals_.size(), 0);
-        for (cur_ = 0; cur_ < t_.projected.size(); ++cur_) step(t_.projected[cur_]);
+        const size_t n = t_.fn->num_locals();
+        std::vector<Kind> assumed(n, Kind::Unknown);
+        pass(assumed);
+        if (!t_.projected.empty() && t_.projected.back().op == UopOp::JUMP_TO_TOP && !t_.guards_in_loop) {
+            const std::vector<uint32_t> guarded_at = first_guard_at_;
+            bool any = false;
+            for (size_t l = 0; l < n; ++l) {
+                const Kind k = first_guard_[l];
+                if (k == Kind::Int || k == Kind::Float || k == Kind::Array) assumed[l] = k, any = true;
+            }
+            for (bool dropped = any; dropped;) {
+                pass(assumed);
+                dropped = false;
+                for (size_t l = 0; l < n; ++l)
+                    if (assumed[l] != Kind::Unknown && kinds_at_end_[l] != assumed[l])
+                        assumed[l] = Kind::Unknown, dropped = true;
+            }
+            add_entry_guards(assumed, guarded_at);
+        }
+        stats_.guards_removed += guards_removed_;
         stats_.uops_removed += t_.projected.size() - out_.size();
         t_.uops = std::move(out_);
         t_.sources = std::move(sources_);
     }
 
 private:
+    // One pass over the projected uops, each iteration starting with the
+    // locals of `assumed` known to be of that kind.
+    void pass(const std::vector<Kind>& assumed) {
+        out_.clear();
+        sources_.clear();
+        stack_.clear();
+        saved_.clear();
+        locals_.assign(assumed.size(), Fact{});
+        for (size_t l = 0; l < assumed.size(); ++l) locals_[l].kind = assumed[l];
+        versions_.assign(locals_.size(), 0);
+        first_guard_.assign(locals_.size(), Kind::Unknown);
+        first_guard_at_.assign(locals_.size(), 0);
+        kinds_at_end_.assign(locals_.size(), Kind::Unknown);
+        guards_removed_ = 0;
+        for (cur_ = 0; cur_ < t_.projected.size(); ++cur_) step(t_.projected[cur_]);
+    }
+
+    // The entry guards of the locals in `assumed`, in front of the loop.
+    // Each derives from the body's first guard of its local, which the
+    // assumption removed; it exits to the trace's start.
+    void add_entry_guards(const std::vector<Kind>& assumed, const std::vector<uint32_t>& guarded_at) {
+        std::vector<Uop> entry;
+        std::vector<UopSource> from;
+        Instr* start = &t_.fn->code[t_.start];
+        for (size_t l = 0; l < assumed.size(); ++l) {
+            if (assumed[l] == Kind::Unknown) continue;
+            Uop g;
+            g.op = assumed[l] == Kind::Int     ? UopOp::GUARD_INT_LOCAL
+                   : assumed[l] == Kind::Float ? UopOp::GUARD_FLOAT_LOCAL
+                                               : UopOp::GUARD_ARRAY_LOCAL;
+            g.arg = int32_t(l);
+            g.origin = start;
+            g.exit = uint16_t(t_.exits.size());
+            Exit e{start};
+            e.progress = false;
+            e.entry_guard = true;
+            t_.exits.push_back(e);
+            entry.push_back(g);
+            from.push_back({guarded_at[l], UopFate::Hoisted});
+        }
+        guards_removed_ -= std::min<uint64_t>(guards_removed_, entry.size());  // net: the entry guards replace them
+        t_.loop_head = uint32_t(entry.size());
+        out_.insert(out_.begin(), entry.begin(), entry.end());
+        sources_.insert(sources_.begin(), from.begin(), from.end());
+    }
+
     struct Saved {
         std::vector<Fact> stack, locals;
         std::vector<uint32_t> versions;
@@ -107,11 +182,17 @@ private:
         if (f.kind == Kind::Unknown && f.local >= 0 && versions_[size_t(f.local)] == f.local_version)
             f.kind = locals_[size_t(f.local)].kind;
         if (f.kind == k || (k == Kind::Num && (f.kind == Kind::Int || f.kind == Kind::Float))) {
-            ++stats_.guards_removed;
+            ++guards_removed_;
             return;
         }
         f.kind = k;
-        if (f.local >= 0 && versions_[size_t(f.local)] == f.local_version) locals_[size_t(f.local)].kind = k;
+        if (f.local >= 0 && versions_[size_t(f.local)] == f.local_version) {
+            const size_t l = size_t(f.local);
+            locals_[l].kind = k;
+            // the value the local entered the loop with, in the trace's own frame
+            if (saved_.empty() && f.local_version == 0 && first_guard_[l] == Kind::Unknown)
+                first_guard_[l] = k, first_guard_at_[l] = cur_;
+        }
         emit(u);
     }
 
@@ -321,7 +402,11 @@ private:
             push(r);
             break;
         }
-        case UopOp::JUMP_TO_TOP: case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: case UopOp::RETURN: break;
+        case UopOp::JUMP_TO_TOP:
+            for (size_t l = 0; l < locals_.size(); ++l) kinds_at_end_[l] = locals_[l].kind;
+            break;
+        case UopOp::GUARD_INT_LOCAL: case UopOp::GUARD_FLOAT_LOCAL: case UopOp::GUARD_ARRAY_LOCAL:
+        case UopOp::LINK_TRACE: case UopOp::EXIT_TRACE: case UopOp::RETURN: break;
         }
         emit(u);
     }
@@ -334,6 +419,12 @@ private:
     std::vector<Fact> stack_, locals_;
     std::vector<uint32_t> versions_;  // stores to each local so far
     std::vector<Saved> saved_;
+    // per local of the trace's frame: the kind the first guard of its entry
+    // value checks, and that guard (a projected index); its kind at JUMP_TO_TOP
+    std::vector<Kind> first_guard_;
+    std::vector<uint32_t> first_guard_at_;
+    std::vector<Kind> kinds_at_end_;
+    uint64_t guards_removed_ = 0;  // by this pass
 };
 
 }  // namespace

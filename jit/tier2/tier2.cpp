@@ -71,7 +71,7 @@ Trace* Tier2::take_exit(Trace* t, uint16_t index, Value* sp) {
         if (t->replaced_by) return t->replaced_by;
         // Hot: the trace's first instruction no longer has the types it was
         // built for. Tier 1 has re-specialized it by now; project again.
-        if (hot() && !cache_.rebuild(*t)) backoff();
+        if (hot() && !cache_.rebuild(*t, e.entry_guard)) backoff();
         return nullptr;
     }
     if (!e.side && hot()) {

@@ -20,6 +20,8 @@ struct Tier2Options {
     uint32_t max_inline_depth = 8;
     // Locals a trace keeps in registers (--local-regs, 0..4; jit/jit_abi.h)
     uint32_t local_regs = 4;
+    // Float locals it keeps in FP registers (--float-local-regs, 0..4)
+    uint32_t float_local_regs = 4;
     bool machine_code = false;   // --jit=on (or llvm-*): compile traces to machine code
     JitBackend backend = JitBackend::CopyPatch;  // ... with this compiler
     // The one Tier-2 size limit (--max-jit-code); past it hot code stays in

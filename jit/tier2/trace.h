@@ -32,10 +32,13 @@ struct Exit {
     // at the trace's own start: it never links to a trace (that could be
     // this one, failing the same guard forever), Tier 1 runs the instruction.
     bool progress = true;
+    bool entry_guard = false;  // an entry guard's (Trace::loop_head); it makes no progress
 };
 
 // What the optimizer did with a projected uop (Trace::sources).
-enum class UopFate : uint8_t { Kept, Rewritten };
+// Hoisted: a guard of a loop-carried local moved before the loop (an entry
+// guard, Trace::loop_head).
+enum class UopFate : uint8_t { Kept, Rewritten, Hoisted };
 
 // Where an optimized uop came from: the projected uop it derives from.
 // Projected uops no optimized uop derives from were removed.
@@ -65,6 +68,12 @@ struct Trace {
     std::string stop_reason;  // why projection ended
     std::vector<Uop> projected;  // before the optimizer (for the printer)
     std::vector<Uop> uops;       // what runs
+    // uops[0, loop_head) run once when the trace is entered (its entry
+    // guards); JUMP_TO_TOP goes back to uops[loop_head].
+    uint32_t loop_head = 0;
+    // The entry guards kept failing (rebuild): this trace keeps every guard
+    // in the loop.
+    bool guards_in_loop = false;
     std::vector<UopSource> sources;  // one per uop: what it derives from (the printer, the explorer)
     std::vector<Exit> exits;
     jit::MachineCode* machine = nullptr;  // its machine code (--jit=on), owned by the backend

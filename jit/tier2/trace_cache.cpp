@@ -19,7 +19,7 @@ TraceCache::~TraceCache() {
 }
 
 Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
-                         bool at_return) {
+                         bool at_return, bool guards_in_loop) {
     const char* kind = trace_kind(parent != nullptr, from_entry, at_return);
     auto give_up = [&](TraceAbort why, int32_t trace = -1) {
         aborts.add({why, &fn->code[start], kind, trace, parent ? int32_t(parent->id) : -1, parent_exit});
@@ -39,6 +39,7 @@ Trace* TraceCache::build(Function* fn, uint32_t start, bool from_entry, Trace* p
     t->at_return = at_return;
     t->parent = parent;
     t->parent_exit = parent_exit;
+    t->guards_in_loop = guards_in_loop;
     TraceAbort why;
     if (!project_trace(prog_, *this, *t, opts_, why)) {
         ++stats.projections_failed;
@@ -95,7 +96,7 @@ const CallSite* TraceCache::call_site(Function* caller, uint32_t call_index, Fun
     return &call_sites_.emplace(call, c).first->second;
 }
 
-Trace* TraceCache::rebuild(Trace& old) {
+Trace* TraceCache::rebuild(Trace& old, bool entry_guard_failed) {
     // Side traces are entered through their parent's (maybe linked) exit
     // only; they keep sending Tier 1 the instruction instead.
     if (old.parent || old.replaced_by || at(old.fn, old.start) != &old) return nullptr;
@@ -104,7 +105,8 @@ Trace* TraceCache::rebuild(Trace& old) {
         aborts.add({TraceAbort::REBUILD_LIMIT, &old.fn->code[old.start], kind, int32_t(old.id)});
         return nullptr;
     }
-    Trace* t = build(old.fn, old.start, old.from_entry, nullptr, -1, old.at_return);
+    Trace* t = build(old.fn, old.start, old.from_entry, nullptr, -1, old.at_return,
+                     old.guards_in_loop || entry_guard_failed);
     if (!t) return nullptr;
     t->rebuilds = uint8_t(old.rebuilds + 1);
     old.replaced_by = t;

@@ -42,13 +42,17 @@ public:
     }
     // Projects, optimizes and installs a trace starting at fn[start].
     // nullptr when nothing worth running came out.
+    // guards_in_loop: no entry guards (Trace::guards_in_loop).
     Trace* build(Function* fn, uint32_t start, bool from_entry, Trace* parent, int parent_exit,
-                 bool at_return = false);
+                 bool at_return = false, bool guards_in_loop = false);
     // Projects `old` again from its start (Tier 1 has re-specialized what
     // made it exit) and makes the new trace the one Tier 1 enters. `old`
     // stays valid for whatever still links to it. nullptr when no better
     // trace came out or `old` was rebuilt kMaxRebuilds times already.
-    Trace* rebuild(Trace& old);
+    // `entry_guard_failed`: what kept exiting was an entry guard (a loop
+    // entered with other types than it carries): the new trace, and its
+    // own rebuilds, keep the guards in the loop.
+    Trace* rebuild(Trace& old, bool entry_guard_failed);
     static constexpr uint8_t kMaxRebuilds = 8;
 
     // The CallSite of the call at caller's instruction call_index (PUSH_FRAME's

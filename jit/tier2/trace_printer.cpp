@@ -71,6 +71,9 @@ std::string print_uop(const Program& prog, const Trace& t, const Uop& u) {
     case UopOp::CONST: s += " " + value_text(Value::from_bits(u.operand)); break;
     case UopOp::LOAD_LOCAL:
     case UopOp::STORE_LOCAL:
+    case UopOp::GUARD_INT_LOCAL:
+    case UopOp::GUARD_FLOAT_LOCAL:
+    case UopOp::GUARD_ARRAY_LOCAL:
         if (w.fn) s += " " + w.fn->local_names[size_t(u.arg)];
         break;
     case UopOp::LOAD_GLOBAL:
@@ -100,17 +103,22 @@ std::string print_trace(const Program& prog, const Trace& t) {
         seen.push_back(u.origin);
         out += fmt::format("    {:<26} {}\n", place(prog, u.origin), bytecode_text(prog, u.origin));
     }
-    auto list = [&](const char* title, const std::vector<Uop>& uops) {
+    auto list = [&](const char* title, const std::vector<Uop>& uops, uint32_t loop_head) {
         out += fmt::format("  uops {} ({}):\n", title, uops.size());
-        for (size_t i = 0; i < uops.size(); ++i) out += fmt::format("    {:3}  {}\n", i, print_uop(prog, t, uops[i]));
+        if (loop_head) out += "       (on entry, once)\n";
+        for (size_t i = 0; i < uops.size(); ++i) {
+            if (loop_head && i == loop_head) out += "       (loop: JUMP_TO_TOP comes back here)\n";
+            out += fmt::format("    {:3}  {}\n", i, print_uop(prog, t, uops[i]));
+        }
     };
-    list("projected", t.projected);
-    list("optimized", t.uops);
+    list("projected", t.projected, 0);
+    list("optimized", t.uops, t.loop_head);
     out += "  exits:\n";
     for (size_t i = 0; i < t.exits.size(); ++i) {
         const Exit& e = t.exits[i];
         out += fmt::format("    {:3}  -> {}", i, place(prog, e.resume));
         if (e.side) out += fmt::format(", linked to trace {}", e.side->id);
+        if (e.entry_guard) out += " (entry guard)";
         if (!e.progress && !e.at_return) out += " (no progress: Tier 1 runs it)";
         out += '\n';
     }

@@ -27,10 +27,10 @@ Tier2::Step Tier2::run_uops(Trace* t, Value* sp) {
 #define ORIGIN (u->origin)
 #define EXIT() goto side_exit
 // (plain blocks, not do-while: `continue` must reach the loop over uops)
-#define GOTO_TOP()          \
-    {                       \
-        u = t->uops.data(); \
-        continue;           \
+#define GOTO_TOP()                          \
+    {                                       \
+        u = t->uops.data() + t->loop_head; \
+        continue;                           \
     }
 #define IN_MACHINE_CODE false
 #define SHORT_LOOP

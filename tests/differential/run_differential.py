@@ -47,14 +47,15 @@ CONFIGS = [
     ["--jit=on", "--jit-threshold=2"],
     ["--jit=on"],
 ]
-# Fewer locals in registers than the default 4 (the count changes which
-# locals a trace keeps in l0..l3 and its reloads after calls): one of these
-# per program, in turn (seed % 4), so each runs on a quarter of the programs.
+# Fewer locals in registers than the default 4 and 4 (the counts change
+# which locals a trace keeps in l0..l3 and fl0..fl3 and its reloads after
+# calls): one of these per program, in turn (seed % 4), so each runs on a
+# quarter of the programs.
 ROTATING = [
-    ["--jit=on", "--jit-threshold=1", "--local-regs=0"],
-    ["--jit=on", "--jit-threshold=2", "--local-regs=1"],
-    ["--jit=on", "--jit-threshold=1", "--local-regs=2"],
-    ["--jit=on", "--jit-threshold=2", "--local-regs=3"],
+    ["--jit=on", "--jit-threshold=1", "--local-regs=0", "--float-local-regs=2"],
+    ["--jit=on", "--jit-threshold=2", "--local-regs=1", "--float-local-regs=0"],
+    ["--jit=on", "--jit-threshold=1", "--local-regs=2", "--float-local-regs=1"],
+    ["--jit=on", "--jit-threshold=2", "--local-regs=3", "--float-local-regs=3"],
 ]
 # Every run gets these too: a generated program never needs much memory.
 COMMON = ["--max-heap=512M"]

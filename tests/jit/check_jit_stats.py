@@ -97,9 +97,12 @@ CASES = [
      [("side_exits_taken", ">", 0), ("exit_code", "==", 1)]),
     # Top-of-stack caching: an exit leaves with up to 3 stack values in
     # registers; its stub (EXIT_rN) writes them back before the VM goes on.
-    ("guards fail with 1, 2 and 3 stack values in registers",
+    # (At the default threshold the loop checks d once on entry: that entry
+    # guard fails and the trace is rebuilt; at threshold 2, the guard with
+    # 3 values cached fails first.)
+    ("guards fail with 1 and 2 stack values in registers, an entry guard rebuilds the loop",
      os.path.join(CASES_DIR, "t2_exits_from_registers.cpasm"), [],
-     [("exits_cached_1", ">", 0), ("exits_cached_2", ">", 0), ("exits_cached_3", ">", 0)]),
+     [("exits_cached_1", ">", 0), ("exits_cached_2", ">", 0), ("traces_rebuilt", ">=", 1)]),
     ("... and at threshold 2",
      os.path.join(CASES_DIR, "t2_exits_from_registers.cpasm"), ["--jit-threshold=2"],
      [("exits_cached_1", ">", 0), ("exits_cached_2", ">", 0), ("exits_cached_3", ">", 0)]),
@@ -125,24 +128,33 @@ CASES = [
      os.path.join(CASES_DIR, "t2_alternating_guard.cpasm"), [],
      [("side_exits_taken", ">", 0), ("side_traces", ">=", 1), ("exits_linked", ">=", 1),
       ("guards_removed", ">", 0)]),
+    # A loop-carried local that changes type outside the trace fails the
+    # loop's entry guard (docs/tier2.md, "Entry guards"): no progress, so
+    # the trace is rebuilt with its guards in the loop.
     ("ints crossing the inline boundary exit to Tier 1, which boxes them",
      os.path.join(CASES_DIR, "t2_boxed_int_cross.cpasm"), [],
-     [("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0), ("side_traces", ">=", 1)]),
+     [("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0), ("traces_rebuilt", ">=", 1)]),
     ("a callee's return value teaches nothing about the caller's local: its guard fails",
      os.path.join(CASES_DIR, "t2_callee_return_fact.cpasm"), [],
-     [("side_exits_taken", ">", 0), ("side_traces", ">=", 1)]),
+     [("side_exits_taken", ">", 0), ("traces_rebuilt", ">=", 1)]),
+    ("a loop entered with other types than it carries: its entry guards fail, it is rebuilt",
+     os.path.join(CASES_DIR, "t2_entry_guard_fails.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("traces_rebuilt", ">=", 1)]),
     ("a type error at the bottom of a self-linked recursion",
      os.path.join(CASES_DIR, "t2_error_deep_in_trace.cpasm"), [],
      [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("traces_compiled", ">=", 1)]),
     ("DIV_FLOAT and TO_FLOAT_INT exit on a boxed int and a zero divisor",
      os.path.join(CASES_DIR, "t2_float_div_tofloat.cpasm"), [],
      [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("guards_removed", ">", 0)]),
-    ("locals in registers: side trace back into the loop, error with the locals stored",
+    ("locals in registers: a failing entry guard rebuilds the loop, error with the locals stored",
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), [],
-     [("exit_code", "==", 1), ("side_traces", ">=", 1), ("exits_linked", ">=", 1), ("side_exits_taken", ">", 0)]),
+     [("exit_code", "==", 1), ("traces_rebuilt", ">=", 1), ("exits_linked", ">=", 1), ("side_exits_taken", ">", 0)]),
+    ("float locals in FP registers: an int and nil stored into one, its guards fail",
+     os.path.join(CASES_DIR, "t2_float_local_regs.cpasm"), [],
+     [("exit_code", "==", 1), ("side_exits_taken", ">", 0)]),
     ("... and with no locals in registers",
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=0"],
-     [("exit_code", "==", 1), ("side_traces", ">=", 1), ("exits_linked", ">=", 1)]),
+     [("exit_code", "==", 1), ("traces_rebuilt", ">=", 1), ("exits_linked", ">=", 1)]),
     ("integer overflow raised by Tier 1 after the trace's mul exits",
      os.path.join(CASES_DIR, "t2_overflow_in_trace.cpasm"), [],
      [("exit_code", "==", 1), ("side_exits_taken", ">", 0), ("heap_bytes_allocated", ">", 0)]),
@@ -198,6 +210,7 @@ ALWAYS = [("tier_used", "==", "machine code"), ("traces_compiled", ">", 0), ("ji
 # (name, program, extra flags, [(regex over `cpjit trace` output, op, count)]):
 # uops the traces really hold (copy-and-patch; uop names, not the layout).
 LOAD_LREG = r"\bLOAD_LOCAL_L(\d)"
+LOAD_FREG = r"\bLOAD_LOCAL_F(\d)"
 LISTINGS = [
     ("CONCAT and TOSTR uops in the string loop's traces", os.path.join(CASES_DIR, "t2_string_uops.cpasm"), [],
      [(r"\bCONCAT(_r\d)?\b", ">", 0), (r"\bTOSTR(_r\d)?\b", ">", 0)]),
@@ -214,6 +227,19 @@ LISTINGS = [
      os.path.join(CASES_DIR, "t2_local_regs.cpasm"), ["--local-regs=%d" % n],
      [(LOAD_LREG, "max<", n)] + ([(LOAD_LREG, ">", 0)] if n else [(LOAD_LREG, "==", 0)]))
     for n in (0, 1, 2, 4)
+] + [
+    # Float locals in FP registers: a local the loop's entry guard proves a
+    # float gets one (choose_local_regs); ints never do.
+    ("mandelbrot's float locals in FP registers", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"), [],
+     [(LOAD_FREG, ">", 0), (r"\bSTORE_LOCAL_F\d", ">", 0), (r"\bLOCAL_REG_F\d", ">", 0)]),
+    ("... none with --float-local-regs=0", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"),
+     ["--float-local-regs=0"], [(LOAD_FREG, "==", 0), (LOAD_LREG, ">", 0)]),
+    ("--float-local-regs=1: only fl0", os.path.join(HERE, "..", "..", "examples", "mandelbrot.cpasm"),
+     ["--float-local-regs=1"], [(LOAD_FREG, "max<", 1), (LOAD_FREG, ">", 0)]),
+    ("float locals whose type changes in the loop", os.path.join(CASES_DIR, "t2_float_local_regs.cpasm"), [],
+     [(LOAD_FREG, ">", 0)]),
+    ("int locals stay in general registers", os.path.join(CASES_DIR, "t2_local_regs.cpasm"), [],
+     [(LOAD_FREG, "==", 0), (LOAD_LREG, ">", 0)]),
 ]
 
 OPS = {

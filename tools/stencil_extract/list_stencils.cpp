@@ -17,7 +17,9 @@ int main() {
         std::printf(" %s", stencil_source(v.source).file);
         if (v.uop >= 0) std::printf(" CPJIT_STENCIL_UOP=%s", cpjit::kUopInfo[v.uop].name);
         if (v.uop2 >= 0) std::printf(" CPJIT_STENCIL_UOP2=%s", cpjit::kUopInfo[v.uop2].name);
-        if (v.local_reg >= 0) std::printf(" CPJIT_STENCIL_LOCAL_REG=%d", v.local_reg);
+        if (v.local_reg >= 0 && !is_float_local_reg(v.local_reg)) std::printf(" CPJIT_STENCIL_LOCAL_REG=%d", v.local_reg);
+        if (v.local_reg >= 0 && is_float_local_reg(v.local_reg))
+            std::printf(" CPJIT_STENCIL_FLOAT_LOCAL_REG=%d", v.local_reg - kMaxLocalRegs);
         if (v.cached > 0) std::printf(" CPJIT_STENCIL_CACHED=%d", v.cached);
         if (v.floats > 0) std::printf(" CPJIT_STENCIL_FLOATS=%d", v.floats);
         if (v.floats_out > 0) std::printf(" CPJIT_STENCIL_FLOATS_OUT=%d", v.floats_out);
